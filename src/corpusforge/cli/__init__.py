@@ -1,0 +1,1 @@
+"""The thin Typer CLI: each command calls one library function."""

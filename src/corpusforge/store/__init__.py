@@ -1,0 +1,5 @@
+"""The workspace store: one embedded SQLite database (WAL mode) holding every record of the pipeline."""
+
+from corpusforge.store.db import ConflictError, Store
+
+__all__ = ["ConflictError", "Store"]
