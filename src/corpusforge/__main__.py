@@ -1,0 +1,5 @@
+"""``python -m corpusforge`` runs the CLI."""
+
+from corpusforge.cli.app import main
+
+main()
