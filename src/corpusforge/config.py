@@ -13,7 +13,8 @@ from corpusforge.configbase import Section
 from corpusforge.corpus.config import CorpusConfig
 from corpusforge.evaluate.config import EvalConfig
 from corpusforge.export.config import ExportConfig
-from corpusforge.generate.config import GenerateConfig, LLMConfig
+from corpusforge.generate.backends.config import LLMConfig
+from corpusforge.generate.config import GenerateConfig
 from corpusforge.ingest.config import IngestConfig
 from corpusforge.kb.config import KBConfig
 from corpusforge.quality.config import QualityConfig

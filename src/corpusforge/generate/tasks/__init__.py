@@ -1,0 +1,1 @@
+"""Generation tasks, one module each; the registry lives here."""
