@@ -1,0 +1,126 @@
+"""Any OpenAI-compatible server (vLLM, Ollama, llama.cpp server, SGLang, DeepSeek, DashScope) via ``openai``.
+
+Requests are spread round-robin over ``llm.base_url``; a retried request goes to the next server. The
+API key is read from the environment variable named by ``llm.api_key_env`` when the client is built and
+kept only inside the SDK client: it never reaches the cache, the logs or an error message.
+
+A JSON schema is sent as ``response_format``. In ``auto`` mode a server that refuses ``json_schema``
+(HTTP 400/422) is asked again with ``json_object`` + schema (llama-cpp-python's server), then with no
+response format (the reply is then parsed and repaired); the working mode is remembered.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import logging
+import os
+from typing import Any
+
+from corpusforge.generate.backends.base import Backend, BackendError, ChatRequest, RawReply
+from corpusforge.generate.backends.config import LLMConfig
+
+log = logging.getLogger(__name__)
+
+_MODES = ["json_schema", "json_object", "none"]
+
+
+def _short(text: Any, n: int = 160) -> str:
+    s = " ".join(str(text).split())
+    return s if len(s) <= n else s[: n - 1] + "…"
+
+
+class OpenAIBackend(Backend):
+    """Chat completions over HTTP through the official ``openai`` SDK (``AsyncOpenAI``)."""
+
+    name = "openai"
+    client_timeout = False  # the SDK enforces llm.timeout per request
+
+    def __init__(self, cfg: LLMConfig):
+        if not cfg.base_url:
+            raise ValueError("llm.base_url: the openai backend needs at least one base URL")
+        self.cfg = cfg
+        self.urls = [u.rstrip("/") for u in cfg.base_url]
+        self._next = itertools.count()
+        self._clients: dict[tuple[int, str], Any] = {}  # (id(event loop), url) -> AsyncOpenAI
+        self.mode = "json_schema" if cfg.response_format == "auto" else cfg.response_format
+
+    @property
+    def model(self) -> str:
+        """The configured model name (``default`` when empty: single-model servers ignore it)."""
+        return self.cfg.model or "default"
+
+    def _client(self, url: str) -> Any:
+        key = (id(asyncio.get_running_loop()), url)
+        if key not in self._clients:
+            from openai import AsyncOpenAI
+
+            api_key = os.environ.get(self.cfg.api_key_env) or "no-key"
+            self._clients[key] = AsyncOpenAI(base_url=url, api_key=api_key, timeout=self.cfg.timeout,
+                                             max_retries=0)
+        return self._clients[key]
+
+    def _response_format(self, schema: dict[str, Any] | None) -> dict[str, Any] | None:
+        if schema is None or self.mode == "none":
+            return None
+        if self.mode == "json_object":
+            return {"type": "json_object", "schema": schema}
+        return {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema}}
+
+    async def complete(self, req: ChatRequest) -> RawReply:
+        """Send one request to the next server in turn."""
+        url = self.urls[next(self._next) % len(self.urls)]
+        while True:
+            mode = self.mode
+            try:
+                return await self._send(url, req)
+            except BackendError as e:
+                refused = e.status in (400, 422) and req.schema is not None and mode != "none"
+                if not (refused and self.cfg.response_format == "auto"):
+                    raise
+                if self.mode == mode:  # another request may have downgraded already
+                    self.mode = _MODES[_MODES.index(mode) + 1]
+                    log.warning("%s refused response_format %s; using %s", url, mode, self.mode)
+
+    async def _send(self, url: str, req: ChatRequest) -> RawReply:
+        import openai
+
+        kwargs: dict[str, Any] = {"model": self.model, "messages": req.messages,
+                                  "temperature": req.temperature, "max_tokens": req.max_tokens}
+        if req.seed is not None:
+            kwargs["seed"] = req.seed
+        rf = self._response_format(req.schema)
+        if rf is not None:
+            kwargs["response_format"] = rf
+        where = f"openai {url}"
+        try:
+            out = await self._client(url).chat.completions.create(**kwargs)
+        except openai.APITimeoutError:
+            raise BackendError(f"{where}: timed out after {self.cfg.timeout:g}s", retryable=True) from None
+        except openai.APIConnectionError as e:
+            raise BackendError(f"{where}: cannot connect ({_short(e.__cause__ or e)})", retryable=True) from None
+        except openai.APIStatusError as e:
+            code = e.status_code
+            retry = code in (408, 409, 429) or code >= 500
+            raise BackendError(f"{where}: HTTP {code}: {_short(e.message)}", retryable=retry, status=code) from None
+        except (openai.APIResponseValidationError, json.JSONDecodeError, ValueError) as e:
+            raise BackendError(f"{where}: invalid response body ({_short(e)})", retryable=True) from None
+        return self._reply(where, out)
+
+    @staticmethod
+    def _reply(where: str, out: Any) -> RawReply:
+        choices = getattr(out, "choices", None)
+        if not choices or getattr(choices[0], "message", None) is None:
+            raise BackendError(f"{where}: invalid response body (no choices)", retryable=True)
+        usage = getattr(out, "usage", None)
+        return RawReply(text=choices[0].message.content or "",
+                        finish_reason=choices[0].finish_reason or "stop",
+                        tokens_in=int(getattr(usage, "prompt_tokens", 0) or 0),
+                        tokens_out=int(getattr(usage, "completion_tokens", 0) or 0))
+
+    async def aclose(self) -> None:
+        """Close the HTTP clients that belong to the running event loop."""
+        loop_id = id(asyncio.get_running_loop())
+        for key in [k for k in self._clients if k[0] == loop_id]:
+            await self._clients.pop(key).close()
