@@ -1,9 +1,82 @@
-"""CLI commands of the quality stage."""
+"""CLI of the quality stage: ``corpusforge check``."""
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
 import typer
+
+from corpusforge.cli.common import console, fail, get_workspace, summary_table
+
+
+def _show(title: str, res: dict[str, Any]) -> None:
+    rows = {k: res[k] for k in ("records", "passed", "flagged", "dropped", "skipped")}
+    summary_table(title, rows)
+    if res["reasons"]:
+        summary_table("reasons", res["reasons"], ("reason", "samples"))
+    if res["errors"]:
+        console.print(f"[yellow]{len(res['errors'])} record(s) skipped[/] (reasons above)", highlight=False)
+
+
+def check(
+    jsonl: Path | None = typer.Option(
+        None, "--jsonl", help="Score this JSONL file (records with question, answer, context) instead of the workspace."),
+    out: Path | None = typer.Option(None, "--out", help="Where to write the scored JSONL (with --jsonl)."),
+    threshold: float | None = typer.Option(
+        None, "--threshold", min=0.0, max=1.0, help="Grounding threshold (default: quality.grounding_threshold)."),
+    flag: bool = typer.Option(False, "--flag", help="Flag samples below the threshold for review instead of dropping."),
+) -> None:
+    """Run the quality gate: grounding, filters and question de-duplication, with a reason for each verdict.
+
+    Without --jsonl, every sample of the workspace is checked again (reviewed ones are left alone) and the
+    verdicts are stored; `corpusforge status` then shows the counts per reason.
+    """
+    if jsonl is not None:
+        from corpusforge.quality.check import check_jsonl
+
+        if out is None:
+            fail("--jsonl needs --out (the file to write the scored records to)")
+        if not jsonl.is_file():
+            fail(f"{jsonl}: no such file")
+        cfg = _config_or_default()
+        cfg = _override(cfg, threshold, flag)
+        res = check_jsonl(jsonl, out, cfg)
+        _show(f"checked {jsonl} -> {out}", res)
+        return
+    from corpusforge.quality.check import check_workspace
+
+    ws = get_workspace()
+    ws.config.quality = _override(ws.config.quality, threshold, flag)
+    try:
+        res = check_workspace(ws, progress=True)
+    finally:
+        ws.close()
+    _show(f"checked workspace {ws.root}", res)
+
+
+def _config_or_default():  # type: ignore[no-untyped-def]
+    """The workspace's quality section when there is a workspace here, else the defaults."""
+    from corpusforge.cli.common import workspace_dir
+    from corpusforge.config import CONFIG_NAME
+    from corpusforge.quality.config import QualityConfig
+
+    if (workspace_dir() / CONFIG_NAME).exists():
+        ws = get_workspace()
+        ws.close()
+        return ws.config.quality
+    return QualityConfig()
+
+
+def _override(cfg, threshold: float | None, flag: bool):  # type: ignore[no-untyped-def]
+    upd: dict[str, Any] = {}
+    if threshold is not None:
+        upd["grounding_threshold"] = threshold
+    if flag:
+        upd["below_threshold"] = "flag"
+    return cfg.model_copy(update=upd) if upd else cfg
 
 
 def register(app: typer.Typer) -> None:
-    """Add this stage's commands to the app."""
+    """Add ``check``."""
+    app.command()(check)

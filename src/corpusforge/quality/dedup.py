@@ -1,0 +1,87 @@
+"""Question de-duplication, exact and near, within a document or across the workspace.
+
+Questions are normalised (NFKC, lower case, no punctuation or spaces) and compared by the Jaccard
+similarity of their character 3-grams, found through an inverted index (so a workspace of many
+thousand questions needs no pairwise pass). Of a group of duplicates the best-grounded one is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass
+
+from corpusforge.quality.text import normalize
+
+_DROP_RE = re.compile(r"[\W_]+")
+
+
+def normalize_question(q: str) -> str:
+    """Comparable form of a question: normalised, without punctuation and spaces."""
+    return _DROP_RE.sub("", normalize(q))
+
+
+def shingles(q: str, n: int = 3) -> frozenset[str]:
+    """Character n-grams of the normalised question (the whole string when shorter)."""
+    s = normalize_question(q)
+    if len(s) <= n:
+        return frozenset([s]) if s else frozenset()
+    return frozenset(s[i:i + n] for i in range(len(s) - n + 1))
+
+
+@dataclass(slots=True)
+class Entry:
+    """One kept question."""
+
+    key: str
+    scope: str
+    grounding: float
+    grams: frozenset[str]
+
+
+class QuestionIndex:
+    """Kept questions, with lookup of exact and near duplicates.
+
+    Args:
+        similarity: Jaccard similarity of character 3-grams at which two questions are duplicates.
+    """
+
+    def __init__(self, similarity: float = 0.7):
+        self.similarity = similarity
+        self.entries: dict[str, Entry] = {}
+        self._postings: dict[tuple[str, str], set[str]] = defaultdict(set)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def find(self, question: str, scope: str = "") -> tuple[str, float] | None:
+        """The most similar kept question in the same scope at or above the threshold: (key, similarity)."""
+        grams = shingles(question)
+        if not grams:
+            return None
+        hits: dict[str, int] = defaultdict(int)
+        for g in grams:
+            for key in self._postings.get((scope, g), ()):
+                hits[key] += 1
+        best: tuple[str, float] | None = None
+        for key, inter in hits.items():
+            other = self.entries[key].grams
+            sim = inter / (len(grams) + len(other) - inter)
+            if sim >= self.similarity and (best is None or sim > best[1]):
+                best = (key, sim)
+        return best
+
+    def add(self, key: str, question: str, grounding: float, scope: str = "") -> None:
+        """Keep a question under ``key``."""
+        grams = shingles(question)
+        self.entries[key] = Entry(key, scope, grounding, grams)
+        for g in grams:
+            self._postings[(scope, g)].add(key)
+
+    def remove(self, key: str) -> None:
+        """Forget a kept question (when a better-grounded duplicate replaces it)."""
+        e = self.entries.pop(key, None)
+        if e is None:
+            return
+        for g in e.grams:
+            self._postings[(e.scope, g)].discard(key)

@@ -1,0 +1,52 @@
+"""Names an answer mentions that must also occur in its source: Latin names, titles, Chinese proper nouns."""
+
+from __future__ import annotations
+
+import re
+
+from corpusforge.quality.text import detect_lang, normalize
+
+_TITLE_RE = re.compile(r"[《「『“\"]([^《》「」『』“”\"]{2,40})[》」』”\"]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9&+\-']*[A-Za-z0-9]|[A-Z]")
+_SENT_START_RE = re.compile(r"(^|[.!?:;。！？\n]\s*)$")
+_ZH_NAME_TAGS = {"nr", "ns", "nt", "nz", "nrt", "nrfg"}
+
+
+def _zh_names(text: str) -> list[str]:
+    """Person, place and organisation names (jieba POS tags nr/ns/nt/nz), two characters or more."""
+    try:
+        import jieba
+        import jieba.posseg as pseg
+    except ImportError:  # pragma: no cover - jieba is a core dependency
+        return []
+    jieba.setLogLevel(60)
+    return [w.word for w in pseg.cut(text) if w.flag in _ZH_NAME_TAGS and len(w.word) >= 2]
+
+
+def answer_entities(answer: str, *, zh_names: bool = True) -> list[str]:
+    """Entities in an answer worth checking against the source, in order of appearance, de-duplicated."""
+    ents: list[str] = [m.group(1).strip() for m in _TITLE_RE.finditer(answer)]
+    lang = detect_lang(answer)
+    for m in _LATIN_WORD_RE.finditer(answer):
+        w = m.group(0)
+        if lang == "en":
+            # in English only capitalised words not starting a sentence, and acronyms
+            starts = _SENT_START_RE.search(answer[: m.start()])
+            if not (w[0].isupper() and (not starts or (len(w) > 1 and w.isupper()))):
+                continue
+            if len(w) == 1:
+                continue
+        elif len(w) < 2:
+            continue
+        ents.append(w)
+    if zh_names and lang == "zh":
+        ents.extend(_zh_names(answer))
+    return list(dict.fromkeys(ents))
+
+
+def invented_entities(answer: str, source: str, *, zh_names: bool = True) -> tuple[list[str], int]:
+    """Entities of the answer not found in the source, and how many entities the answer has."""
+    src = re.sub(r"\s+", "", normalize(source))
+    ents = answer_entities(answer, zh_names=zh_names)
+    bad = [e for e in ents if re.sub(r"\s+", "", normalize(e)) not in src]
+    return bad, len(ents)

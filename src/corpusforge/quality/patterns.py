@@ -1,0 +1,40 @@
+"""Phrase lists of the gate (lead-ins, refusals), read once from ``data/patterns.yaml``."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib.resources import files
+
+import yaml
+
+from corpusforge.quality.text import normalize
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, list[re.Pattern[str]]]:
+    data = yaml.safe_load((files("corpusforge.quality") / "data" / "patterns.yaml").read_text(encoding="utf-8"))
+    return {kind: [re.compile(p) for lang in ("zh", "en") for p in data[kind].get(lang, [])]
+            for kind in ("lead_ins", "refusals")}
+
+
+def strip_lead_in(text: str) -> str:
+    """Remove framing such as 「根据材料，」 or "According to the text," from the start (repeatedly)."""
+    t = normalize(text).strip()
+    for _ in range(3):
+        before = t
+        for p in _patterns()["lead_ins"]:
+            t = p.sub("", t, count=1).strip()
+        if t == before:
+            break
+    return t
+
+
+def find_refusal(text: str) -> str | None:
+    """The refusal/boilerplate phrase an answer contains, or None."""
+    t = normalize(text)
+    for p in _patterns()["refusals"]:
+        m = p.search(t)
+        if m:
+            return m.group(0)
+    return None

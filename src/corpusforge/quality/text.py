@@ -1,0 +1,82 @@
+"""Text helpers shared by the gate: normalisation, units (CJK characters + Latin words), language, numbers.
+
+A *unit* is one CJK character or one Latin/digit word, so the same n-gram code gives character n-grams for
+Chinese and word n-grams for English (and both for mixed text).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_KANA = r"\u3040-\u30ff"
+_HANGUL = r"\uac00-\ud7af\u1100-\u11ff"
+UNIT_RE = re.compile(rf"[{_CJK}]|[{_KANA}]|[{_HANGUL}]+|[0-9]+(?:\.[0-9]+)?|[^\W\d_{_CJK}{_KANA}]+(?:'[a-z]+)?")
+NUMBER_RE = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9])")
+_THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
+_CJK_RE = re.compile(f"[{_CJK}]")
+_LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def normalize(text: str) -> str:
+    """NFKC (full-width digits and letters to ASCII), lower case, thousands separators removed."""
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    return _THOUSANDS_RE.sub("", text)
+
+
+def units(text: str) -> list[str]:
+    """The units of normalised ``text``: CJK characters, Latin words and numbers; punctuation dropped."""
+    return UNIT_RE.findall(normalize(text))
+
+
+def ngrams(seq: list[str], n: int) -> list[tuple[str, ...]]:
+    """The n-grams of a sequence (empty when it is shorter than ``n``)."""
+    return [tuple(seq[i:i + n]) for i in range(len(seq) - n + 1)]
+
+
+@lru_cache(maxsize=256)
+def ngram_set(text: str, n: int) -> frozenset[tuple[str, ...]]:
+    """Set of unit n-grams of a text (cached: contexts are scored against many answers)."""
+    return frozenset(ngrams(units(text), n))
+
+
+def detect_lang(text: str) -> str:
+    """``zh``, ``ja``, ``ko``, ``en`` (any Latin script) or ``""`` when there are no letters.
+
+    Chinese wins as soon as CJK characters make up a fifth of the letters: Chinese text often carries
+    Latin names and units.
+    """
+    t = unicodedata.normalize("NFKC", text or "")
+    kana = len(re.findall(f"[{_KANA}]", t))
+    hangul = len(re.findall(f"[{_HANGUL}]", t))
+    cjk = len(_CJK_RE.findall(t))
+    latin = len(_LATIN_RE.findall(t))
+    total = kana + hangul + cjk + latin
+    if total == 0:
+        return ""
+    if kana >= max(3, 0.1 * total):
+        return "ja"
+    if hangul >= 0.2 * total:
+        return "ko"
+    if cjk >= 0.2 * total or (cjk and latin < 4):
+        return "zh"
+    return "en"
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers (integers and decimals) in a text, normalised (``１,２３４.50`` -> ``1234.50``)."""
+    return NUMBER_RE.findall(normalize(text))
+
+
+def canonical_number(num: str) -> str:
+    """A number without leading zeros or trailing decimal zeros, for comparing ``3.50`` with ``3.5``."""
+    if "." in num:
+        num = num.rstrip("0").rstrip(".")
+    return num.lstrip("0") or "0"
+
+
+def is_cjk(ch: str) -> bool:
+    """Whether one character is a CJK ideograph."""
+    return bool(_CJK_RE.fullmatch(ch))
