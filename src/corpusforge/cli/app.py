@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib
 from pathlib import Path
-from typing import Optional
 
 import typer
 
@@ -32,7 +31,7 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    workspace: Optional[Path] = typer.Option(  # noqa: UP007
+    workspace: Path | None = typer.Option(  # noqa: UP007
         None, "--workspace", "-w", help="Workspace folder (default: the current folder).", envvar="CORPUSFORGE_WORKSPACE"),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show info logs."),
     version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
