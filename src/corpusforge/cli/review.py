@@ -1,9 +1,39 @@
-"""CLI commands of the review stage."""
+"""CLI commands of the review stage: ``corpusforge review``."""
 
 from __future__ import annotations
 
 import typer
 
+from corpusforge.cli.common import console, fail, get_workspace
+
+
+def review(
+    host: str | None = typer.Option(None, help="Address to bind (default: review.host, 127.0.0.1)."),
+    port: int | None = typer.Option(None, help="Port to bind (default: review.port, 8765)."),
+    token: str | None = typer.Option(
+        None, help="Access token every request must carry; required for any address but loopback.",
+        envvar="CORPUSFORGE_REVIEW_TOKEN"),
+) -> None:
+    """Open the review web app: accept, edit or reject samples; rate candidate answers."""
+    from corpusforge.review.security import BindError, check_bind
+    from corpusforge.review.server import review_url, serve
+
+    ws = get_workspace()
+    host = host or ws.config.review.host
+    port = ws.config.review.port if port is None else port
+    try:
+        check_bind(host, token)
+    except BindError as e:
+        fail(str(e))
+    counts = ws.store.count_samples("status")
+    console.print(f"reviewing {sum(counts.values())} samples of {ws.root}")
+    console.print(f"open [bold]{review_url(host, port, token)}[/] (Ctrl+C to stop)", highlight=False)
+    try:
+        serve(ws, host=host, port=port, token=token)
+    finally:
+        ws.close()
+
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the app."""
+    app.command()(review)

@@ -1,4 +1,4 @@
-"""Preference pairs for DPO from rated candidate answers (good > fair > poor)."""
+"""Preference pairs for DPO from rated candidates (good > fair > poor, or rank 1 > rank 2 > ...)."""
 
 from __future__ import annotations
 
@@ -10,31 +10,41 @@ from corpusforge.store import Store
 RATING_ORDER = {"good": 2, "fair": 1, "poor": 0}
 
 
-def preference_pairs(store: Store, include_stale: bool = False) -> Iterator[dict[str, Any]]:
-    """Yield one pair for every two rated candidates of a sample whose ratings (or ranks) differ.
+def _score(c: Any) -> float:
+    # rank 1 is best; the rating is used when there is no rank
+    return -float(c.rank) if c.rank is not None else float(RATING_ORDER[c.rating])
+
+
+def pairs_for_sample(store: Store, sample_id: str) -> list[dict[str, Any]]:
+    """The preference pairs of one sample (empty when it is missing, rejected or has < 2 distinct ratings).
 
     Each pair: ``prompt`` (the sample's user turn), ``chosen``, ``rejected``, plus provenance
     (``sample_id``, ``task``, ``source``, ``pages``, ``chunk_ids``, ``doc_id``).
+    """
+    sample = store.get_sample(sample_id)
+    if sample is None or sample.status == "rejected":
+        return []
+    cands = [c for c in store.iter_candidates(sample_id) if c.rating in RATING_ORDER or c.rank is not None]
+    cands.sort(key=lambda c: (-_score(c), c.idx))
+    prompt = sample.default_messages()[0]["content"]
+    pairs = []
+    for i, better in enumerate(cands):
+        for worse in cands[i + 1:]:
+            if _score(better) > _score(worse):
+                pairs.append({"prompt": prompt, "chosen": better.output, "rejected": worse.output,
+                              "sample_id": sample_id, "task": sample.task, "source": sample.source,
+                              "pages": sample.pages, "chunk_ids": sample.chunk_ids, "doc_id": sample.doc_id})
+    return pairs
+
+
+def preference_pairs(store: Store, include_stale: bool = False) -> Iterator[dict[str, Any]]:
+    """Yield one pair for every two rated candidates of a sample whose ratings (or ranks) differ.
+
+    Samples are visited in id order; rejected samples yield nothing. See :func:`pairs_for_sample`.
     """
     ids = [r[0] for r in store.conn.execute(
         "SELECT DISTINCT c.sample_id FROM candidates c JOIN samples s USING (sample_id)"
         " WHERE (c.rating IS NOT NULL OR c.rank IS NOT NULL)" + ("" if include_stale else " AND s.stale=0")
         + " ORDER BY c.sample_id")]
     for sid in ids:
-        sample = store.get_sample(sid)
-        if sample is None or sample.status == "rejected":
-            continue
-        cands = [c for c in store.iter_candidates(sid) if c.rating in RATING_ORDER or c.rank is not None]
-
-        def score(c: Any) -> float:
-            # rank 1 is best; rating used when no rank
-            return -float(c.rank) if c.rank is not None else float(RATING_ORDER[c.rating])
-
-        cands.sort(key=lambda c: (-score(c), c.idx))
-        prompt = sample.default_messages()[0]["content"]
-        for i, better in enumerate(cands):
-            for worse in cands[i + 1:]:
-                if score(better) > score(worse):
-                    yield {"prompt": prompt, "chosen": better.output, "rejected": worse.output,
-                           "sample_id": sid, "task": sample.task, "source": sample.source, "pages": sample.pages,
-                           "chunk_ids": sample.chunk_ids, "doc_id": sample.doc_id}
+        yield from pairs_for_sample(store, sid)

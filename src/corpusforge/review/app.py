@@ -1,0 +1,133 @@
+"""The review web app: list samples, review one beside its source, rate candidates, bulk-accept.
+
+Server-rendered Jinja2 templates (autoescaped; document text is never marked safe) plus a small script
+for keyboard shortcuts and drag ordering. Build it with :func:`create_app` and serve it with uvicorn
+(:func:`corpusforge.review.server.serve`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import logging
+import math
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from corpusforge.review import queries
+from corpusforge.review.security import Guard
+from corpusforge.workspace import Workspace
+
+log = logging.getLogger(__name__)
+HERE = Path(__file__).parent
+MESSAGES = {
+    "saved": "Edit saved.", "unchanged": "Nothing changed.", "accepted": "Accepted.", "rejected": "Rejected.",
+    "skipped": "Skipped.", "rated": "Ratings saved.", "bulk": "Bulk-accepted {n} samples.",
+    "end": "That was the last sample of this list.",
+}
+
+
+def _reviewer(ws: Workspace) -> str:
+    if ws.config.review.reviewer:
+        return ws.config.review.reviewer
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "reviewer"
+
+
+def url(path: str, params: dict[str, Any] | None = None, **more: Any) -> str:
+    """``path`` with the non-empty query parameters of ``params`` and ``more``."""
+    items = {**(params or {}), **more}
+    qs = urlencode({k: v for k, v in items.items() if v not in (None, "")})
+    return f"{path}?{qs}" if qs else path
+
+
+def message(params: Any) -> str:
+    """The flash message named by the ``msg`` query parameter (only fixed texts, never echoed input)."""
+    text = MESSAGES.get(params.get("msg") or "", "")
+    n = params.get("n") or "0"
+    return text.format(n=int(n) if n.isdigit() else 0)
+
+
+def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
+    """Build the review app for a workspace.
+
+    Args:
+        ws: the opened workspace (its store is read and written by the app).
+        token: access token required on every request; None serves loopback hosts only.
+    """
+    app = FastAPI(title="corpusforge review", docs_url=None, redoc_url=None, openapi_url=None)
+    guard = Guard(token)
+    app.middleware("http")(guard.middleware)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
+                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env.globals["url"] = url
+    env.filters["when"] = lambda ts: time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(ts)))
+    templates = Jinja2Templates(env=env)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.state.ws, app.state.guard, app.state.reviewer = ws, guard, _reviewer(ws)
+    app.state.templates = templates
+
+    def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
+        counts = ws.store.count_samples("status")
+        base = {"csrf": request.state.csrf, "reviewer": app.state.reviewer, "status_counts": counts,
+                "total_samples": sum(counts.values()), "message": message(request.query_params)}
+        return templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status_code)
+
+    app.state.render = render
+
+    async def form(request: Request) -> Any:
+        data = await request.form()
+        if not guard.check_csrf(request, data):
+            raise HTTPException(403, "missing or wrong CSRF token: reload the page and try again")
+        return data
+
+    app.state.form = form
+
+    @app.get("/", response_class=HTMLResponse)
+    async def list_view(request: Request) -> Response:
+        f = queries.Filters.from_params(request.query_params)
+        size = ws.config.review.page_size
+        page_s = request.query_params.get("page") or "1"
+        page = int(page_s) if page_s.isdigit() and int(page_s) > 0 else 1
+        rows, total = queries.list_samples(ws.store.conn, f, page, size)
+        pages = max(1, math.ceil(total / size))
+        return render(request, "list.html", filters=f, params=f.params(), rows=rows, total=total, page=page,
+                      pages=pages, first=(page - 1) * size + 1 if rows else 0, last=(page - 1) * size + len(rows),
+                      progress=queries.progress(ws.store.conn), tasks=ws.store.count_samples("task"),
+                      statuses=queries.STATUSES, bulk_min_score=ws.config.review.bulk_min_score)
+
+    @app.post("/bulk-accept")
+    async def bulk_accept(request: Request) -> Response:
+        data = await form(request)
+        f = queries.Filters.from_params(data)
+        try:
+            threshold = float(data.get("min_score_bulk") or "")
+        except ValueError:
+            raise HTTPException(400, "bulk-accept needs a grounding threshold between 0 and 1") from None
+        if not 0.0 <= threshold <= 1.0:
+            raise HTTPException(400, "bulk-accept needs a grounding threshold between 0 and 1")
+        n = queries.bulk_accept(ws.store.conn, f, threshold, app.state.reviewer)
+        log.info("bulk-accepted %d samples (grounding >= %.2f)", n, threshold)
+        return RedirectResponse(url("/", f.params(), msg="bulk", n=n), status_code=303)
+
+    from corpusforge.review import sample_views
+
+    sample_views.register(app)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        if not hasattr(request.state, "csrf"):
+            return Response(str(exc.detail), status_code=exc.status_code)
+        return render(request, "error.html", status_code=exc.status_code, code=exc.status_code, detail=exc.detail)
+
+    return app

@@ -1,0 +1,138 @@
+"""Guards of the review app: bind check, access token, host check, cross-site POST refusal, CSRF tokens.
+
+- Loopback only by default: binding another address needs a token (:func:`check_bind`).
+- Without a token, only loopback ``Host`` headers are served (defeats DNS rebinding).
+- With a token, every page needs it: ``?token=`` once (then an HttpOnly cookie), or ``Authorization: Bearer``.
+- Every POST must come from this origin (``Sec-Fetch-Site``/``Origin``) and carry the session's CSRF token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import secrets
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, RedirectResponse, Response
+
+LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
+SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
+HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
+                               " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+class BindError(ValueError):
+    """The server may not bind this address as asked (one-line message)."""
+
+
+def is_loopback(host: str) -> bool:
+    """True for ``localhost`` names and loopback IPv4/IPv6 addresses."""
+    host = host.strip("[]").lower()
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(host: str, token: str | None) -> None:
+    """Refuse to serve a non-loopback address without a token.
+
+    Raises:
+        BindError: naming the address and how to pass a token.
+    """
+    if not is_loopback(host) and not token:
+        raise BindError(f"refusing to bind {host}: any address but 127.0.0.1 needs a token "
+                        "(--token or CORPUSFORGE_REVIEW_TOKEN)")
+
+
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+class Guard:
+    """Per-app secrets and the checks the HTTP middleware runs on every request.
+
+    Args:
+        token: access token required on every request (None: loopback-only, no token).
+    """
+
+    def __init__(self, token: str | None = None):
+        self.token = token or None
+        self._secret = secrets.token_bytes(32)
+
+    def _suffix(self, request: Request) -> str:
+        # cookies are not separated by port: name them per port so two servers on one host do not clash
+        return str(request.url.port or 0)
+
+    def csrf_token(self, session: str) -> str:
+        """The CSRF token bound to one browser session."""
+        return hmac.new(self._secret, session.encode(), hashlib.sha256).hexdigest()
+
+    def check_csrf(self, request: Request, form: Any) -> bool:
+        """True when the form (or ``X-CSRF-Token`` header) carries this session's token."""
+        sent = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
+        return bool(sent) and hmac.compare_digest(sent, request.state.csrf)
+
+    def _authorised(self, request: Request) -> bool:
+        if self.token is None:
+            return True
+        want = _digest(self.token)
+        auth = request.headers.get("authorization", "")
+        if auth.lower().startswith("bearer ") and hmac.compare_digest(_digest(auth[7:].strip()), want):
+            return True
+        return hmac.compare_digest(request.cookies.get(f"cfr_auth_{self._suffix(request)}", ""), want)
+
+    def refuse(self, request: Request) -> Response | None:
+        """A 400/401/403 response when the request must not be served, else None."""
+        if self.token is None and not is_loopback(request.url.hostname or ""):
+            return PlainTextResponse("host not allowed: this review server only answers to 127.0.0.1/localhost",
+                                     status_code=400)
+        qtoken = request.query_params.get("token")
+        if self.token is not None and qtoken is not None and request.method in SAFE_METHODS:
+            if not hmac.compare_digest(_digest(qtoken), _digest(self.token)):
+                return PlainTextResponse("wrong token", status_code=401)
+            rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
+            resp = RedirectResponse(request.url.path + (f"?{rest}" if rest else ""), status_code=303)
+            resp.set_cookie(f"cfr_auth_{self._suffix(request)}", _digest(self.token), httponly=True,
+                            samesite="strict")
+            return resp
+        if not self._authorised(request) and not request.url.path.startswith("/static/"):
+            return PlainTextResponse("this review server needs its token: open the URL printed by "
+                                     "`corpusforge review` (it ends with ?token=...)", status_code=401)
+        if request.method not in SAFE_METHODS:
+            site = request.headers.get("sec-fetch-site")
+            if site is not None and site not in ("same-origin", "none"):
+                return PlainTextResponse(f"cross-site request refused (Sec-Fetch-Site: {site})", status_code=403)
+            origin = request.headers.get("origin")
+            expected = f"{request.url.scheme}://{request.headers.get('host', '')}"
+            if origin is not None and origin != expected:
+                return PlainTextResponse("cross-site request refused (Origin does not match)", status_code=403)
+        return None
+
+    async def middleware(self, request: Request, call_next: Any) -> Response:
+        """HTTP middleware: refuse, else attach session + CSRF token and add security headers."""
+        response = self.refuse(request)
+        if response is None:
+            cookie = f"cfr_session_{self._suffix(request)}"
+            session = request.cookies.get(cookie, "")
+            new = len(session) < 32
+            if new:
+                session = secrets.token_urlsafe(32)
+            request.state.csrf = self.csrf_token(session)
+            response = await call_next(request)
+            if new:
+                response.set_cookie(cookie, session, httponly=True, samesite="strict")
+        for k, v in HEADERS.items():
+            response.headers.setdefault(k, v)
+        return response
