@@ -30,7 +30,7 @@ class LLMConfig(Section):
         "auto", description="How a JSON schema is sent (openai): auto tries json_schema, then json_object "
                             "with schema, then none (parse and repair) when the server refuses.")
     n_ctx: int = Field(4096, ge=256, description="Context length for the in-process llamacpp model.")
-    n_threads: int = Field(0, ge=0, description="CPU threads for llamacpp (0 = all cores).")
+    n_threads: int = Field(0, ge=0, description="CPU threads for llamacpp (0 = half the cores, llama.cpp's default).")
     seed: int | None = Field(None, description="Default sampling seed (None = backend default).")
     price_in_per_1k: float = Field(0.0, ge=0, description="Price per 1k prompt tokens, for the cost estimate.")
     price_out_per_1k: float = Field(0.0, ge=0, description="Price per 1k completion tokens, for the cost estimate.")

@@ -9,6 +9,7 @@ A JSON schema is enforced by llama.cpp's grammar through ``response_format={"typ
 from __future__ import annotations
 
 import asyncio
+import atexit
 import logging
 import os
 import threading
@@ -22,6 +23,19 @@ log = logging.getLogger(__name__)
 
 _LOCK = threading.Lock()
 _LLAMA: dict[str, Any] = {}  # at most one entry: {load key: Llama}
+
+
+def _release_locked() -> None:
+    for llm in _LLAMA.values():
+        llm.close()
+    _LLAMA.clear()
+
+
+@atexit.register
+def _release() -> None:
+    """Free the model before interpreter shutdown (llama.cpp's finaliser fails once modules are gone)."""
+    with _LOCK:
+        _release_locked()
 
 
 def _load(path: str, n_ctx: int, n_threads: int) -> Any:
@@ -38,7 +52,7 @@ def _load(path: str, n_ctx: int, n_threads: int) -> Any:
                                retryable=False) from None
         if not Path(path).is_file():
             raise BackendError(f"{path}: GGUF model file not found", retryable=False)
-        _LLAMA.clear()
+        _release_locked()
         log.info("loading %s (n_ctx=%d)", Path(path).name, n_ctx)
         _LLAMA[key] = Llama(model_path=path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
     return _LLAMA[key]
@@ -56,7 +70,7 @@ class LlamaCppBackend(Backend):
         self.cfg = cfg
         self.path = resolve_model_path(cfg.model) if cfg.model else ""
         self._model = cfg.model or f"embedded:{EMBEDDED_GGUF_NAME}"
-        self.n_threads = cfg.n_threads or os.cpu_count() or 1
+        self.n_threads = cfg.n_threads or max(1, (os.cpu_count() or 2) // 2)
 
     @property
     def model(self) -> str:

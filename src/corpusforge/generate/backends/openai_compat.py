@@ -5,7 +5,7 @@ API key is read from the environment variable named by ``llm.api_key_env`` when 
 kept only inside the SDK client: it never reaches the cache, the logs or an error message.
 
 A JSON schema is sent as ``response_format``. In ``auto`` mode a server that refuses ``json_schema``
-(HTTP 400/422) is asked again with ``json_object`` + schema (llama-cpp-python's server), then with no
+(HTTP 400/422, or an error naming response_format) is asked again with ``json_object`` + schema (llama-cpp-python's server), then with no
 response format (the reply is then parsed and repaired); the working mode is remembered.
 """
 
@@ -16,6 +16,7 @@ import itertools
 import json
 import logging
 import os
+import re
 from typing import Any
 
 from corpusforge.generate.backends.base import Backend, BackendError, ChatRequest, RawReply
@@ -76,7 +77,9 @@ class OpenAIBackend(Backend):
             try:
                 return await self._send(url, req)
             except BackendError as e:
-                refused = e.status in (400, 422) and req.schema is not None and mode != "none"
+                # llama-cpp-python's server answers a refused response_format with 500, not 400/422
+                refused = (req.schema is not None and mode != "none" and e.status is not None
+                           and (e.status in (400, 422) or "response_format" in str(e)))
                 if not (refused and self.cfg.response_format == "auto"):
                     raise
                 if self.mode == mode:  # another request may have downgraded already
@@ -102,8 +105,9 @@ class OpenAIBackend(Backend):
             raise BackendError(f"{where}: cannot connect ({_short(e.__cause__ or e)})", retryable=True) from None
         except openai.APIStatusError as e:
             code = e.status_code
+            msg = re.sub(r"^Error code: \d+ - ", "", str(e.message))
             retry = code in (408, 409, 429) or code >= 500
-            raise BackendError(f"{where}: HTTP {code}: {_short(e.message)}", retryable=retry, status=code) from None
+            raise BackendError(f"{where}: HTTP {code}: {_short(msg)}", retryable=retry, status=code) from None
         except (openai.APIResponseValidationError, json.JSONDecodeError, ValueError) as e:
             raise BackendError(f"{where}: invalid response body ({_short(e)})", retryable=True) from None
         return self._reply(where, out)
