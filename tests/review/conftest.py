@@ -76,8 +76,13 @@ def review_ws(workspace):
     return workspace
 
 
-def csrf_of(html: str) -> str:
-    """The CSRF token of the first form on a page."""
+def _csrf_of(html: str) -> str:
     m = re.search(r'name="csrf" value="([0-9a-f]+)"', html)
     assert m, "no CSRF token on the page"
     return m.group(1)
+
+
+@pytest.fixture
+def csrf_of():
+    """A function returning the CSRF token of the first form on a page."""
+    return _csrf_of

@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 
 from corpusforge.review.app import create_app
 from corpusforge.review.preferences import preference_pairs
-from tests.review.conftest import csrf_of
 
 
 @pytest.fixture
@@ -54,7 +53,7 @@ def test_sample_view_highlights_the_supporting_span(client):
     assert client.get("/sample/nope").status_code == 404
 
 
-def test_edit_and_accept_is_stored_with_history(client, review_ws):
+def test_edit_and_accept_is_stored_with_history(client, review_ws, csrf_of):
     csrf = csrf_of(client.get("/sample/s-plant-2").text)
     new = "It draws its water from the Green River and filters it through sand beds."
     r = _post_sample(client, "s-plant-2", 1, "accept", csrf, instruction="Where does the plant draw its water from?",
@@ -71,7 +70,7 @@ def test_edit_and_accept_is_stored_with_history(client, review_ws):
     assert "edit+accept" in page and "version 2" in page
 
 
-def test_two_tabs_editing_the_same_sample_conflict(client, review_ws):
+def test_two_tabs_editing_the_same_sample_conflict(client, review_ws, csrf_of):
     csrf = csrf_of(client.get("/sample/s-tariff-2").text)
     first = _post_sample(client, "s-tariff-2", 1, "save", csrf, output="Customers over 70 get a 20 percent discount.")
     assert first.status_code == 303
@@ -84,7 +83,7 @@ def test_two_tabs_editing_the_same_sample_conflict(client, review_ws):
     assert len(review_ws.store.review_history("s-tariff-2")) == 1
 
 
-def test_reject_skip_and_unchanged_save(client, review_ws):
+def test_reject_skip_and_unchanged_save(client, review_ws, csrf_of):
     csrf = csrf_of(client.get("/sample/s-tariff-2").text)
     r = _post_sample(client, "s-tariff-2", 1, "save", csrf, output="Everyone gets a discount.")
     assert r.status_code == 303 and "msg=unchanged" in r.headers["location"]
@@ -96,7 +95,7 @@ def test_reject_skip_and_unchanged_save(client, review_ws):
     assert [h["action"] for h in review_ws.store.review_history("s-tariff-2")] == ["reject"]
 
 
-def test_bulk_accept_above_a_grounding_score(client, review_ws):
+def test_bulk_accept_above_a_grounding_score(client, review_ws, csrf_of):
     csrf = csrf_of(client.get("/").text)
     r = client.post("/bulk-accept", data={"csrf": csrf, "min_score_bulk": "0.85"}, follow_redirects=False)
     assert r.status_code == 303 and "n=4" in r.headers["location"]
@@ -108,7 +107,7 @@ def test_bulk_accept_above_a_grounding_score(client, review_ws):
     assert r.status_code == 400
 
 
-def test_rating_candidates_yields_preference_pairs(client, review_ws):
+def test_rating_candidates_yields_preference_pairs(client, review_ws, csrf_of):
     page = client.get("/sample/s-plant-1/rate").text
     assert "Candidate 3" in page
     csrf = csrf_of(page)

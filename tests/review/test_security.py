@@ -7,7 +7,6 @@ from fastapi.testclient import TestClient
 
 from corpusforge.review.app import create_app
 from corpusforge.review.security import BindError, check_bind, is_loopback
-from tests.review.conftest import csrf_of
 
 BASE = "http://127.0.0.1:8765"
 
@@ -38,7 +37,7 @@ def test_document_html_and_script_render_as_text(client):
     {"Sec-Fetch-Site": "cross-site"},
     {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:9999"},
 ])
-def test_cross_site_post_is_refused(client, review_ws, headers):
+def test_cross_site_post_is_refused(client, review_ws, headers, csrf_of):
     csrf = csrf_of(client.get("/sample/s-plant-1").text)
     r = client.post("/sample/s-plant-1", data={"csrf": csrf, "version": "1", "action": "reject"}, headers=headers,
                     follow_redirects=False)
@@ -49,7 +48,7 @@ def test_cross_site_post_is_refused(client, review_ws, headers):
     assert review_ws.store.count_samples("status").get("accepted") is None
 
 
-def test_post_without_the_session_csrf_token_is_refused(client, review_ws):
+def test_post_without_the_session_csrf_token_is_refused(client, review_ws, csrf_of):
     client.get("/")
     for data in ({"version": "1", "action": "reject"}, {"csrf": "0" * 64, "version": "1", "action": "reject"}):
         r = client.post("/sample/s-plant-1", data=data, headers={"Origin": BASE}, follow_redirects=False)

@@ -6,6 +6,7 @@ not a sort of every sample, even at 100k samples.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from dataclasses import dataclass, fields
@@ -82,7 +83,12 @@ def list_samples(conn: sqlite3.Connection, f: Filters, page: int, size: int) -> 
     order = ", ".join(ORDERS[f.sort])
     rows = conn.execute(f"SELECT {_LIST_COLS} FROM samples s WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
                         [*args, size, max(page - 1, 0) * size]).fetchall()
-    return [dict(r) for r in rows], total
+    out = []
+    for r in rows:
+        d = dict(r)
+        d["pages"], d["reasons"] = json.loads(d["pages"] or "[]"), json.loads(d["reasons"] or "[]")
+        out.append(d)
+    return out, total
 
 
 def neighbour(conn: sqlite3.Connection, f: Filters, sample_id: str, forward: bool = True) -> str | None:
