@@ -2,8 +2,50 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from corpusforge.cli.common import console, get_workspace, summary_table
+
+
+def ingest(
+    paths: list[Path] = typer.Argument(..., help="Files or folders to read (folders recursively)."),
+    ocr: bool = typer.Option(None, "--ocr/--no-ocr", help="Override ingest.ocr: OCR pages without a usable text layer."),
+) -> None:
+    """Read PDF, DOCX, HTML, TXT and Markdown files into the workspace, one record per page.
+
+    Unchanged files are skipped, changed files re-read (their old version marked stale), and files that
+    cannot be read are listed with a one-line reason; the run goes on with the rest.
+    """
+    from corpusforge.ingest.pipeline import IngestInterrupted, ingest_paths
+
+    ws = get_workspace()
+    if ocr is not None:
+        ws.config.ingest.ocr = ocr
+    try:
+        summary = ingest_paths(ws, paths, progress=True)
+    except IngestInterrupted as e:
+        _report(e.summary)
+        console.print("[yellow]interrupted:[/] everything listed above is stored; run the same command to finish.")
+        raise typer.Exit(130) from None
+    finally:
+        ws.close()
+    _report(summary)
+
+
+def _report(summary) -> None:  # type: ignore[no-untyped-def]
+    counts = summary.counts()
+    rows = {k: counts[k] for k in ("files_seen", "read", "unchanged", "duplicates", "failed", "pages", "pages_ocr",
+                                   "pages_no_text", "stale")}
+    rows["seconds"] = counts["seconds"]
+    summary_table("ingest", rows)
+    if summary.warnings:
+        summary_table("page warnings", summary.warnings, ("file", "note"))
+    if summary.failed:
+        summary_table("failed files", summary.failed, ("file", "reason"))
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the app."""
+    app.command()(ingest)

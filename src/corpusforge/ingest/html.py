@@ -1,0 +1,42 @@
+"""HTML reader: trafilatura main-content extraction (menus, footers and comments left out)."""
+
+from __future__ import annotations
+
+import gzip
+import re
+from pathlib import Path
+
+from corpusforge.ingest.base import PageText, ReadError, ReadResult
+from corpusforge.ingest.config import IngestConfig
+
+# A source line break inside Chinese text becomes a space after whitespace collapsing; drop it again.
+_CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uff00-\uffef])")
+
+# Settings chosen on the trafilatura evaluation pages (tests/ingest/test_html.py measures them):
+# tables are content; comments are not.
+EXTRACT_OPTIONS = {"include_comments": False, "include_tables": True, "favor_precision": False,
+                   "deduplicate": False}
+
+
+def extract_main_text(html: bytes | str, url: str | None = None) -> tuple[str, str]:
+    """Return ``(title, main text)`` of an HTML page ('' when nothing is found)."""
+    import trafilatura
+
+    text = trafilatura.extract(html, url=url, **EXTRACT_OPTIONS) or ""
+    meta = trafilatura.extract_metadata(html)
+    title = (meta.title if meta is not None and meta.title else "") or ""
+    return title, _CJK_SPACE.sub("", text)
+
+
+def read(data: bytes, path: Path, cfg: IngestConfig) -> ReadResult:
+    """Read an HTML page (also ``.html.gz``) as one logical page."""
+    if data[:2] == b"\x1f\x8b":
+        try:
+            data = gzip.decompress(data)
+        except OSError as e:
+            raise ReadError(f"corrupt gzip-compressed HTML: {e}") from None
+    try:
+        title, text = extract_main_text(data)
+    except Exception as e:  # lxml or trafilatura choking on a broken page
+        raise ReadError(f"HTML could not be parsed: {type(e).__name__}: {str(e)[:120]}") from None
+    return ReadResult(pages=[PageText(text)], title=title, metadata={"extractor": "trafilatura"})

@@ -1,0 +1,99 @@
+"""PDF reader (PyMuPDF): text per page in reading order, bad text layers detected, OCR when enabled."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+from corpusforge.ingest.base import PageText, ReadError, ReadResult
+from corpusforge.ingest.config import IngestConfig
+from corpusforge.ingest.layout import Block, reading_order
+from corpusforge.ingest.quality import check_text
+
+log = logging.getLogger(__name__)
+
+
+def open_pdf(data: bytes, cfg: IngestConfig) -> Any:
+    """Open PDF bytes, unlocking encrypted files with the configured passwords.
+
+    Raises:
+        ReadError: corrupt file, no pages, or encrypted with no working password.
+    """
+    import pymupdf
+
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception as e:  # PyMuPDF raises its own FileDataError, RuntimeError, ValueError
+        raise ReadError(f"corrupt PDF: {_first_line(e)}") from None
+    if doc.needs_pass:
+        if not any(doc.authenticate(pw) for pw in cfg.pdf_passwords):
+            tried = f"none of the {len(cfg.pdf_passwords)} passwords in" if cfg.pdf_passwords else "no password set in"
+            raise ReadError(f"encrypted PDF: {tried} ingest.pdf_passwords opens it")
+    if doc.page_count == 0:
+        raise ReadError("corrupt PDF: no pages")
+    return doc
+
+
+def page_text(page: Any) -> tuple[str, int]:
+    """Text of one page in reading order (columns one after another); returns (text, columns)."""
+    blocks = [Block(b[0], b[1], b[2], b[3], b[4]) for b in page.get_text("blocks") if b[6] == 0 and b[4].strip()]
+    ordered, columns = reading_order(blocks)
+    return "\n".join(b.text.rstrip("\n") for b in ordered), columns
+
+
+def read(data: bytes, path: Path, cfg: IngestConfig) -> ReadResult:
+    """Read every page; pages with no or garbage text are OCR'd when ``cfg.ocr`` is on, else left empty."""
+    doc = open_pdf(data, cfg)
+    encrypted = bool((doc.metadata or {}).get("encryption"))
+    pages: list[PageText] = []
+    warnings: list[str] = []
+    counts = {"ocr": 0, "empty": 0, "garbage": 0, "multi_column": 0}
+    try:
+        for number, page in enumerate(doc, 1):
+            try:
+                text, columns = page_text(page)
+            except Exception as e:  # a broken page must not lose the rest of the document
+                text, columns = "", 1
+                warnings.append(f"page {number}: text extraction failed: {_first_line(e)}")
+            meta: dict[str, Any] = {"method": "text", "columns": columns}
+            counts["multi_column"] += columns > 1
+            verdict = check_text(text, has_images=len(text) < 64 and bool(page.get_images()))
+            if verdict.quality != "ok":
+                counts[verdict.quality] += 1
+                meta.update(quality=verdict.quality, reason=verdict.reason)
+                text = _fallback(page, number, verdict.reason, cfg, meta, warnings)
+                counts["ocr"] += meta["method"] == "ocr"
+            pages.append(PageText(text, meta))
+    finally:
+        metadata = {k: v for k, v in (doc.metadata or {}).items() if v and k in ("title", "author", "subject",
+                                                                                  "creator", "producer")}
+        doc.close()
+    metadata.update(pages=len(pages), encrypted=encrypted, **{f"pages_{k}": v for k, v in counts.items()})
+    return ReadResult(pages=pages, title=metadata.get("title", ""), metadata=metadata, warnings=warnings)
+
+
+def _fallback(page: Any, number: int, reason: str, cfg: IngestConfig, meta: dict[str, Any],
+              warnings: list[str]) -> str:
+    """OCR a page whose text layer is missing or garbage; without OCR the page is kept empty."""
+    if not cfg.ocr:
+        warnings.append(f"page {number}: {reason}; left empty (ingest.ocr is off)")
+        meta["method"] = "none"
+        return ""
+    text = ocr_text(page, cfg)
+    after = check_text(text)
+    meta.update(method="ocr", ocr_quality=after.quality)
+    warnings.append(f"page {number}: {reason}; read by OCR ({len(text.strip())} characters)")
+    return text if after.quality != "garbage" else ""
+
+
+def ocr_text(page: Any, cfg: IngestConfig) -> str:
+    """OCR one page (imported lazily so PDFs with good text layers never load pytesseract)."""
+    from corpusforge.ingest.ocr import ocr_page
+
+    return ocr_page(page, cfg.ocr_languages)
+
+
+def _first_line(e: BaseException) -> str:
+    msg = str(e).strip().splitlines()
+    return msg[0] if msg else type(e).__name__

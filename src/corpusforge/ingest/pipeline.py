@@ -1,0 +1,165 @@
+"""Ingest files into the workspace store: discover, detect, read, record; idempotent by content hash.
+
+Each file ends in exactly one outcome: ``read`` (a document and its pages written), ``unchanged`` (same
+bytes as last time: no work), ``duplicate`` (same bytes already stored under another path) or ``failed``
+(a one-line reason, logged and stored with ``put_file(status='failed')``). A changed file's previous
+document, and everything derived from it, is marked stale. Every write is its own short transaction, so
+Ctrl-C leaves the store consistent and a rerun finishes the job without duplicates.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpusforge.ingest.files import FileOutcome, ingest_file
+from corpusforge.ingest.tags import path_matches
+from corpusforge.workspace import STORE_DIR, Workspace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    """What one ingest run did.
+
+    Attributes:
+        files_seen: files found under the given paths (after include/exclude globs).
+        read: files read and written as documents.
+        unchanged: files whose content was already ingested (no work done).
+        failed: ``(path, reason)`` for every file that could not be read.
+        pages: pages written in this run.
+        duplicates: files whose exact content is already stored under another path.
+        stale: previous documents marked stale because their file changed.
+        pages_ocr: pages read by OCR.
+        pages_no_text: pages left empty (no usable text layer and OCR off or OCR found nothing).
+        warnings: ``(path, note)`` about single pages (garbage text layer, OCR used, ...).
+        interrupted: the run was stopped by Ctrl-C before every file was seen.
+        seconds: wall time of the run.
+    """
+
+    files_seen: int = 0
+    read: int = 0
+    unchanged: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    pages: int = 0
+    duplicates: int = 0
+    stale: int = 0
+    pages_ocr: int = 0
+    pages_no_text: int = 0
+    warnings: list[tuple[str, str]] = field(default_factory=list)
+    interrupted: bool = False
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, Any]:
+        """The numbers of the summary (for tables and ``runs.summary``)."""
+        d = asdict(self)
+        d["failed"] = len(self.failed)
+        d["warnings"] = len(self.warnings)
+        d["seconds"] = round(self.seconds, 2)
+        return d
+
+    def add(self, out: FileOutcome) -> None:
+        """Count one file's outcome."""
+        if out.status == "failed":
+            self.failed.append((out.path, out.reason))
+        elif out.status == "unchanged":
+            self.unchanged += 1
+        elif out.status == "duplicate":
+            self.duplicates += 1
+        else:
+            self.read += 1
+            self.pages += out.pages
+        self.stale += out.stale
+        self.pages_ocr += out.pages_ocr
+        self.pages_no_text += out.pages_no_text
+        self.warnings.extend((out.path, w) for w in out.warnings)
+
+
+class IngestInterrupted(KeyboardInterrupt):
+    """Ctrl-C during ingest; ``summary`` holds what was done (all of it safely stored)."""
+
+    def __init__(self, summary: IngestSummary):
+        super().__init__("ingest interrupted")
+        self.summary = summary
+
+
+def discover(ws: Workspace, paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
+    """Yield ``(file, path relative to the given folder)``, sorted, honouring include/exclude globs.
+
+    A path that does not exist is yielded as is, so that it is reported as failed.
+    """
+    cfg = ws.config.ingest
+    skip = [(ws.root / STORE_DIR).resolve(), ws.out_dir.resolve()]
+    for raw in paths:
+        p = Path(raw)
+        if not p.is_dir():
+            yield p, p.name
+            continue
+        for f in sorted(p.rglob("*")):
+            if f.is_dir() or any(f.resolve().is_relative_to(s) for s in skip):
+                continue
+            rel = f.relative_to(p).as_posix()
+            if any(path_matches(rel, g) for g in cfg.include) and not any(path_matches(rel, g) for g in cfg.exclude):
+                yield f, rel
+
+
+def ingest_paths(ws: Workspace, paths: Iterable[str | Path], progress: bool = False,
+                 on_file: Callable[[str], None] | None = None) -> IngestSummary:
+    """Ingest files and folders into the workspace.
+
+    Args:
+        ws: the open workspace.
+        paths: files and/or folders (read recursively).
+        progress: show a rich progress bar on stderr.
+        on_file: called with each file's path before it is read (progress hooks).
+
+    Returns:
+        The run's summary.
+
+    Raises:
+        IngestInterrupted: on Ctrl-C, carrying the summary of what was stored before it.
+    """
+    t0 = time.monotonic()
+    files = list(discover(ws, paths))
+    summary = IngestSummary(files_seen=len(files))
+    run_id = ws.store.start_run("ingest")
+    bar = _progress(progress)
+    try:
+        task = bar.add_task("ingest", total=len(files)) if bar else None
+        if bar:
+            bar.start()
+        for path, rel in files:
+            if bar:
+                bar.update(task, description=f"ingest {rel[-40:]}")
+            if on_file:
+                on_file(str(path))
+            out = ingest_file(ws, path, rel)
+            summary.add(out)
+            if out.status == "failed":
+                log.warning("%s: %s", out.path, out.reason)
+            if bar:
+                bar.advance(task)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+        raise IngestInterrupted(summary) from None
+    finally:
+        if bar:
+            bar.stop()
+        summary.seconds = time.monotonic() - t0
+        ws.store.finish_run(run_id, summary.counts())
+    return summary
+
+
+def _progress(enabled: bool) -> Any:
+    if not enabled:
+        return None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                    console=Console(stderr=True), transient=False)

@@ -1,0 +1,51 @@
+"""Is a page's text layer usable? Detects empty layers and garbage from broken font mappings.
+
+Broken ToUnicode maps show up as the same wrong character repeated (``佛佛佛``, ``釉釉釉``), as runs of
+characters from the rare CJK extension blocks, or as replacement/private-use/control characters.
+All checks are one pass over the text, so they cost little next to PyMuPDF's own extraction.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A letter (not digit, punctuation or space) repeated 3+ times, or a whole line that is one CJK char doubled.
+_RUN = re.compile(r"([^\W\d_])\1{2,}")
+_DOUBLE_LINE = re.compile(r"^\s*([\u4e00-\u9fff])\1\s*$", re.M)
+_RARE_CJK = re.compile(r"[\u3400-\u4dbf\U00020000-\U0003134f\uf900-\ufaff]")
+_CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f\uf900-\ufaff]")
+_BAD = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f]")
+
+MIN_CHARS = 8  # on a page with images, fewer non-space characters than this counts as no text layer
+
+
+@dataclass(slots=True)
+class Verdict:
+    """Outcome of the check: ``ok``, ``empty`` (no text layer) or ``garbage``; ``reason`` says why."""
+
+    quality: str
+    reason: str = ""
+
+
+def check_text(text: str, has_images: bool = False) -> Verdict:
+    """Classify one page's extracted text.
+
+    Args:
+        text: the page's text layer.
+        has_images: the page shows images, so a few stray characters over a scan still count as empty.
+    """
+    letters = len("".join(text.split()))
+    if letters == 0 or (has_images and letters < MIN_CHARS):
+        return Verdict("empty", f"no text layer ({letters} characters)")
+    bad = len(_BAD.findall(text))
+    if bad / letters > 0.1:
+        return Verdict("garbage", f"{bad} replacement/private-use/control characters of {letters}")
+    junk = sum(len(m.group(0)) for m in _RUN.finditer(text)) + 2 * len(_DOUBLE_LINE.findall(text))
+    if junk >= 6 and junk / letters > 0.05:
+        return Verdict("garbage", f"repeated junk characters ({junk} of {letters}), broken font mapping?")
+    cjk = len(_CJK.findall(text))
+    rare = len(_RARE_CJK.findall(text)) if cjk else 0
+    if rare >= 2 and rare / cjk > 0.2:
+        return Verdict("garbage", f"{rare} of {cjk} CJK characters from rare extension blocks, broken font mapping?")
+    return Verdict("ok")
