@@ -2,8 +2,34 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
+
+from corpusforge.cli.common import console, get_workspace, summary_table
+
+
+def corpus(
+    out: Path | None = typer.Option(None, "--out", help="Output folder (default: out/ in the workspace)."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+) -> None:
+    """Build the continued-pretraining corpus: clean, filter, de-duplicate and chunk the ingested pages.
+
+    Writes corpus.jsonl, llamafactory/ (pretraining format + dataset_info.json) and corpus_stats.json.
+    """
+    from corpusforge.corpus.pipeline import build_corpus
+
+    ws = get_workspace()
+    try:
+        stats = build_corpus(ws, out_dir=out, progress=progress)
+    finally:
+        ws.close()
+    summary_table("corpus", stats.rows(), ("what", "items", "characters"))
+    if stats.failed:
+        summary_table("failed documents", stats.failed, ("document", "reason"))
+    console.print(f"wrote {stats.chunks} chunks ({stats.tokens} tokens) to {stats.out_dir}")
 
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the app."""
+    app.command("corpus")(corpus)

@@ -6,9 +6,82 @@ from pydantic import Field
 
 from corpusforge.configbase import Section
 
+DEFAULT_BOILERPLATE = [
+    r"(?:TXT|txt)?电子书(?:下载|免费下载)",
+    r"版权声明",
+    r"本站所有(?:电子书|小说|资源|作品)",
+    r"仅供(?:读者|网友)?(?:研究|交流|学习)",
+    r"(?:购买|支持)正版",
+    r"如(?:有)?侵犯了?您的(?:版权|权益)",
+    r"(?:整理|校对|制作|收集)[^。]{0,10}(?:www\.|http)",
+    r"(?:www\.|https?://)\S+[^。]{0,10}(?:整理|校对|制作|下载|首发)",
+    r"(?:更多|最新)[^。]{0,12}(?:请访问|请登录|尽在)",
+    r"(?i)all rights reserved",
+    r"(?i)copyright\s*(?:©|\(c\))",
+    r"(?i)this (?:e-?book|file) (?:was|is) (?:downloaded|provided) (?:from|by)",
+]
+
+
+class CleanConfig(Section):
+    """Text cleaning, applied to every page before filtering."""
+
+    traditional_to_simplified: bool = Field(
+        False, description="Convert Traditional to Simplified Chinese with OpenCC (t2s).")
+    remove_headers_footers: bool = Field(
+        True, description="Remove running headers/footers: lines at the top or bottom of pages that repeat across pages.")
+    header_min_pages: int = Field(3, ge=2, description="A header/footer line must repeat on at least this many pages.")
+    header_min_ratio: float = Field(
+        0.3, ge=0, le=1, description="... and on at least this fraction of the document's distinct pages.")
+    header_zone_lines: int = Field(3, ge=1, description="How many lines at the top and bottom of a page may be headers/footers.")
+    remove_page_numbers: bool = Field(True, description="Remove page-number lines (e.g. '12', '- 12 -', 'Page 3 of 9', '第 3 页').")
+    rejoin_lines: bool = Field(
+        True, description="Rejoin lines broken inside sentences (Chinese lines, hyphenated English words) into paragraphs.")
+
+
+class FilterConfig(Section):
+    """Paragraph and page filters; every drop is counted by reason."""
+
+    languages: list[str] | None = Field(
+        None, description="Languages kept (ISO 639-1); null means project.languages.")
+    lang_min_chars: int = Field(
+        20, ge=1, description="Paragraphs with fewer letters than this take the language of their neighbours.")
+    min_chars: int = Field(4, ge=0, description="Drop paragraphs shorter than this many characters.")
+    min_doc_chars: int = Field(30, ge=0, description="Drop documents whose cleaned text is shorter than this.")
+    max_symbol_ratio: float = Field(
+        0.5, ge=0, le=1, description="Drop paragraphs where digits, punctuation and symbols exceed this share of characters.")
+    max_repeated_line_ratio: float = Field(
+        0.5, ge=0, le=1, description="Drop pages where this share of the lines are repeats of another line on the page.")
+    max_repeated_ngram_ratio: float = Field(
+        0.4, ge=0, le=1, description="Drop paragraphs where this share of the n-grams repeat earlier ones (n as below).")
+    ngram_chars: int = Field(6, ge=2, description="n of the character n-grams used by the repetition filter for Chinese.")
+    ngram_words: int = Field(3, ge=1, description="n of the word n-grams used by the repetition filter for other languages.")
+    boilerplate: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_BOILERPLATE),
+        description="Regular expressions of boilerplate (copyright, e-book site notices); matching paragraphs are dropped.")
+    boilerplate_max_chars: int = Field(
+        300, ge=0, description="Only paragraphs up to this long are dropped as boilerplate (long text merely quoting a notice stays).")
+
+
+class DedupConfig(Section):
+    """Exact and near-duplicate removal across and within documents."""
+
+    exact: bool = Field(True, description="Remove exact duplicates (hash of the normalised text) of documents, pages and paragraphs.")
+    near: bool = Field(True, description="Remove near duplicates found by MinHash LSH.")
+    threshold: float = Field(0.8, gt=0, le=1, description="Estimated Jaccard similarity at which two texts count as near duplicates.")
+    num_perm: int = Field(128, ge=16, le=1024, description="MinHash permutations (signature length).")
+    char_ngram: int = Field(5, ge=1, description="Shingle size in characters for Chinese (and other unspaced scripts).")
+    word_ngram: int = Field(3, ge=1, description="Shingle size in words for English and other spaced languages.")
+    min_chars: int = Field(
+        30, ge=1, description="Paragraphs shorter than this are never removed as duplicates (short lines legitimately repeat).")
+    seed: int = Field(1, description="Seed of the MinHash permutations.")
+
 
 class CorpusConfig(Section):
     """Cleaning, filtering, de-duplication and chunking of the continued-pretraining corpus."""
 
-    chunk_tokens: int = Field(512, description="Target chunk size in tokens of the target model's tokenizer.")
-    chunk_overlap: int = Field(64, description="Overlap between consecutive chunks, in tokens.")
+    chunk_tokens: int = Field(512, ge=16, description="Target chunk size in tokens of the target model's tokenizer.")
+    chunk_overlap: int = Field(64, ge=0, description="Overlap between consecutive chunks, in tokens (whole sentences).")
+    clean: CleanConfig = Field(default_factory=CleanConfig, description="Cleaning.")
+    filters: FilterConfig = Field(default_factory=FilterConfig, description="Filters.")
+    dedup: DedupConfig = Field(default_factory=DedupConfig, description="De-duplication.")
+    llamafactory_name: str = Field("corpus_pt", description="Dataset name in the LLaMA-Factory dataset_info.json.")

@@ -1,0 +1,167 @@
+"""Structure-aware chunking to a token budget: headings and paragraphs first, then whole sentences.
+
+A chunk never cuts a sentence unless that one sentence is longer than the budget (then it is cut after
+commas, and failing that by tokens; such chunks carry ``metadata['cut_sentence'] = True``). Consecutive
+chunks overlap by whole trailing sentences up to ``overlap`` tokens.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from corpusforge.corpus.sentences import split_clauses, split_sentences
+from corpusforge.corpus.tokens import count_tokens, count_tokens_batch, token_char_offsets
+
+
+@dataclass(slots=True)
+class Block:
+    """A paragraph placed in the document's cleaned text."""
+
+    start: int
+    end: int
+    pages: list[int]
+    heading: bool = False
+    lang: str = ""
+    marks: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _pages_in(block: Block, a: int, b: int) -> list[int]:
+    """Pages of the part [a, b) of a block (``marks`` are (offset, page) where each page's text begins)."""
+    if len(block.marks) < 2:
+        return block.pages
+    out = []
+    for i, (off, page) in enumerate(block.marks):
+        nxt = block.marks[i + 1][0] if i + 1 < len(block.marks) else block.end
+        if off < b and nxt > a:
+            out.append(page)
+    return out or block.pages
+
+
+@dataclass(slots=True)
+class Span:
+    """A chunk before it becomes a record: span in the cleaned text, pages, tokens, language."""
+
+    start: int
+    end: int
+    pages: list[int]
+    tokens: int
+    lang: str
+    cut: bool = False
+    langs: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Sent:
+    start: int
+    end: int
+    tokens: int
+    block: int
+    first: bool
+    cut: bool = False
+
+
+def _sentences(text: str, blocks: list[Block], limit: int) -> list[_Sent]:
+    raw: list[tuple[int, int, int, bool]] = []
+    for bi, b in enumerate(blocks):
+        for k, (s, e) in enumerate(split_sentences(text[b.start:b.end], b.start)):
+            raw.append((s, e, bi, k == 0))
+    counts = count_tokens_batch([text[s:e] for s, e, _, _ in raw])
+    out: list[_Sent] = []
+    for (s, e, bi, first), n in zip(raw, counts, strict=True):
+        if n <= limit:
+            out.append(_Sent(s, e, n, bi, first))
+        else:
+            out.extend(_cut(text, s, e, bi, first, limit))
+    return out
+
+
+def _cut(text: str, s: int, e: int, bi: int, first: bool, limit: int) -> list[_Sent]:
+    """Pieces of a sentence longer than ``limit``: clauses packed greedily, over-long clauses cut by tokens."""
+    pieces: list[tuple[int, int]] = []
+    for cs, ce in split_clauses(text[s:e], s):
+        if count_tokens(text[cs:ce]) <= limit:
+            pieces.append((cs, ce))
+            continue
+        ends = token_char_offsets(text[cs:ce])
+        a = cs
+        for i in range(limit, len(ends) + limit, limit):
+            b = cs + ends[min(i, len(ends)) - 1]
+            if b > a:
+                pieces.append((a, b))
+                a = b
+    merged: list[tuple[int, int]] = []
+    for p in pieces:
+        if merged and count_tokens(text[merged[-1][0]:p[1]]) <= limit:
+            merged[-1] = (merged[-1][0], p[1])
+        else:
+            merged.append(p)
+    return [_Sent(a, b, count_tokens(text[a:b]), bi, first and i == 0, cut=True) for i, (a, b) in enumerate(merged)]
+
+
+def chunk_spans(text: str, blocks: list[Block], target: int, overlap: int = 0) -> list[Span]:
+    """Cut a document's cleaned text into chunks of at most ``target`` tokens.
+
+    Args:
+        text: the document's cleaned text.
+        blocks: its paragraphs (spans into ``text``) in order, with pages, heading flag and language.
+        target: token budget of a chunk.
+        overlap: tokens of whole trailing sentences repeated at the start of the next chunk.
+    """
+    sents = _sentences(text, blocks, target)
+    block_tokens: dict[int, int] = {}
+    for s in sents:
+        block_tokens[s.block] = block_tokens.get(s.block, 0) + s.tokens + 1
+    spans: list[Span] = []
+    cur: list[_Sent] = []
+    n_carry = 0
+
+    def size(items: list[_Sent]) -> int:
+        return sum(x.tokens for x in items) + max(0, len(items) - 1)
+
+    def close() -> None:
+        nonlocal cur, n_carry
+        while True:
+            a, b = cur[0].start, cur[-1].end
+            n = count_tokens(text[a:b])
+            if n <= target:
+                break
+            if len(cur) - n_carry > 1:
+                pending.insert(0, cur.pop())
+            elif n_carry:
+                cur.pop(0)
+                n_carry -= 1
+            else:
+                break
+        bis = sorted({x.block for x in cur})
+        langs: dict[str, int] = {}
+        for bi in bis:
+            langs[blocks[bi].lang] = langs.get(blocks[bi].lang, 0) + blocks[bi].end - blocks[bi].start
+        pages = sorted({p for bi in bis for p in _pages_in(blocks[bi], a, b)})
+        spans.append(Span(a, b, pages, n, max(langs, key=lambda k: langs[k]) if langs else "",
+                          any(x.cut for x in cur), langs))
+        carry: list[_Sent] = []
+        for x in reversed(cur[1:]):
+            if size([x, *carry]) > overlap:
+                break
+            carry.insert(0, x)
+        cur, n_carry = carry, len(carry)
+
+    pending = list(sents)
+    while pending:
+        s = pending.pop(0)
+        fresh = len(cur) > n_carry
+        if fresh:
+            used = size(cur)
+            if blocks[s.block].heading and s.first and used - size(cur[:n_carry]) >= target // 4:
+                close()
+            elif s.first and used + block_tokens[s.block] > target and used >= target // 2:
+                close()
+            elif used + 1 + s.tokens > target:
+                close()
+        while cur and size(cur) + 1 + s.tokens > target and n_carry:
+            cur.pop(0)
+            n_carry -= 1
+        cur.append(s)
+    if len(cur) > n_carry:
+        close()
+    return spans

@@ -1,0 +1,78 @@
+"""Paragraph and page filters. Each returns a reason when it drops something, else None; the pipeline counts
+every reason (and records the dropped text in the store) so the user can see why something went.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable
+
+from corpusforge.corpus.config import FilterConfig
+from corpusforge.corpus.layout import Para
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_WORD = re.compile(r"\w+")
+
+ParaFilter = Callable[[Para], "str | None"]
+
+
+def symbol_ratio(text: str) -> float:
+    """Share of non-space characters that are not letters (digits, punctuation, symbols)."""
+    chars = [c for c in text if not c.isspace()]
+    if not chars:
+        return 1.0
+    non_letter = sum(1 for c in chars if not unicodedata.category(c).startswith("L"))
+    return non_letter / len(chars)
+
+
+def repeated_ngram_ratio(text: str, n_chars: int = 6, n_words: int = 3) -> float:
+    """Share of n-grams that repeat an earlier n-gram of the same text (characters for Chinese, else words)."""
+    if len(_HAN.findall(text)) >= 0.3 * max(1, len(text)):
+        s = re.sub(r"\s+", "", text)
+        grams = [s[i:i + n_chars] for i in range(len(s) - n_chars + 1)]
+    else:
+        words = _WORD.findall(text.lower())
+        grams = [" ".join(words[i:i + n_words]) for i in range(len(words) - n_words + 1)]
+    if len(grams) < 10:
+        return 0.0
+    return 1.0 - len(set(grams)) / len(grams)
+
+
+def repeated_line_ratio(lines: list[str]) -> float:
+    """Share of a page's non-empty lines that repeat another line of the page."""
+    body = [ln.strip() for ln in lines if ln.strip()]
+    if len(body) < 4:
+        return 0.0
+    counts = Counter(body)
+    return sum(c for c in counts.values() if c > 1) / len(body)
+
+
+def build_filters(cfg: FilterConfig, languages: list[str]) -> list[tuple[str, ParaFilter]]:
+    """The paragraph filters in the order they run, as (name, filter)."""
+    patterns = [re.compile(p) for p in cfg.boilerplate]
+    keep = {x.lower() for x in languages}
+
+    def boilerplate(p: Para) -> str | None:
+        if len(p.text) <= cfg.boilerplate_max_chars and any(r.search(p.text) for r in patterns):
+            return "boilerplate"
+        return None
+
+    def min_length(p: Para) -> str | None:
+        return "too_short" if len(p.text) < cfg.min_chars else None
+
+    def symbols(p: Para) -> str | None:
+        return "symbol_ratio" if symbol_ratio(p.text) > cfg.max_symbol_ratio else None
+
+    def repetition(p: Para) -> str | None:
+        r = repeated_ngram_ratio(p.text, cfg.ngram_chars, cfg.ngram_words)
+        return "repeated_ngrams" if r > cfg.max_repeated_ngram_ratio else None
+
+    def language(p: Para) -> str | None:
+        if not keep or p.lang in keep:
+            return None
+        return f"language:{p.lang or 'unknown'}"
+
+    return [("boilerplate", boilerplate), ("min_length", min_length), ("symbol_ratio", symbols),
+            ("repeated_ngrams", repetition), ("language", language)]

@@ -1,0 +1,95 @@
+"""Language of a paragraph, judged by lingua; short paragraphs take their neighbours' language.
+
+Chinese text mixed with English terms (``Qwen2模型在MMLU上``) is judged by its dominant script: lingua
+returns Chinese for it; Han text without kana or hangul that lingua calls Japanese is taken as Chinese.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections import Counter
+from typing import Any
+
+log = logging.getLogger(__name__)
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+# Languages the detector chooses among (plus the configured ones): widely written languages only, so that
+# English reference lists or name lists are not taken for Welsh, Latin or Tagalog.
+COMMON = ("en", "zh", "ja", "ko", "fr", "de", "es", "it", "pt", "ru", "nl", "ar", "vi", "tr", "pl", "id", "sv",
+          "hi", "th", "uk", "cs", "el", "he", "fa")
+
+
+@functools.lru_cache(maxsize=4)
+def _detector(extra: tuple[str, ...] = ()) -> Any:
+    from lingua import IsoCode639_1, LanguageDetectorBuilder
+
+    codes = []
+    for c in dict.fromkeys(COMMON + extra):
+        code = getattr(IsoCode639_1, c.upper(), None)
+        if code is None:
+            log.warning("language %r is not known to lingua; ignored", c)
+        else:
+            codes.append(code)
+    # Low-accuracy mode (trigram models): fast and small, accurate on paragraph-length text.
+    return LanguageDetectorBuilder.from_iso_codes_639_1(*codes).with_low_accuracy_mode().build()
+
+
+def letters(text: str) -> int:
+    """Number of letters (any script) in ``text``."""
+    return len(_LETTER.findall(text))
+
+
+def detect(text: str, among: tuple[str, ...] = ()) -> str:
+    """ISO 639-1 code of the language of ``text`` ('' when undetermined).
+
+    Args:
+        text: the text.
+        among: languages to consider besides :data:`COMMON` (e.g. the configured ones).
+    """
+    det = _detector(tuple(sorted(among)))
+    lang = det.detect_language_of(text)
+    code = lang.iso_code_639_1.name.lower() if lang else ""
+    if code and among and code not in among:
+        # Doubtful verdicts (names, references, mixed text): prefer a wanted language that is nearly as likely.
+        conf = {c.language.iso_code_639_1.name.lower(): c.value for c in det.compute_language_confidence_values(text)}
+        best = max(among, key=lambda a: conf.get(a, 0.0))
+        if conf.get(best, 0.0) >= 0.5 * conf.get(code, 1.0):
+            code = best
+    han = len(_HAN.findall(text))
+    if code in ("", "ja") and han and han >= 0.5 * letters(text) and not _KANA_HANGUL.search(text):
+        return "zh"
+    return code
+
+
+def assign_languages(texts: list[str], min_letters: int = 20, among: tuple[str, ...] = ()) -> list[str]:
+    """Language of each paragraph of a document.
+
+    Paragraphs with at least ``min_letters`` letters are judged one by one; shorter ones (names, dates,
+    greetings, table cells) take the language of the nearest judged paragraph before them, else after them,
+    else the language of the whole document's text.
+    """
+    judged = [detect(t, among) if letters(t) >= min_letters else None for t in texts]
+    if all(j is None for j in judged):
+        whole = detect("\n".join(texts), among) if texts else ""
+        return [whole] * len(texts)
+    out: list[str] = []
+    last: str | None = None
+    for j in judged:
+        if j is not None:
+            last = j
+        out.append(last if last is not None else "")
+    nxt = next(j for j in judged if j is not None)
+    return [o or nxt for o in out]
+
+
+def majority(langs: list[str], weights: list[int]) -> str:
+    """The language covering most characters."""
+    c: Counter[str] = Counter()
+    for lang, w in zip(langs, weights, strict=True):
+        c[lang] += w
+    return c.most_common(1)[0][0] if c else ""

@@ -1,0 +1,151 @@
+"""Exact-hash and MinHash-LSH indexes, kept in memory or in a SQLite file.
+
+The SQLite variant keeps memory flat however large the corpus grows (the pipeline uses it); the in-memory
+variant is the like-for-like rival of ``datasketch.MinHashLSH`` in the benchmark. Each stored item carries a
+``ref`` string (JSON describing the kept copy) so a later duplicate can name what it duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+
+from corpusforge.corpus.minhash import band_keys, optimal_params
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def exact_key(text: str) -> int:
+    """64-bit hash (signed, SQLite-friendly) of the text with case, spaces and punctuation normalised away."""
+    norm = _NON_WORD.sub("", text.casefold())
+    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+class _Memory:
+    def __init__(self) -> None:
+        self.exact: dict[int, str] = {}
+        self.buckets: dict[int, list[int]] = {}
+        self.sigs: list[np.ndarray] = []
+        self.refs: list[str] = []
+
+    def get_exact(self, key: int) -> str | None:
+        return self.exact.get(key)
+
+    def put_exact(self, key: int, ref: str) -> None:
+        self.exact.setdefault(key, ref)
+
+    def candidates(self, keys: np.ndarray) -> set[int]:
+        out: set[int] = set()
+        for k in keys.tolist():
+            out.update(self.buckets.get(k, ()))
+        return out
+
+    def add(self, keys: np.ndarray, sig: np.ndarray, ref: str) -> int:
+        item = len(self.sigs)
+        self.sigs.append(sig.astype(np.uint32))
+        self.refs.append(ref)
+        for k in keys.tolist():
+            self.buckets.setdefault(k, []).append(item)
+        return item
+
+    def signature(self, item: int) -> np.ndarray:
+        return self.sigs[item]
+
+    def ref(self, item: int) -> str:
+        return self.refs[item]
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class _Sqlite:
+    def __init__(self, path: Path) -> None:
+        path.unlink(missing_ok=True)
+        self.path = path
+        self.db = sqlite3.connect(str(path), isolation_level=None)
+        self.db.executescript(
+            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8000;"
+            "CREATE TABLE exact (key INTEGER PRIMARY KEY, ref TEXT);"
+            "CREATE TABLE items (item INTEGER PRIMARY KEY, sig BLOB, ref TEXT);"
+            "CREATE TABLE buckets (key INTEGER, item INTEGER);"
+            "CREATE INDEX buckets_key ON buckets (key);")
+        self.n = 0
+
+    def get_exact(self, key: int) -> str | None:
+        r = self.db.execute("SELECT ref FROM exact WHERE key=?", (key,)).fetchone()
+        return r[0] if r else None
+
+    def put_exact(self, key: int, ref: str) -> None:
+        self.db.execute("INSERT OR IGNORE INTO exact VALUES (?,?)", (key, ref))
+
+    def candidates(self, keys: np.ndarray) -> set[int]:
+        ks = keys.tolist()
+        q = f"SELECT item FROM buckets WHERE key IN ({','.join('?' * len(ks))})"
+        return {r[0] for r in self.db.execute(q, ks)}
+
+    def add(self, keys: np.ndarray, sig: np.ndarray, ref: str) -> int:
+        item = self.n
+        self.n += 1
+        self.db.execute("INSERT INTO items VALUES (?,?,?)", (item, sig.astype(np.uint32).tobytes(), ref))
+        self.db.executemany("INSERT INTO buckets VALUES (?,?)", [(k, item) for k in keys.tolist()])
+        return item
+
+    def signature(self, item: int) -> np.ndarray:
+        blob = self.db.execute("SELECT sig FROM items WHERE item=?", (item,)).fetchone()[0]
+        return np.frombuffer(blob, dtype=np.uint32)
+
+    def ref(self, item: int) -> str:
+        return str(self.db.execute("SELECT ref FROM items WHERE item=?", (item,)).fetchone()[0])
+
+    def close(self) -> None:
+        self.db.close()
+        self.path.unlink(missing_ok=True)
+
+
+class DedupIndex:
+    """Exact hashes plus MinHash LSH (bands and rows chosen for ``threshold`` like datasketch does).
+
+    Args:
+        threshold: estimated Jaccard similarity from which two items are near duplicates.
+        num_perm: signature length the signatures were made with.
+        path: SQLite file to keep the index in (recreated; deleted on close); None keeps it in memory.
+    """
+
+    def __init__(self, threshold: float = 0.8, num_perm: int = 128, path: str | Path | None = None):
+        self.threshold = threshold
+        self.num_perm = num_perm
+        self.bands, self.rows = optimal_params(threshold, num_perm)
+        self._s: _Memory | _Sqlite = _Sqlite(Path(path)) if path else _Memory()
+
+    def exact(self, key: int, ref: str) -> str | None:
+        """The ref of an earlier item with the same exact key, else record this one and return None."""
+        old = self._s.get_exact(key)
+        if old is None:
+            self._s.put_exact(key, ref)
+        return old
+
+    def keys(self, sigs: np.ndarray) -> np.ndarray:
+        """Band keys of signatures, shape (n, bands)."""
+        return band_keys(sigs, self.bands, self.rows)
+
+    def query(self, sig: np.ndarray, keys: np.ndarray) -> tuple[str, float] | None:
+        """The most similar stored item at or above the threshold, as (ref, estimated Jaccard), or None."""
+        best: tuple[str, float] | None = None
+        sig32 = sig.astype(np.uint32)
+        for item in self._s.candidates(keys):
+            sim = float(np.count_nonzero(self._s.signature(item) == sig32)) / self.num_perm
+            if sim >= self.threshold and (best is None or sim > best[1]):
+                best = (self._s.ref(item), sim)
+        return best
+
+    def insert(self, sig: np.ndarray, keys: np.ndarray, ref: str) -> int:
+        """Store an item; return its id."""
+        return self._s.add(keys, sig, ref)
+
+    def close(self) -> None:
+        """Release the storage (the SQLite file is deleted)."""
+        self._s.close()

@@ -1,0 +1,61 @@
+"""Character-level normalisation: NFKC, full-width to half-width, control characters, whitespace, OpenCC.
+
+Chinese punctuation that NFKC would turn into ASCII (，！？：；（）) is kept full-width when it touches a
+CJK character, so Chinese text keeps its own punctuation while full-width Latin letters and digits become
+ASCII. Entities, dates, numbers and names are otherwise left as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
+CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201f\u2026\u2014"
+_PROTECT = "，！？：；（）"
+_KEEP = _PROTECT + "…"  # the ellipsis is kept everywhere (NFKC would make it '...')
+_PUA = "".join(chr(0xE000 + i) for i in range(len(_KEEP)))
+_TO_PUA = str.maketrans(_KEEP, _PUA)
+_FROM_PUA = str.maketrans(_PUA, _KEEP)
+_PROTECT_RE = re.compile(
+    rf"(?<=[{CJK_CHARS}{CJK_PUNCT}])[{_PROTECT}]|[{_PROTECT}](?=[{CJK_CHARS}{CJK_PUNCT}])|[{_PROTECT}]$",
+    re.MULTILINE)
+# Format/invisible characters to delete: soft hyphen, zero-width space/joiners, word joiner, BOM, bidi marks.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+
+
+@functools.lru_cache(maxsize=1)
+def _opencc():  # type: ignore[no-untyped-def]
+    try:
+        from opencc import OpenCC
+    except ImportError as e:  # pragma: no cover - the package is a dependency
+        raise RuntimeError("corpus.clean.traditional_to_simplified needs opencc-python-reimplemented") from e
+    return OpenCC("t2s")
+
+
+def is_cjk(ch: str) -> bool:
+    """True for a CJK ideograph, kana or hangul character, or CJK punctuation."""
+    o = ord(ch)
+    return (0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x3000 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF
+            or 0xFF01 <= o <= 0xFF65 or 0x2018 <= o <= 0x201F or o in (0x2026, 0x2014))
+
+
+def normalize_text(text: str, t2s: bool = False) -> str:
+    """Normalise one page of text, keeping its line structure (and leading indentation as spaces).
+
+    Args:
+        text: raw page text.
+        t2s: convert Traditional to Simplified Chinese with OpenCC.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\u2028", "\n")
+    text = text.translate(_INVISIBLE)
+    text = _PROTECT_RE.sub(lambda m: m.group(0).translate(_TO_PUA), text).replace("…", _PUA[-1])
+    text = unicodedata.normalize("NFKC", text).translate(_FROM_PUA)
+    text = _CONTROL_RE.sub("", text)
+    text = _SPACE_RE.sub(" ", text)
+    if t2s:
+        text = _opencc().convert(text)
+    return text
