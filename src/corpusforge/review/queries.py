@@ -60,6 +60,12 @@ class Filters:
                 out[f.name] = str(v)
         return out
 
+    def order_keys(self) -> tuple[str, ...]:
+        """The list order; within one document, its own index order (same rows, same sequence)."""
+        if self.sort == "doc" and self.doc:
+            return ("task", "sample_id")
+        return ORDERS[self.sort]
+
     def where(self) -> tuple[str, list[Any]]:
         """SQL condition and arguments for these filters (current samples only)."""
         conds, args = ["stale=0"], []
@@ -76,33 +82,42 @@ class Filters:
         return " AND ".join(conds), args
 
 
+def page_query(f: Filters, page: int, size: int) -> tuple[str, list[Any]]:
+    """SQL and arguments of one page (1-based) of the list."""
+    where, args = f.where()
+    order = ", ".join(f.order_keys())
+    return (f"SELECT {_LIST_COLS} FROM samples s WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+            [*args, size, max(page - 1, 0) * size])
+
+
 def list_samples(conn: sqlite3.Connection, f: Filters, page: int, size: int) -> tuple[list[dict[str, Any]], int]:
     """One page (1-based) of samples matching ``f``, and the number of matches."""
     where, args = f.where()
     total = int(conn.execute(f"SELECT COUNT(*) FROM samples WHERE {where}", args).fetchone()[0])
-    order = ", ".join(ORDERS[f.sort])
-    rows = conn.execute(f"SELECT {_LIST_COLS} FROM samples s WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-                        [*args, size, max(page - 1, 0) * size]).fetchall()
     out = []
-    for r in rows:
+    for r in conn.execute(*page_query(f, page, size)).fetchall():
         d = dict(r)
         d["pages"], d["reasons"] = json.loads(d["pages"] or "[]"), json.loads(d["reasons"] or "[]")
         out.append(d)
     return out, total
 
 
-def neighbour(conn: sqlite3.Connection, f: Filters, sample_id: str, forward: bool = True) -> str | None:
-    """The id of the sample after (or before) ``sample_id`` in the list order of ``f``, or None."""
-    keys = ORDERS[f.sort]
-    cur = conn.execute(f"SELECT {', '.join(keys)} FROM samples WHERE sample_id=?", (sample_id,)).fetchone()
-    if cur is None:
-        return None
+def neighbour_query(f: Filters, key: tuple[Any, ...], forward: bool = True) -> tuple[str, list[Any]]:
+    """SQL and arguments of the sample after (or before) the one whose order key is ``key`` (keyset)."""
+    keys = f.order_keys()
     where, args = f.where()
     op, direction = (">", "") if forward else ("<", " DESC")
-    tup = ", ".join(keys)
     order = ", ".join(k + direction for k in keys)
-    r = conn.execute(f"SELECT sample_id FROM samples WHERE {where} AND ({tup}) {op} ({', '.join('?' * len(keys))})"
-                     f" ORDER BY {order} LIMIT 1", [*args, *cur]).fetchone()
+    return (f"SELECT sample_id FROM samples WHERE {where} AND ({', '.join(keys)}) {op}"
+            f" ({', '.join('?' * len(keys))}) ORDER BY {order} LIMIT 1", [*args, *key])
+
+
+def neighbour(conn: sqlite3.Connection, f: Filters, sample_id: str, forward: bool = True) -> str | None:
+    """The id of the sample after (or before) ``sample_id`` in the list order of ``f``, or None."""
+    cur = conn.execute(f"SELECT {', '.join(f.order_keys())} FROM samples WHERE sample_id=?", (sample_id,)).fetchone()
+    if cur is None:
+        return None
+    r = conn.execute(*neighbour_query(f, tuple(cur), forward)).fetchone()
     return r[0] if r else None
 
 

@@ -1,0 +1,47 @@
+"""``corpusforge review``: refuses a public address without a token; serves the app on loopback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+import httpx
+from typer.testing import CliRunner
+
+from corpusforge.cli.app import app
+
+
+def test_public_address_without_token_is_refused(review_ws):
+    r = CliRunner().invoke(app, ["-w", str(review_ws.root), "review", "--host", "0.0.0.0"],
+                           env={"CORPUSFORGE_REVIEW_TOKEN": ""})
+    assert r.exit_code == 1
+    assert "refusing to bind 0.0.0.0" in r.output and "token" in r.output
+    assert len(r.output.strip().splitlines()) == 1
+
+
+def test_review_command_serves_the_workspace(review_ws):
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "CORPUSFORGE_REVIEW_TOKEN": "t0ken"}
+    proc = subprocess.Popen([sys.executable, "-m", "corpusforge", "-w", str(review_ws.root), "review",
+                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=env)
+    try:
+        deadline, r = time.monotonic() + 60, None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                r = httpx.get(f"http://127.0.0.1:{port}/", params={"token": "t0ken"}, follow_redirects=True)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert r is not None and r.status_code == 200 and "riverside_plant.txt" in r.text
+        assert httpx.get(f"http://127.0.0.1:{port}/").status_code == 401
+    finally:
+        proc.send_signal(signal.SIGINT)
+        out, _ = proc.communicate(timeout=20)
+    assert f"http://127.0.0.1:{port}/?token=t0ken" in out.replace("\n", "")
