@@ -89,7 +89,7 @@ def _ingest(ws: Workspace, path: Path, rel: str, key: str, prev: dict[str, Any] 
         raise _Failed("empty: zero-byte file")
     limit = cfg.max_file_mb * 1024 * 1024
     if st.st_size > limit:
-        raise _Failed(f"too large: {st.st_size / 1048576:.1f} MB > ingest.max_file_mb={cfg.max_file_mb:g}")
+        raise _Failed(f"too large: {st.st_size / 1048576:.2f} MB > ingest.max_file_mb={cfg.max_file_mb:g}")
     if prev and prev["status"] == "ok" and prev["size"] == st.st_size and prev["mtime"] == st.st_mtime \
             and _is_current(ws, prev["doc_id"]):
         return FileOutcome(key, "unchanged", doc_id=prev["doc_id"])
