@@ -77,7 +77,6 @@ def test_review_flow_open_edit_accept_reject_rate(page, server, review_ws, tmp_p
     page.keyboard.press("Enter")
     page.wait_for_url("**/sample/s-plant-1")
     assert page.locator(".passage mark").first.inner_text() == "The plant treats 42,000 cubic metres of water each day"
-    page.screenshot(path=str(SHOTS / "review-sample.png"), full_page=True)
 
     # edit in place, leave the text box, accept with "a": the next sample opens
     page.fill("#output", EDITED)
@@ -99,6 +98,10 @@ def test_review_flow_open_edit_accept_reject_rate(page, server, review_ws, tmp_p
     page.wait_for_url("**/sample/s-plant-1/rate?msg=rated")
     assert "Preference pairs from this sample: 3" in page.inner_text("main")
     page.screenshot(path=str(SHOTS / "review-rate.png"), full_page=True)
+    page.goto(server.url + "sample/s-plant-1")
+    assert page.locator(".history li").count() == 2
+    assert page.locator(".passage mark").first.inner_text() == "plant treats 42,000 cubic metres of water each day"
+    page.screenshot(path=str(SHOTS / "review-sample.png"), full_page=True)
     page.goto(server.url)
     assert page.locator("meter[value='2']").count() == 1  # riverside_plant.txt: 2 of 3 reviewed
     page.screenshot(path=str(SHOTS / "review-list.png"), full_page=True)

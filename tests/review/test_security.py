@@ -88,3 +88,15 @@ def test_bind_check():
     with pytest.raises(BindError, match="refusing to bind 0.0.0.0"):
         check_bind("0.0.0.0", None)
     assert is_loopback("localhost") and is_loopback("[::1]") and not is_loopback("192.168.1.5")
+
+
+def test_open_tabs_can_still_save_after_a_server_restart(review_ws, csrf_of):
+    with TestClient(create_app(review_ws), base_url=BASE) as first:
+        csrf = csrf_of(first.get("/sample/s-zh-1").text)
+        cookies = dict(first.cookies)
+    with TestClient(create_app(review_ws), base_url=BASE, cookies=cookies) as restarted:
+        r = restarted.post("/sample/s-zh-1", data={"csrf": csrf, "version": "1", "action": "accept"},
+                           follow_redirects=False)
+    assert r.status_code == 303 and review_ws.store.get_sample("s-zh-1").status == "accepted"
+    secret = review_ws.store.path.parent / "review.secret"
+    assert secret.stat().st_mode & 0o777 == 0o600

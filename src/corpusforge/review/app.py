@@ -23,11 +23,12 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpusforge.review import queries
-from corpusforge.review.security import Guard
+from corpusforge.review.security import Guard, load_secret
 from corpusforge.workspace import Workspace
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
+PROGRESS_LIMIT = 200
 MESSAGES = {
     "saved": "Edit saved.", "unchanged": "Nothing changed.", "accepted": "Accepted.", "rejected": "Rejected.",
     "skipped": "Skipped.", "rated": "Ratings saved.", "bulk": "Bulk-accepted {n} samples.",
@@ -66,7 +67,7 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
         token: access token required on every request; None serves loopback hosts only.
     """
     app = FastAPI(title="corpusforge review", docs_url=None, redoc_url=None, openapi_url=None)
-    guard = Guard(token)
+    guard = Guard(token, secret=load_secret(ws.store.path.parent / "review.secret"))
     app.middleware("http")(guard.middleware)
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                              trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
@@ -103,7 +104,7 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
         pages = max(1, math.ceil(total / size))
         return render(request, "list.html", filters=f, params=f.params(), rows=rows, total=total, page=page,
                       pages=pages, first=(page - 1) * size + 1 if rows else 0, last=(page - 1) * size + len(rows),
-                      progress=queries.progress(ws.store.conn), tasks=ws.store.count_samples("task"),
+                      progress=queries.progress(ws.store.conn, PROGRESS_LIMIT), progress_limit=PROGRESS_LIMIT, tasks=ws.store.count_samples("task"),
                       statuses=queries.STATUSES, bulk_min_score=ws.config.review.bulk_min_score)
 
     @app.post("/bulk-accept")

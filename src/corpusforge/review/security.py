@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import os
 import secrets
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -56,6 +58,21 @@ def check_bind(host: str, token: str | None) -> None:
                         "(--token or CORPUSFORGE_REVIEW_TOKEN)")
 
 
+def load_secret(path: Path) -> bytes:
+    """The app's CSRF key from ``path`` (created 0600 with 32 random bytes when missing)."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+        path.unlink()
+        return load_secret(path)
+    with os.fdopen(fd, "wb") as f:
+        f.write(secrets.token_bytes(32))
+    return path.read_bytes()
+
+
 def _digest(value: str) -> str:
     return hashlib.sha256(value.encode("utf-8")).hexdigest()
 
@@ -65,11 +82,12 @@ class Guard:
 
     Args:
         token: access token required on every request (None: loopback-only, no token).
+        secret: key of the CSRF tokens; keep it across restarts so open tabs can still save.
     """
 
-    def __init__(self, token: str | None = None):
+    def __init__(self, token: str | None = None, secret: bytes | None = None):
         self.token = token or None
-        self._secret = secrets.token_bytes(32)
+        self._secret = secret or secrets.token_bytes(32)
 
     def _suffix(self, request: Request) -> str:
         # cookies are not separated by port: name them per port so two servers on one host do not clash

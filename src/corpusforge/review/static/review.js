@@ -39,6 +39,25 @@
     if (target) { e.preventDefault(); target.click(); }
   });
 
+  // Sample page: warn before an unsaved edit is left behind (skip, j/k, links); save/accept/reject keep it.
+  const form = document.getElementById("review-form");
+  if (form) {
+    let dirty = false;
+    form.addEventListener("input", () => { dirty = true; });
+    form.addEventListener("submit", (e) => {
+      if (!e.submitter || e.submitter.value !== "skip") dirty = false;
+    });
+    window.addEventListener("beforeunload", (e) => {
+      if (dirty) { e.preventDefault(); e.returnValue = ""; }
+    });
+  }
+
+  // Forms that change many samples ask first.
+  document.querySelectorAll("form[data-confirm]").forEach((f) => f.addEventListener("submit", (e) => {
+    const n = f.querySelector("input[name=min_score_bulk]");
+    if (!window.confirm(f.dataset.confirm.replace("{score}", n ? n.value : ""))) e.preventDefault();
+  }));
+
   // Rating page: drag (or the arrow buttons) to order candidates; the order becomes their ranks.
   const list = document.getElementById("cands");
   if (!list) return;
