@@ -101,10 +101,13 @@ def _ingest(ws: Workspace, path: Path, rel: str, key: str, prev: dict[str, Any] 
     doc_id = sha[:16]
     facts["sha"] = sha
     if _is_current(ws, doc_id):
+        # Stored already: by this path (touched file), by another path (a copy), or by a run stopped
+        # between writing the document and recording its file (then nothing else points at it).
+        others = store.conn.execute("SELECT COUNT(*) FROM files WHERE doc_id=? AND path<>? AND status='ok'",
+                                    (doc_id, key)).fetchone()[0]
         store.put_file(key, status="ok", sha256=sha, size=st.st_size, mtime=st.st_mtime, doc_id=doc_id)
         stale = _retire(ws, prev, keep=doc_id)
-        same = prev is not None and prev["sha256"] == sha and prev["status"] == "ok"
-        return FileOutcome(key, "unchanged" if same else "duplicate", doc_id=doc_id, stale=stale)
+        return FileOutcome(key, "duplicate" if others else "unchanged", doc_id=doc_id, stale=stale)
     kind, what = detect_kind(data, path.suffix.lower())
     if kind is None:
         raise _Failed(f"unsupported file type: {what}")
@@ -138,8 +141,10 @@ def _records(ws: Workspace, result: ReadResult, doc_id: str, key: str, rel: str,
 def _empty_reason(kind: str, result: ReadResult) -> str:
     n = len(result.pages)
     if kind == "pdf":
+        garbage = sum(1 for p in result.pages if p.metadata.get("quality") == "garbage")
+        why = "scanned?" if not garbage else f"{garbage} with a garbage text layer, broken font mapping?"
         ocr = "OCR found no text" if result.metadata.get("pages_ocr") else "set ingest.ocr: true to OCR them"
-        return f"empty: none of the {n} pages has a usable text layer (scanned?); {ocr}"
+        return f"empty: none of the {n} pages has a usable text layer ({why}); {ocr}"
     if kind == "html":
         return "empty: no main text found in the HTML page"
     return "empty: no text found"
