@@ -26,6 +26,17 @@ SCHEMA_QA = {
     "required": ["pairs"],
 }
 
+# bounded (1 pair, short strings) so a grammar-constrained reply always completes within ~100 tokens
+SCHEMA_QA_SMALL = {
+    "type": "object",
+    "properties": {"pairs": {"type": "array", "minItems": 1, "maxItems": 1, "items": {
+        "type": "object",
+        "properties": {"question": {"type": "string", "minLength": 5, "maxLength": 60},
+                       "answer": {"type": "string", "minLength": 1, "maxLength": 40}},
+        "required": ["question", "answer"]}}},
+    "required": ["pairs"],
+}
+
 
 def free_port() -> int:
     """A TCP port nobody listens on right now."""
@@ -48,7 +59,7 @@ def llama_server(smollm_gguf, tmp_path_factory):
     port = free_port()
     log = tmp_path_factory.mktemp("llama_server") / "server.log"
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm_gguf), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", "2048", "--n_threads", str(os.cpu_count() or 1)]
+           "--port", str(port), "--n_ctx", "2048", "--n_threads", str(max(1, (os.cpu_count() or 2) // 2))]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"
@@ -94,3 +105,9 @@ def fault_proxy(_proxy_session):
 def qa_schema() -> dict:
     """A JSON schema for a list of question/answer pairs."""
     return SCHEMA_QA
+
+
+@pytest.fixture
+def qa_schema_small() -> dict:
+    """A JSON schema for exactly one short question/answer pair."""
+    return SCHEMA_QA_SMALL

@@ -30,6 +30,7 @@ class FaultProxy:
         self.bodies: list[bytes] = []
         self.headers: list[dict[str, str]] = []
         self.inflight = 0
+        self.generation = 0  # bumped by set(): stragglers from an earlier test are not counted
         self.max_inflight = 0
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -55,6 +56,7 @@ class FaultProxy:
         """Arm a fault for the next ``fail_next`` requests (-1: until changed) and reset the counters."""
         with self._lock:
             self.fault, self.fail_next, self.delay = fault, fail_next, delay
+            self.generation += 1
             self.requests = self.forwarded = self.max_inflight = 0
             self.paths.clear()
             self.bodies.clear()
@@ -112,11 +114,15 @@ class FaultProxy:
                 if fault == "badjson":
                     self._reply(200, b'{"id": "x", "choices": [ {"message": oops this is not json')
                     return
+                gen = proxy.generation
                 if fault == "slow":
                     time.sleep(proxy.delay)
-                self._forward(body)
+                    if gen != proxy.generation:  # the test that armed this is over
+                        self.close_connection = True
+                        return
+                self._forward(body, gen)
 
-            def _forward(self, body: bytes) -> None:
+            def _forward(self, body: bytes, gen: int) -> None:
                 up = proxy.upstream
                 conn = http.client.HTTPConnection(up.hostname, up.port, timeout=300)
                 headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "connection")}
@@ -125,7 +131,7 @@ class FaultProxy:
                     resp = conn.getresponse()
                     data = resp.read()
                     with proxy._lock:
-                        proxy.forwarded += 1
+                        proxy.forwarded += gen == proxy.generation
                     self._reply(resp.status, data, resp.getheader("Content-Type") or "application/json")
                 except OSError:  # the client went away (e.g. timed out) or the server did
                     self.close_connection = True
