@@ -36,6 +36,9 @@ class CleanConfig(Section):
     remove_page_numbers: bool = Field(True, description="Remove page-number lines (e.g. '12', '- 12 -', 'Page 3 of 9', '第 3 页').")
     rejoin_lines: bool = Field(
         True, description="Rejoin lines broken inside sentences (Chinese lines, hyphenated English words) into paragraphs.")
+    rejoin_kinds: list[str] = Field(
+        default_factory=lambda: ["pdf", "text"],
+        description="Document kinds whose lines are wrapped and get rejoined; in others (docx, html) a line is a paragraph.")
 
 
 class FilterConfig(Section):
@@ -44,7 +47,7 @@ class FilterConfig(Section):
     languages: list[str] | None = Field(
         None, description="Languages kept (ISO 639-1); null means project.languages.")
     lang_min_chars: int = Field(
-        20, ge=1, description="Paragraphs with fewer letters than this take the language of their neighbours.")
+        40, ge=1, description="Headings and paragraphs with fewer letters than this take the language of their neighbours.")
     min_chars: int = Field(4, ge=0, description="Drop paragraphs shorter than this many characters.")
     min_doc_chars: int = Field(30, ge=0, description="Drop documents whose cleaned text is shorter than this.")
     max_symbol_ratio: float = Field(
@@ -72,7 +75,10 @@ class DedupConfig(Section):
     char_ngram: int = Field(5, ge=1, description="Shingle size in characters for Chinese (and other unspaced scripts).")
     word_ngram: int = Field(3, ge=1, description="Shingle size in words for English and other spaced languages.")
     min_chars: int = Field(
-        30, ge=1, description="Paragraphs shorter than this are never removed as duplicates (short lines legitimately repeat).")
+        30, ge=1, description="Paragraphs and pages shorter than this are never removed as near duplicates.")
+    exact_min_chars: int = Field(
+        8, ge=1, description="Paragraphs shorter than this are never removed as exact duplicates (short lines such as "
+                             "'当夜无事。' legitimately repeat).")
     seed: int = Field(1, description="Seed of the MinHash permutations.")
 
 

@@ -86,15 +86,16 @@ class DocumentCleaner:
         keep = [True] * len(items)
         todo: list[int] = []
         for i, (text, pages) in enumerate(items):
-            if len(text) < d.min_chars:
+            if len(text) < min(d.min_chars, d.exact_min_chars):
                 continue
-            if d.exact:
+            if d.exact and len(text) >= d.exact_min_chars:
                 old = index.exact(exact_key(text), self._ref(doc, unit, pages, text))
                 if old is not None:
                     keep[i] = False
                     removed.append(Removed(unit, pages, text, kind="exact", similarity=1.0, kept=json.loads(old)))
                     continue
-            todo.append(i)
+            if len(text) >= d.min_chars:
+                todo.append(i)
         if not d.near or not todo:
             return keep
         sets = [shingles(items[i][0], unspaced(items[i][0]), d.char_ngram, d.word_ngram) for i in todo]
@@ -145,9 +146,10 @@ class DocumentCleaner:
         paras: list[Para] = []
         for (pg, ls), ok in zip(kept_pages, flags, strict=True):
             if ok:
-                paras.extend(paragraphs(ls, pg, cc.rejoin_lines))
+                paras.extend(paragraphs(ls, pg, cc.rejoin_lines and doc.kind in cc.rejoin_kinds))
         paras = merge_across_pages(paras)
-        for p, lang in zip(paras, assign_languages([p.text for p in paras], fc.lang_min_chars, tuple(self.languages)), strict=True):
+        for p, lang in zip(paras, assign_languages([p.text for p in paras], fc.lang_min_chars, tuple(self.languages),
+                                                      [p.heading for p in paras], doc.lang), strict=True):
             p.lang = lang
         passed: list[Para] = []
         for p in paras:

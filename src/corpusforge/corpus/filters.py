@@ -14,13 +14,17 @@ from corpusforge.corpus.layout import Para
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"[-+]?\d+(?:[.,:/]\d+)*%?")
 
 ParaFilter = Callable[[Para], "str | None"]
 
 
 def symbol_ratio(text: str) -> float:
-    """Share of non-space characters that are not letters (digits, punctuation, symbols)."""
-    chars = [c for c in text if not c.isspace()]
+    """Share of non-letter units among all units: letters count one each, as do punctuation marks and
+    symbols, while a whole number (``96.2%``, ``2,000``) counts as one unit, so numbers in prose do not
+    make it look like a table."""
+    s = _NUMBER.sub("0", text)
+    chars = [c for c in s if not c.isspace()]
     if not chars:
         return 1.0
     non_letter = sum(1 for c in chars if not unicodedata.category(c).startswith("L"))
@@ -41,12 +45,12 @@ def repeated_ngram_ratio(text: str, n_chars: int = 6, n_words: int = 3) -> float
 
 
 def repeated_line_ratio(lines: list[str]) -> float:
-    """Share of a page's non-empty lines that repeat another line of the page."""
+    """Share of a page's non-empty lines that repeat an earlier line of the page (pages of 10+ lines only;
+    on shorter pages repeats are left to paragraph de-duplication, which keeps one copy)."""
     body = [ln.strip() for ln in lines if ln.strip()]
-    if len(body) < 4:
+    if len(body) < 10:
         return 0.0
-    counts = Counter(body)
-    return sum(c for c in counts.values() if c > 1) / len(body)
+    return sum(c - 1 for c in Counter(body).values()) / len(body)
 
 
 def build_filters(cfg: FilterConfig, languages: list[str]) -> list[tuple[str, ParaFilter]]:

@@ -66,17 +66,21 @@ def detect(text: str, among: tuple[str, ...] = ()) -> str:
     return code
 
 
-def assign_languages(texts: list[str], min_letters: int = 20, among: tuple[str, ...] = ()) -> list[str]:
+def assign_languages(texts: list[str], min_letters: int = 40, among: tuple[str, ...] = (),
+                     headings: list[bool] | None = None, fallback: str = "") -> list[str]:
     """Language of each paragraph of a document.
 
-    Paragraphs with at least ``min_letters`` letters are judged one by one; shorter ones (names, dates,
-    greetings, table cells) take the language of the nearest judged paragraph before them, else after them,
-    else the language of the whole document's text.
+    Paragraphs with at least ``min_letters`` letters are judged one by one; headings and shorter ones (names,
+    dates, greetings, table cells) take the language of the nearest judged paragraph before them, else after
+    them, else ``fallback`` (the language ingest found for the document), else that of the whole text.
     """
-    judged = [detect(t, among) if letters(t) >= min_letters else None for t in texts]
+    heads = headings or [False] * len(texts)
+    judged = [detect(t, among) if letters(t) >= min_letters and not h else None
+              for t, h in zip(texts, heads, strict=True)]
     if all(j is None for j in judged):
-        whole = detect("\n".join(texts), among) if texts else ""
-        return [whole] * len(texts)
+        whole = "\n".join(texts)
+        lang = fallback or detect(whole, among)
+        return [lang] * len(texts)
     out: list[str] = []
     last: str | None = None
     for j in judged:

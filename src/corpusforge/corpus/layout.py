@@ -86,7 +86,7 @@ def is_heading(s: str) -> bool:
 
 
 def join_lines(a: str, b: str) -> str:
-    """Join two broken lines: no space around CJK, de-hyphenate ``exam-`` + ``ple``, else one space."""
+    """Join two broken lines: no space near CJK (``截至2`` + ``025年``), de-hyphenate ``exam-`` + ``ple``, else one space."""
     if not a:
         return b
     if a.endswith("-") and len(a) > 1 and a[-2].islower() and b[:1].islower():
@@ -94,7 +94,7 @@ def join_lines(a: str, b: str) -> str:
         if last.count("-") == 1:
             return a[:-1] + b
         return a + b
-    if is_cjk(a[-1]) or is_cjk(b[0]):
+    if any(is_cjk(c) for c in a[-2:] + b[:2]):
         return a + b
     return a + " " + b
 
