@@ -48,13 +48,13 @@ def page(browser):
 
 
 def _export(ws_root: Path, out: Path) -> tuple[list[dict], list[dict]]:
-    from corpusforge.export import run_export
+    """Run ``corpusforge export -f messages -f preference`` and read back its records."""
+    from typer.testing import CliRunner
 
-    ws = open_workspace(ws_root)
-    try:
-        run_export(ws, ["messages", "preference"], out)
-    finally:
-        ws.close()
+    from corpusforge.cli.app import app
+
+    r = CliRunner().invoke(app, ["-w", str(ws_root), "export", "-f", "messages", "-f", "preference", "-o", str(out)])
+    assert r.exit_code == 0, r.output
     def lines(d: str) -> list[dict]:
         return [json.loads(x) for split in ("train", "validation", "test") if (out / d / f"{split}.jsonl").exists()
                 for x in (out / d / f"{split}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]

@@ -66,14 +66,14 @@ def review_sample(store: Store, sample_id: str, *, expected_version: int, action
         if sample.version != expected_version:
             raise ConflictError(f"sample {sample_id} was changed elsewhere (version {sample.version}, "
                                 f"you edited version {expected_version})")
-        changes = {k: v.replace("\r\n", "\n") for k, v in (edits or {}).items()
+        changes: dict[str, Any] = {k: v.replace("\r\n", "\n") for k, v in (edits or {}).items()
                    if k in EDITABLE and v.replace("\r\n", "\n") != getattr(sample, k)}
         status = ACTIONS[action]
         if status and status != sample.status:
             changes["status"] = status
         if not changes:
             return sample.version, False
-        before = {k: getattr(sample, k) for k in changes}
+        before: dict[str, Any] = {k: getattr(sample, k) for k in changes}
         msgs = _messages(sample, changes) if set(changes) & set(EDITABLE) else None
         if msgs is not None:
             changes["messages"] = msgs
@@ -108,18 +108,19 @@ def rate_candidates(store: Store, sample_id: str, *, ratings: dict[int, str | No
         if rating is not None and rating not in RATING_ORDER:
             raise ValueError(f"candidate {idx}: rating {rating!r} is not one of {', '.join(RATING_ORDER)}")
     ranks = ranks or {}
-    before, after = {}, {}
-    for idx, c in cands.items():
-        new = (ratings.get(idx, c.rating), ranks.get(idx))
-        if new != (c.rating, c.rank):
-            before[str(idx)] = {"rating": c.rating, "rank": c.rank}
+    before: dict[str, dict[str, Any]] = {}
+    after: dict[str, dict[str, Any]] = {}
+    for idx, cand in cands.items():
+        new = (ratings.get(idx, cand.rating), ranks.get(idx))
+        if new != (cand.rating, cand.rank):
+            before[str(idx)] = {"rating": cand.rating, "rank": cand.rank}
             after[str(idx)] = {"rating": new[0], "rank": new[1]}
     if not after:
         return 0
     with store.transaction() as c:
-        for idx, v in after.items():
+        for key, v in after.items():
             c.execute("UPDATE candidates SET rating=?, rank=? WHERE sample_id=? AND idx=?",
-                      (v["rating"], v["rank"], sample_id, int(idx)))
+                      (v["rating"], v["rank"], sample_id, int(key)))
         c.execute("INSERT INTO reviews (sample_id, action, reviewer, before, after, at) VALUES (?,?,?,?,?,?)",
                   (sample_id, "rate", reviewer, _dump(before), _dump(after), time.time()))
     return len(after)

@@ -68,7 +68,8 @@ class Filters:
 
     def where(self) -> tuple[str, list[Any]]:
         """SQL condition and arguments for these filters (current samples only)."""
-        conds, args = ["stale=0"], []
+        conds: list[str] = ["stale=0"]
+        args: list[Any] = []
         for col, val in (("doc_id", self.doc), ("task", self.task), ("status", self.status)):
             if val:
                 conds.append(f"{col}=?")
