@@ -11,15 +11,17 @@ _STOPWORDS = {
     "es": {"el", "los", "las", "del", "que", "una", "por", "para", "con", "es"},
 }
 _WORD = re.compile(r"[a-zà-ÿ]+")
+_HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def guess_language(text: str) -> str:
     """ISO 639-1 code (``zh``, ``ja``, ``ko``, ``en``, ``fr``, ``de``, ``es``) or '' when there is no text."""
     sample = text[:20000]
-    han = sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf")
-    kana = sum(1 for ch in sample if "\u3040" <= ch <= "\u30ff")
-    hangul = sum(1 for ch in sample if "\uac00" <= ch <= "\ud7af")
-    latin = sum(1 for ch in sample if ch.isascii() and ch.isalpha())
+    han, kana = len(_HAN.findall(sample)), len(_KANA.findall(sample))
+    hangul, latin = len(_HANGUL.findall(sample)), len(_LATIN.findall(sample))
     if not (han or kana or hangul or latin):
         return ""
     if hangul > max(han, kana) and hangul * 2 > latin / 4:
