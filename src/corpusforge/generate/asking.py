@@ -1,0 +1,109 @@
+"""Ask the LLM for a task's items about a passage; a cut-off or unreadable reply is asked again.
+
+A reply cut off by the token budget keeps its complete items; the request is then repeated for the
+missing ones with a larger budget (``generate.retry_budget_factor``). Every item remembers the cache
+key of the request that produced it and its index in that reply: the sample id is derived from both,
+so a re-run (answered from the cache) rebuilds exactly the same samples.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from corpusforge.generate.backends.jsonreply import parse_json_reply
+from corpusforge.generate.config import GenerateConfig
+from corpusforge.generate.prompts import Prompt
+from corpusforge.generate.units import Unit, pages_label
+
+if TYPE_CHECKING:
+    from corpusforge.generate.llm import Completion, LLMClient
+    from corpusforge.generate.tasks.base import Task
+
+SEED_STEP = 7919  # seed offset of a retry, so that a retry is a new request (and a new cache key)
+MAX_AVOID = 10
+
+
+def runaway(text: str, tail: int = 48) -> bool:
+    """True when a reply ends in one short pattern repeated (``1.1.1.1…``): a bigger budget won't help."""
+    t = text[-tail:]
+    return len(t) == tail and any(all(t[i] == t[i + p] for i in range(tail - p)) for p in range(1, 9))
+
+
+@dataclass(slots=True)
+class Item:
+    """One usable item of a reply, with the request it came from."""
+
+    data: dict[str, Any]
+    key: str
+    idx: int
+    completion: Completion
+
+
+@dataclass(slots=True)
+class Asked:
+    """Items got for one unit, and one-line errors (requests that failed, replies that were unusable)."""
+
+    items: list[Item] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def build_messages(prompt: Prompt, unit: Unit, request: str) -> list[dict[str, str]]:
+    """System message, then one user message: the passage first, then the task's request."""
+    passage = prompt.fill("passage", source=unit.doc.source, pages=pages_label(unit.pages), text=unit.text)
+    return [{"role": "system", "content": str(prompt["system"]).strip()},
+            {"role": "user", "content": passage + str(prompt["separator"]) + request}]
+
+
+def where(unit: Unit) -> str:
+    """``source p.3 (chunk id)`` for error lines."""
+    return f"{unit.doc.source} p.{pages_label(unit.pages)} ({unit.chunks[0].chunk_id if unit.chunks else '-'})"
+
+
+async def ask(client: LLMClient, task: Task, unit: Unit, prompt: Prompt, cfg: GenerateConfig, n: int,
+              seed: int, avoid: list[str] | None = None) -> Asked:
+    """Up to ``n`` usable items of ``task`` about ``unit``.
+
+    Args:
+        avoid: questions asked before about this document (listed in the request so they are not repeated).
+    """
+    from corpusforge.generate.llm import LLMError
+
+    out = Asked()
+    budget = cfg.max_tokens or client.cfg.max_tokens
+    want = n
+    for attempt in range(cfg.truncation_retries + 1):
+        request = prompt.fill("request", **task.request_vars(cfg, prompt, want))
+        asked = [q for q in [*(avoid or []), *(task.question(i.data) for i in out.items)] if q]
+        if asked and task.list_key:
+            request += "\n" + prompt.fill("avoid", questions="; ".join(asked[-MAX_AVOID:]))
+        try:
+            comp = await client.chat(build_messages(prompt, unit, request), schema=task.schema(cfg, want),
+                                     max_tokens=budget, seed=seed + SEED_STEP * attempt,
+                                     prompt_version=prompt.version)
+        except LLMError as e:
+            out.errors.append(f"{task.name} {where(unit)}: {e}")
+            return out
+        reply = parse_json_reply(comp.text, comp.finish_reason, key=task.list_key)
+        got = task.items(reply, cfg)[:want]
+        out.items += [Item(data=d, key=comp.key, idx=i, completion=comp) for i, d in enumerate(got)]
+        want = n - len(out.items)
+        if want <= 0 or (got and not reply.truncated):
+            return out  # complete, or the model had no more to say
+        if reply.truncated and runaway(comp.text):
+            out.errors.append(f"{task.name} {where(unit)}: the reply ran away repeating itself; not asked again")
+            return out
+        if reply.truncated:
+            budget = int(budget * cfg.retry_budget_factor)
+    if not out.items:
+        out.errors.append(f"{task.name} {where(unit)}: no usable item in the reply "
+                          f"after {cfg.truncation_retries + 1} attempts")
+    return out
+
+
+async def ask_text(client: LLMClient, unit: Unit, prompt: Prompt, question: str, temperature: float,
+                   seed: int, max_tokens: int) -> Completion:
+    """A plain-text answer to ``question`` about ``unit`` (for candidate answers)."""
+    request = prompt.fill("request", question=question)
+    return await client.chat(build_messages(prompt, unit, request), temperature=temperature,
+                             max_tokens=max_tokens, seed=seed, prompt_version=prompt.version)

@@ -1,0 +1,191 @@
+"""State shared by the jobs of one ``generate`` run: the client, the gate, the prompts, the counts.
+
+Every sample passes the quality gate here, in the deterministic order the runner commits jobs in, and
+is written with its batch in one short transaction.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from corpusforge.generate.asking import Item
+from corpusforge.generate.config import GenerateConfig
+from corpusforge.generate.prompts import Prompt, load_prompt
+from corpusforge.generate.units import Unit
+from corpusforge.records import Sample, content_hash
+
+if TYPE_CHECKING:
+    from corpusforge.generate.llm import LLMClient
+    from corpusforge.generate.tasks.base import Task
+    from corpusforge.workspace import Workspace
+
+KEPT = ("passed", "flagged", "generated")
+MAX_ERRORS = 200
+
+
+@dataclass
+class GenerateSummary:
+    """What a ``generate`` run did.
+
+    Attributes:
+        documents: documents gone over; units: units of work done (a document's Q&A round, a chunk's task).
+        requests, cached, retries, tokens_in, tokens_out: LLM requests sent (cache hits not counted), ...
+        samples: samples made (or rebuilt from the cache) in this run; new_samples: rows added to the store.
+        by_task: {task: {status: n}}; dropped_by_reason / flagged_by_reason: {reason: n}.
+        short_docs: documents left below ``generate.qa_min`` kept pairs: (source, kept, minimum).
+        errors: one line per failed request or unusable reply (the run went on without it).
+        candidates: candidate answers stored; cost: estimated cost (None without prices).
+    """
+
+    documents: int = 0
+    units: int = 0
+    requests: int = 0
+    cached: int = 0
+    retries: int = 0
+    tokens_in: int = 0
+    tokens_out: int = 0
+    samples: int = 0
+    new_samples: int = 0
+    by_task: dict[str, dict[str, int]] = field(default_factory=dict)
+    dropped_by_reason: dict[str, int] = field(default_factory=dict)
+    flagged_by_reason: dict[str, int] = field(default_factory=dict)
+    short_docs: list[tuple[str, int, int]] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    n_errors: int = 0
+    candidates: int = 0
+    entities_chunks: int = 0
+    cost: float | None = None
+    seconds: float = 0.0
+
+    @property
+    def kept(self) -> int:
+        """Samples not dropped by the gate."""
+        return sum(n for st in self.by_task.values() for s, n in st.items() if s != "dropped")
+
+    @property
+    def dropped(self) -> int:
+        """Samples the gate dropped."""
+        return sum(st.get("dropped", 0) for st in self.by_task.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        """Plain dict (for the runs table and JSON output)."""
+        from dataclasses import asdict
+
+        return {**asdict(self), "kept": self.kept, "dropped": self.dropped}
+
+
+def decide(gate: Any, reasons: list[str]) -> str:
+    """The verdict the gate's configured actions give a list of reasons."""
+    acts = {gate.action(r) for r in reasons}
+    return "dropped" if "drop" in acts else "flagged" if "flag" in acts else "passed"
+
+
+@dataclass
+class RunContext:
+    """Everything a job needs."""
+
+    ws: Workspace
+    cfg: GenerateConfig
+    client: LLMClient
+    gate: Any
+    candidates: int = 0
+    store: Any = None  # where commits write (its own connection when commits run in a worker thread)
+    summary: GenerateSummary = field(default_factory=GenerateSummary)
+    active: dict[str, Any] = field(default_factory=dict)  # doc_id -> DocState of documents still being asked
+    _prompts: dict[tuple[str, str], Prompt] = field(default_factory=dict)
+    _superseded_seen: int = 0
+    _reasons: Counter[str] = field(default_factory=Counter)
+
+    def __post_init__(self) -> None:
+        if self.store is None:
+            self.store = self.ws.store
+
+    def prompt(self, task: str, lang: str) -> Prompt:
+        """The (possibly user-overridden) prompt of a task in a language."""
+        if (task, lang) not in self._prompts:
+            override = self.cfg.prompts_dir
+            if override and not Path(override).is_absolute():
+                override = str(self.ws.root / override)
+            self._prompts[(task, lang)] = load_prompt(task, lang, override or None)
+        return self._prompts[(task, lang)]
+
+    def error(self, line: str) -> None:
+        """Count an error line (the first few hundred are kept for the summary)."""
+        import logging
+
+        self.summary.n_errors += 1
+        if len(self.summary.errors) < MAX_ERRORS:
+            self.summary.errors.append(line)
+        logging.getLogger(__name__).warning("%s", line)
+
+    def make_sample(self, task: Task, unit: Unit, prompt: Prompt, item: Item, round_: int = 0) -> Sample:
+        """The sample of one item, with provenance and a deterministic id."""
+        instruction, output = task.fields(item.data, prompt, self.cfg)
+        if self.cfg.source_in_instruction:
+            instruction = prompt.fill("source_instruction", title=unit.title, instruction=instruction)
+        meta: dict[str, Any] = {"lang": unit.lang, "round": round_, "item": item.idx, "title": unit.title}
+        if task.question(item.data):
+            meta["question"] = task.question(item.data)
+        if task.name in ("classify", "report", "entities"):
+            meta[task.name] = item.data
+        comp = item.completion
+        s = Sample(sample_id=content_hash(f"{item.key}:{item.idx}"), task=task.name, instruction=instruction,
+                   input=unit.text if task.with_input else "", output=output, source=unit.doc.source,
+                   doc_id=unit.doc.doc_id, pages=unit.pages, chunk_ids=unit.chunk_ids, backend=comp.backend,
+                   model=comp.model, prompt_version=prompt.version, request_key=item.key, metadata=meta)
+        s.messages = s.default_messages()
+        return s
+
+    def gate_sample(self, s: Sample, context: str, batch: dict[str, Sample]) -> None:
+        """Give a sample its verdict; a duplicate it supersedes (in the batch or the store) is dropped."""
+        if s.input:  # open-book task: the instruction is generic, so no question de-duplication
+            v = self.gate.check(s.instruction, s.output, context, task=s.task, lang=s.metadata.get("lang"))
+            s.status, s.grounding, s.reasons = v.verdict, v.grounding, v.reasons
+            s.scores = {**s.scores, **v.scores}
+        else:
+            self.gate.apply(s, context)
+        sup = self.gate.superseded[self._superseded_seen:]
+        self._superseded_seen = len(self.gate.superseded)
+        for old, new in sup:
+            self._supersede(old, new, batch)
+
+    def _supersede(self, old: str, new: str, batch: dict[str, Sample]) -> None:
+        reason = f"duplicate_question:{new}"
+        s = batch.get(old)
+        if s is not None:  # not counted yet: write() counts the batch
+            s.reasons = [*s.reasons, reason]
+            s.status = decide(self.gate, s.reasons)
+        else:
+            s = self.store.get_sample(old)
+            if s is None:
+                return
+            if s.status in ("passed", "flagged") and reason not in s.reasons:
+                self._count(s, -1)
+                s.reasons = [*s.reasons, reason]
+                s.status = decide(self.gate, s.reasons)
+                self.store.update_sample(old, status=s.status, reasons=s.reasons)
+                self._count(s, +1)
+        state = self.active.get(s.doc_id)
+        if state is not None:
+            state.kept.discard(old)
+
+    def _count(self, s: Sample, sign: int) -> None:
+        st = self.summary.by_task.setdefault(s.task, {})
+        st[s.status] = st.get(s.status, 0) + sign
+        self.summary.samples += sign
+        target = (self.summary.dropped_by_reason if s.status == "dropped"
+                  else self.summary.flagged_by_reason if s.status == "flagged" else None)
+        if target is not None:
+            for r in s.reasons:
+                k = r.split(":")[0]
+                target[k] = target.get(k, 0) + sign
+
+    def write(self, batch: dict[str, Sample]) -> None:
+        """Count and store a batch of gated samples in one transaction (ids already present are kept)."""
+        for s in batch.values():
+            self._count(s, +1)
+        if batch:
+            self.summary.new_samples += self.store.add_samples(batch.values())

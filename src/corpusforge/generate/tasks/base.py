@@ -1,0 +1,77 @@
+"""The interface every generation task implements.
+
+A task says what JSON it wants (a schema), how the request text is filled in, which parts of a reply
+are usable items, and how an item becomes a sample's instruction, input and output. The runner does
+the rest (requests, retries, the quality gate, storing). A new task is one module plus one line in
+``corpusforge.generate.tasks.TASKS``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from corpusforge.generate.backends.jsonreply import JSONReply
+from corpusforge.generate.config import GenerateConfig
+from corpusforge.generate.prompts import Prompt
+
+STR = {"type": "string"}
+STR_LIST = {"type": "array", "items": STR}
+
+
+def text(value: Any) -> str:
+    """A stripped string, or '' for anything that is not a string."""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def texts(value: Any) -> list[str]:
+    """The non-empty strings of a list (a lone string counts as a list of one)."""
+    if isinstance(value, str):
+        value = [value]
+    return [s for s in (text(v) for v in value) if s] if isinstance(value, list) else []
+
+
+class Task:
+    """Base class of tasks.
+
+    Attributes:
+        name: registry name, also the sample's ``task``.
+        list_key: for tasks whose reply is a list of items, the field holding it (None: one object).
+        with_input: whether the passage goes into the sample's ``input`` (open-book tasks) or not
+            (closed-book tasks, which teach the model the document's facts).
+        scope: ``chunk`` (one request per chunk) or ``document``.
+        question_key: the item field that is a question (for --candidates and de-duplication), or None.
+    """
+
+    name: ClassVar[str] = ""
+    list_key: ClassVar[str | None] = None
+    with_input: ClassVar[bool] = False
+    question_key: ClassVar[str | None] = None
+
+    def scope(self, cfg: GenerateConfig) -> str:
+        """``chunk`` or ``document``."""
+        return "chunk"
+
+    def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
+        """The JSON schema the reply must follow (sent to backends that enforce it)."""
+        raise NotImplementedError
+
+    def request_vars(self, cfg: GenerateConfig, prompt: Prompt, n: int) -> dict[str, Any]:
+        """Values for the placeholders of the prompt's ``request`` text."""
+        return {"n": n}
+
+    def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
+        """The cleaned item, or None when it is unusable."""
+        raise NotImplementedError
+
+    def items(self, reply: JSONReply, cfg: GenerateConfig) -> list[dict[str, Any]]:
+        """The usable items of a parsed reply, in order."""
+        raw = reply.items if self.list_key else ([reply.data] if reply.data is not None else [])
+        return [v for v in (self.valid(x, cfg) for x in raw) if v is not None]
+
+    def fields(self, item: dict[str, Any], prompt: Prompt, cfg: GenerateConfig) -> tuple[str, str]:
+        """(instruction, output) of the sample made from an item (``input`` is the passage or '')."""
+        raise NotImplementedError
+
+    def question(self, item: dict[str, Any]) -> str:
+        """The item's question ('' when the task has none)."""
+        return text(item.get(self.question_key, "")) if self.question_key else ""
