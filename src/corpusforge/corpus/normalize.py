@@ -19,7 +19,8 @@ _PUA = "".join(chr(0xE000 + i) for i in range(len(_KEEP)))
 _TO_PUA = str.maketrans(_KEEP, _PUA)
 _FROM_PUA = str.maketrans(_PUA, _KEEP)
 _PROTECT_RE = re.compile(
-    rf"(?<=[{CJK_CHARS}{CJK_PUNCT}])[{_PROTECT}]|[{_PROTECT}](?=[{CJK_CHARS}{CJK_PUNCT}])|[{_PROTECT}]$",
+    rf"(?<=[{CJK_CHARS}{CJK_PUNCT}])[{_PROTECT}]|(?<=[{CJK_CHARS}{CJK_PUNCT}]\n)[{_PROTECT}]"
+    rf"|[{_PROTECT}](?=[{CJK_CHARS}{CJK_PUNCT}])|^[{_PROTECT}]|[{_PROTECT}]$",
     re.MULTILINE)
 # Format/invisible characters to delete: soft hyphen, zero-width space/joiners, word joiner, BOM, bidi marks.
 _INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
