@@ -1,0 +1,245 @@
+"""Benchmark the LLM layer and ``generate`` against baselines, on one real llama.cpp server.
+
+1. Client overhead: the same N chat requests sent (a) raw with httpx and (b) through ``LLMClient``
+   (cache, retries, semaphore), at the same concurrency, to the same ``python -m llama_cpp.server``
+   with the embedded SmolLM2. Runs are interleaved (raw, ours, raw, ours) with distinct prompts so no
+   run profits from the server's prompt cache. Also: a re-run answered from the store.
+2. Generation scheme (when ``corpusforge.generate.runner`` is present): ``generate`` (one request
+   returns all the pairs for a chunk) against the common two-step scheme (one request for the
+   questions, then one request per answer) on the quickstart documents, both gated by the same
+   ``QualityGate``: samples per minute and LLM tokens per kept Q&A pair.
+
+Usage: ``python bench/generate.py [--requests 16] [--concurrency 4] [--max-tokens 16] [--docs 2]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def start_server() -> tuple[subprocess.Popen, str]:
+    """Start llama_cpp.server with the embedded model on a free port; return (process, /v1 URL)."""
+    from corpusforge.models import embedded_gguf_path
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    threads = str(max(1, (os.cpu_count() or 2) // 2))
+    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(embedded_gguf_path()),
+                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
+                             "--n_threads", threads], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}/v1"
+    for _ in range(600):
+        try:
+            urllib.request.urlopen(url + "/models", timeout=2).read()
+            return proc, url
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("llama_cpp.server did not start")
+
+
+def prompts(tag: str, n: int) -> list[list[dict[str, str]]]:
+    """N distinct short chat prompts."""
+    return [[{"role": "user", "content": f"[{tag}-{i}] Name one task of a city water utility."}] for i in range(n)]
+
+
+async def raw_run(url: str, msgs: list, concurrency: int, max_tokens: int) -> tuple[float, int]:
+    """Plain httpx POSTs with a semaphore; returns (seconds, completion tokens)."""
+    import httpx
+
+    sem = asyncio.Semaphore(concurrency)
+    async with httpx.AsyncClient(timeout=600) as http:
+
+        async def one(m: list) -> int:
+            async with sem:
+                r = await http.post(url + "/chat/completions", json={
+                    "model": "default", "messages": m, "max_tokens": max_tokens, "temperature": 0.3, "seed": 1})
+                r.raise_for_status()
+                return int(r.json()["usage"]["completion_tokens"])
+
+        t0 = time.perf_counter()
+        toks = await asyncio.gather(*[one(m) for m in msgs])
+    return time.perf_counter() - t0, sum(toks)
+
+
+async def ours_run(client, msgs: list, max_tokens: int) -> tuple[float, int]:
+    """The same requests through LLMClient; returns (seconds, completion tokens)."""
+    t0 = time.perf_counter()
+    comps = await asyncio.gather(*[client.chat(m, max_tokens=max_tokens, temperature=0.3, seed=1) for m in msgs])
+    secs = time.perf_counter() - t0
+    await client.aclose()
+    return secs, sum(c.tokens_out for c in comps)
+
+
+def bench_client(url: str, n: int, concurrency: int, max_tokens: int) -> None:
+    """Part 1: raw httpx vs LLMClient at equal concurrency."""
+    from corpusforge.generate.backends.config import LLMConfig
+    from corpusforge.generate.llm import LLMClient
+    from corpusforge.store import Store
+
+    cfg = LLMConfig(backend="openai", base_url=[url], concurrency=concurrency, max_tokens=max_tokens)
+    store = Store(Path(tempfile.mkdtemp(prefix="cf-bench-")) / "store.db")
+    raw_t = ours_t = 0.0
+    raw_tok = ours_tok = 0
+    for rnd in range(2):
+        t, k = asyncio.run(raw_run(url, prompts(f"raw{rnd}", n), concurrency, max_tokens))
+        raw_t, raw_tok = raw_t + t, raw_tok + k
+        client = LLMClient(cfg, store)
+        msgs = prompts(f"ours{rnd}", n)
+        t, k = asyncio.run(ours_run(client, msgs, max_tokens))
+        ours_t, ours_tok = ours_t + t, ours_tok + k
+    rerun = LLMClient(cfg, store)
+    cached_t, _ = asyncio.run(ours_run(rerun, msgs, max_tokens))
+    raw_rps, ours_rps = 2 * n / raw_t, 2 * n / ours_t
+    print(f"\n== client overhead: {2 * n} requests per side, concurrency {concurrency}, max_tokens {max_tokens}")
+    print(f"{'':24}{'req/s':>10}{'tok/s':>10}")
+    print(f"{'raw httpx':24}{raw_rps:>10.2f}{raw_tok / raw_t:>10.1f}")
+    print(f"{'LLMClient':24}{ours_rps:>10.2f}{ours_tok / ours_t:>10.1f}")
+    print(f"throughput ratio LLMClient / raw = {ours_rps / raw_rps:.3f}")
+    print(f"re-run from the store: {n} requests in {cached_t * 1000:.1f} ms "
+          f"({n / cached_t:.0f} req/s, {rerun.stats.requests} sent, {rerun.stats.cached} cached)")
+
+
+def build_workspace(url: str, concurrency: int) -> object:
+    """A workspace with the quickstart documents ingested and chunked, LLM = the server."""
+    from corpusforge.corpus.pipeline import build_corpus
+    from corpusforge.ingest.pipeline import ingest_paths
+    from corpusforge.workspace import init_workspace
+
+    ws = init_workspace(Path(tempfile.mkdtemp(prefix="cf-bench-ws-")))
+    ingest_paths(ws, [ROOT / "examples" / "quickstart" / "docs"])
+    build_corpus(ws)
+    ws.config.llm.backend = "openai"
+    ws.config.llm.base_url = [url]
+    ws.config.llm.concurrency = concurrency
+    return ws
+
+
+TWO_STEP = {
+    "en": ("Text:\n{text}\n\nWrite {n} questions that the text answers. Reply with JSON: "
+           '{{"questions": ["..."]}}', "Text:\n{text}\n\nAnswer from the text only.\nQuestion: {q}"),
+    "zh": ("文本：\n{text}\n\n写出 {n} 个可以由这段文本回答的问题。用 JSON 回复："
+           '{{"questions": ["..."]}}', "文本：\n{text}\n\n只根据文本回答。\n问题：{q}"),
+}
+Q_SCHEMA = {"type": "object", "properties": {"questions": {"type": "array", "items": {"type": "string"}}},
+            "required": ["questions"]}
+
+
+async def two_step(ws, client, gate, docs: list, per_doc: int) -> dict[str, int]:
+    """The two-step scheme on the same chunks: questions first, then one request per answer."""
+    from corpusforge.generate.llm import LLMError, parse_json_reply
+
+    counts = {"pairs": 0, "passed": 0, "errors": 0}
+
+    async def chunk_pairs(chunk, n: int) -> list[tuple[str, str, object]]:
+        ask_q, ask_a = TWO_STEP["zh" if chunk.lang == "zh" else "en"]
+        try:
+            comp = await client.chat([{"role": "user", "content": ask_q.format(text=chunk.text, n=n)}],
+                                     schema=Q_SCHEMA)
+            qs = [q for q in parse_json_reply(comp.text, comp.finish_reason, key="questions").items
+                  if isinstance(q, str) and q.strip()][:n]
+            answers = await asyncio.gather(*[client.chat(
+                [{"role": "user", "content": ask_a.format(text=chunk.text, q=q)}]) for q in qs])
+        except LLMError:
+            counts["errors"] += 1
+            return []
+        return [(q, a.text, chunk) for q, a in zip(qs, answers, strict=True)]
+
+    for doc in docs:
+        chunks = [c for c in ws.store.iter_chunks(doc.doc_id) if c.text.strip()]
+        if not chunks:
+            continue
+        per_chunk = max(1, math.ceil(per_doc / len(chunks)))
+        jobs = [chunk_pairs(c, per_chunk) for c in chunks[: math.ceil(per_doc / per_chunk)]]
+        pairs = [p for ps in await asyncio.gather(*jobs) for p in ps][:per_doc]
+        for i, (q, a, chunk) in enumerate(pairs):
+            v = gate.check(q, a, chunk.text, lang=chunk.lang or None, key=f"{doc.doc_id}:{i}", scope=doc.doc_id)
+            counts["pairs"] += 1
+            counts["passed"] += v.verdict == "passed"
+    await client.aclose()
+    return counts
+
+
+def bench_generate(url: str, concurrency: int, n_docs: int) -> None:
+    """Part 2: generate vs the two-step scheme."""
+    try:
+        from corpusforge.generate.runner import generate
+    except ImportError:
+        print("\n(corpusforge.generate.runner not available: generation-scheme comparison skipped)")
+        return
+    from corpusforge.generate.llm import LLMClient
+    from corpusforge.quality.gate import QualityGate
+    from corpusforge.store import Store
+
+    ws = build_workspace(url, concurrency)
+    t0 = time.perf_counter()
+    s = generate(ws, tasks=["qa"], limit_docs=n_docs)
+    ours_t = time.perf_counter() - t0
+    ours_kept = s.by_task.get("qa", {}).get("passed", 0)
+    ours_all = sum(s.by_task.get("qa", {}).values())
+    ours_tok = s.tokens_in + s.tokens_out
+
+    docs = list(ws.store.iter_documents())[:n_docs]
+    client = LLMClient(ws.config.llm, Store(Path(tempfile.mkdtemp(prefix="cf-bench-2s-")) / "store.db"))
+    gate = QualityGate(ws.config.quality)
+    t0 = time.perf_counter()
+    c = asyncio.run(two_step(ws, client, gate, docs, ws.config.generate.qa_max))
+    base_t = time.perf_counter() - t0
+    base_tok = client.stats.tokens_in + client.stats.tokens_out
+
+    def per_kept(tok: int, kept: int) -> float:
+        return tok / kept if kept else float("inf")
+
+    print(f"\n== generation scheme: {len(docs)} quickstart documents, qa_max {ws.config.generate.qa_max}, "
+          f"concurrency {concurrency}")
+    print(f"{'':26}{'requests':>9}{'pairs':>7}{'kept':>6}{'kept/min':>10}{'tokens':>9}{'tok/kept':>10}")
+    print(f"{'corpusforge generate':26}{s.requests:>9}{ours_all:>7}{ours_kept:>6}{ours_kept / ours_t * 60:>10.1f}"
+          f"{ours_tok:>9}{per_kept(ours_tok, ours_kept):>10.0f}")
+    print(f"{'two-step (q, then a)':26}{client.stats.requests:>9}{c['pairs']:>7}{c['passed']:>6}"
+          f"{c['passed'] / base_t * 60:>10.1f}{base_tok:>9}{per_kept(base_tok, c['passed']):>10.0f}")
+    if c["passed"] and ours_kept:
+        print(f"kept samples/min ratio ours / two-step = {(ours_kept / ours_t) / (c['passed'] / base_t):.2f}; "
+              f"tokens per kept pair ratio ours / two-step = "
+              f"{per_kept(ours_tok, ours_kept) / per_kept(base_tok, c['passed']):.2f}")
+    print(json.dumps({"ours_seconds": round(ours_t, 1), "two_step_seconds": round(base_t, 1),
+                      "ours_errors": s.n_errors, "two_step_errors": c["errors"]}))
+    ws.close()
+
+
+def main() -> None:
+    """Parse arguments, start the server, run both parts, stop the server."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--requests", type=int, default=16, help="requests per side and round (part 1)")
+    ap.add_argument("--concurrency", type=int, default=4, help="requests in flight, both sides")
+    ap.add_argument("--max-tokens", type=int, default=16, help="max_tokens per request (part 1)")
+    ap.add_argument("--docs", type=int, default=2, help="quickstart documents for part 2 (0 = skip part 2)")
+    args = ap.parse_args()
+    proc, url = start_server()
+    try:
+        bench_client(url, args.requests, args.concurrency, args.max_tokens)
+        if args.docs:
+            bench_generate(url, args.concurrency, args.docs)
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+if __name__ == "__main__":
+    main()
