@@ -1,0 +1,85 @@
+"""Hugging Face ``datasets``: ``hf/`` holds a DatasetDict (save_to_disk), Parquet splits and a dataset card.
+
+``datasets.load_from_disk("hf")`` and ``datasets.load_dataset("hf")`` (via the card's ``configs``, reading
+``data/<split>-00000-of-00001.parquet``) both work; the folder can be pushed to the Hub as it is. The
+folder is built beside the target and swapped in, so readers never see half an export.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from corpusforge.export.context import ExportContext
+from corpusforge.export.hf_card import render_card
+from corpusforge.export.selection import chat_turns, provenance
+from corpusforge.records import content_hash
+
+HELP = "Hugging Face datasets: hf/ (save_to_disk + data/*.parquet + README.md dataset card)"
+
+
+def features() -> Any:
+    """The column types (explicit, so empty splits keep the same schema)."""
+    from datasets import Features, List, Value
+
+    return Features({
+        "messages": List({"role": Value("string"), "content": Value("string")}),
+        "instruction": Value("string"), "input": Value("string"), "output": Value("string"),
+        "source": Value("string"), "pages": List(Value("int64")), "chunk_ids": List(Value("string")),
+        "task": Value("string"), "sample_id": Value("string"),
+    })
+
+
+def build(ctx: ExportContext) -> Any:
+    """The DatasetDict of the split samples, with content-derived fingerprints (deterministic files)."""
+    import json
+
+    from datasets import Dataset, DatasetDict
+
+    feats = features()
+    dd = {}
+    for split, samples in ctx.samples.items():
+        rows = [{"messages": chat_turns(s, ctx.cfg.system_prompt), "instruction": s.instruction, "input": s.input,
+                 "output": s.output, **provenance(s)} for s in samples]
+        ds = Dataset.from_list(rows, features=feats)
+        fp = content_hash(json.dumps(rows, ensure_ascii=False, sort_keys=True))
+        dd[split] = Dataset(ds.data, info=ds.info, split=split, fingerprint=fp)
+    return DatasetDict(dd)
+
+
+def write(ctx: ExportContext) -> None:
+    """Write hf/ atomically (build in a temporary folder, then swap)."""
+    from datasets.utils import logging as ds_logging
+
+    dd = build(ctx)
+    bars = ds_logging.is_progress_bar_enabled()
+    ds_logging.disable_progress_bar()
+    try:
+        _save(ctx, dd)
+    finally:
+        if bars:
+            ds_logging.enable_progress_bar()
+
+
+def _save(ctx: ExportContext, dd: Any) -> None:
+    target = ctx.out_dir / "hf"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".hf.", dir=target.parent))
+    try:
+        dd.save_to_disk(str(tmp))
+        for split, ds in dd.items():
+            (tmp / "data").mkdir(exist_ok=True)
+            ds.to_parquet(str(tmp / "data" / f"{split}-00000-of-00001.parquet"))
+            ctx.files[f"hf/data/{split}-00000-of-00001.parquet"] = len(ds)
+        (tmp / "README.md").write_text(render_card(ctx), encoding="utf-8")
+        ctx.files["hf/README.md"] = 1
+        old = target.with_name(f".hf.old.{tmp.name}")
+        if target.exists():
+            target.rename(old)
+        tmp.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise

@@ -1,0 +1,49 @@
+"""Pretraining corpus: ``pretrain/corpus.jsonl`` with ``text`` and provenance, one line per chunk.
+
+Reads the chunks in the store (``corpusforge corpus``); when the store has none, reads the corpus step's
+``out/corpus.jsonl``. Source filters apply; sample filters (task, status, score) do not.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+from corpusforge.export.context import ExportContext
+from corpusforge.export.selection import Filters
+from corpusforge.io import read_jsonl
+
+log = logging.getLogger(__name__)
+
+HELP = "Continued-pretraining text from the corpus step: pretrain/corpus.jsonl + dataset_info.json"
+
+
+def iter_corpus(ctx: ExportContext, filters: Filters) -> Iterator[dict[str, Any]]:
+    """Chunks as pretraining records, from the store or else from out/corpus.jsonl."""
+    n = 0
+    for c in ctx.ws.store.iter_chunks():
+        n += 1
+        if filters.source_ok(c.source):
+            yield {"text": c.text, "source": c.source, "pages": list(c.pages), "chunk_id": c.chunk_id}
+    if n:
+        return
+    path = ctx.ws.out_dir / "corpus.jsonl"
+    if not path.exists():
+        log.warning("pretrain: no chunks in the store and no %s; run `corpusforge corpus` first", path)
+        return
+    for i, r in enumerate(read_jsonl(path), 1):
+        if not isinstance(r.get("text"), str) or not r["text"].strip():
+            log.warning("%s:%d: skipped: no 'text' field", path, i)
+            continue
+        if filters.source_ok(str(r.get("source", ""))):
+            yield {"text": r["text"], "source": r.get("source", ""), "pages": list(r.get("pages") or []),
+                   "chunk_id": r.get("chunk_id", "")}
+
+
+def write(ctx: ExportContext) -> None:
+    """Write pretrain/corpus.jsonl and its dataset_info.json entry."""
+    filters = Filters(sources=list(ctx.cfg.sources))
+    rel = "pretrain/corpus.jsonl"
+    ctx.write_jsonl(rel, list(iter_corpus(ctx, filters)))
+    ctx.lf_entries[ctx.lf_name("pretrain")] = {"file_name": rel, "columns": {"prompt": "text"}}

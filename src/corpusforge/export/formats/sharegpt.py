@@ -1,0 +1,25 @@
+"""LLaMA-Factory ShareGPT JSONL: ``conversations`` of human/gpt turns and a ``system`` field (+ provenance)."""
+
+from __future__ import annotations
+
+from corpusforge.export.context import ExportContext
+from corpusforge.export.selection import chat_turns, provenance
+
+HELP = "LLaMA-Factory ShareGPT (conversations human/gpt + system): sharegpt/{split}.jsonl + dataset_info.json"
+
+ROLE_TO_FROM = {"user": "human", "assistant": "gpt"}
+
+
+def write(ctx: ExportContext) -> None:
+    """Write sharegpt/<split>.jsonl and one dataset_info.json entry per split."""
+    for split, samples in ctx.samples.items():
+        rel = f"sharegpt/{split}.jsonl"
+        records = []
+        for s in samples:
+            turns = chat_turns(s, "")
+            system = turns[0]["content"] if turns and turns[0]["role"] == "system" else ctx.cfg.system_prompt
+            convs = [{"from": ROLE_TO_FROM[t["role"]], "value": t["content"]} for t in turns if t["role"] != "system"]
+            records.append({"conversations": convs, "system": system, **provenance(s)})
+        ctx.write_jsonl(rel, records)
+        ctx.lf_entries[ctx.lf_name("sharegpt", split)] = {
+            "file_name": rel, "formatting": "sharegpt", "columns": {"messages": "conversations", "system": "system"}}
