@@ -22,6 +22,7 @@ DEFAULT_ACTIONS: dict[str, str] = {
     "unfinished": "flag",
     "truncated": "drop",
     "invented_number": "drop",
+    "misplaced_number": "flag",
     "invented_entity": "flag",
     "duplicate_question": "drop",
     "judge_low": "flag",

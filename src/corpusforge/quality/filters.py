@@ -18,6 +18,8 @@ Filter = Callable[[str, str, str, QualityConfig], "str | None"]
 
 _TERMINAL = set("。！？!?.…」』”\"')）]】*`|~>；;") | set("0123456789")
 _DANGLING = set("，,、：:；;（([【{「『“-—")
+_DANGLING_WORD_RE = re.compile(r"\b(the|a|an|and|or|of|to|in|at|on|for|with|by|from|is|are|was|were|that)$",
+                               re.IGNORECASE)
 _PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "【": "】", "「": "」", "『": "』", "《": "》"}
 _ENUM_PAREN_RE = re.compile(r"(?m)(^|\s|[：:，,；;])[(（]?[0-9a-zA-Z一二三四五六七八九十]{1,2}[)）]")
 
@@ -40,27 +42,67 @@ def repeats_question(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None
     if not au or not qu:
         return None
     novelty = sum(u not in qu for u in au) / len(au)
-    return "repeats_question" if novelty < cfg.repeat_question_novelty else None
+    # a short span of the question ("富国银行" for 「旧富国银行后来改名为什么？」) can be the answer
+    restated = len(set(au) & qu) / len(qu)
+    return "repeats_question" if novelty < cfg.repeat_question_novelty and restated >= 0.5 else None
+
+
+def repeated_share(seq: list[str], n: int) -> float:
+    """Share of units inside repeats: occurrences of an n-gram after its first (overlaps counted once)."""
+    seen: set[tuple[str, ...]] = set()
+    covered = [False] * len(seq)
+    for i, g in enumerate(ngrams(seq, n)):
+        if g in seen:
+            covered[i:i + n] = [True] * n
+        seen.add(g)
+    return sum(covered) / len(seq) if seq else 0.0
+
+
+def tandem_repeat(seq: list[str], copies: int = 3, min_units: int = 8) -> tuple[str, ...] | None:
+    """A phrase repeated back to back at least ``copies`` times (spanning ``min_units`` or more), or None."""
+    n = len(seq)
+    for p in range(1, min(n // copies, 40) + 1):
+        i = 0
+        while i + p * copies <= n:
+            k = 1
+            while i + (k + 1) * p <= n and seq[i + k * p:i + (k + 1) * p] == seq[i:i + p]:
+                k += 1
+            if k >= copies and k * p >= min_units:
+                return tuple(seq[i:i + p])
+            i += max(1, (k - 1) * p) if k > 1 else 1
+    return None
 
 
 def repetition(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
-    """Runaway repetition: the same phrase looping (share of units inside repeated 4-grams)."""
+    """Runaway repetition: the same phrase looping.
+
+    A phrase repeated back to back three times or more, repeats of 8-character (Chinese) or 5-word sequences cover more than ``cfg.repetition_ratio`` of
+    the answer, or one short phrase (4 units) occurs five times or more. Names recurring a few times,
+    as in normal prose, stay below both.
+    """
     seq = units(a)
-    n = 4
-    if len(seq) < 3 * n:
+    loop = tandem_repeat(seq)
+    if loop:
+        return f"repetition:{_show(loop)}"
+    if len(seq) < 12:
         return None
-    grams = ngrams(seq, n)
-    counts = Counter(grams)
-    covered = [False] * len(seq)
-    for i, g in enumerate(grams):
-        if counts[g] > 1:
-            for j in range(i, i + n):
-                covered[j] = True
-    ratio = sum(covered) / len(seq)
-    if ratio <= cfg.repetition_ratio:
-        return None
-    top = " ".join(counts.most_common(1)[0][0]) if counts else ""
-    return f"repetition:{top[:20]}"
+    counts = Counter(ngrams(seq, 4))
+    top, top_n = counts.most_common(1)[0]
+    if top_n >= 5 and top_n * 4 / len(seq) >= 0.25:
+        return f"repetition:{_show(top)}"
+    n = 8 if detect_lang(a) in ("zh", "ja") else 5
+    if len(seq) >= 30 and repeated_share(seq, n) > cfg.repetition_ratio:
+        grams = Counter(ngrams(seq, n)).most_common(1)[0][0]
+        return f"repetition:{_show(grams)}"
+    return None
+
+
+def _show(gram: tuple[str, ...]) -> str:
+    """A unit n-gram as text (words joined by spaces, CJK characters without)."""
+    out = ""
+    for u in gram:
+        out += u if (not out or (len(u) == 1 and not u.isascii()) or not out[-1].isascii()) else " " + u
+    return out[:30]
 
 
 def refusal(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
@@ -74,13 +116,13 @@ def language(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     if not cfg.check_language:
         return None
     src = detect_lang(ctx)
-    al = detect_lang(a)
-    ql = detect_lang(q)
     if not src:
         return None
-    for lang in (al, ql):
-        # answers made only of numbers or short Latin names carry no language
-        if lang and lang != src and len(units(a if lang is al else q)) >= 3:
+    for text in (a, q):
+        lang = detect_lang(text)
+        # answers made only of numbers or a short Latin name carry no language
+        words = [u for u in units(text) if not u[0].isdigit()]
+        if lang and lang != src and len(words) >= 3:
             return f"language_mismatch:{src}/{lang}"
     return None
 
@@ -113,7 +155,11 @@ def unfinished(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     n = len(units(text))
     # short extractive answers ("4分钟", "Nexon") need no full stop; sentences do
     sentences = len(re.findall(r"[。！？!?]|\.(\s|$)", text))
-    if last not in _TERMINAL and (n >= 25 or sentences >= 1):
+    clauses = bool(re.search(r"[，,；;]", text))
+    long = 10 if detect_lang(text) == "en" else 25
+    if last not in _TERMINAL and (n >= long or sentences >= 1 or (n >= 12 and clauses)):
+        return "unfinished"
+    if n >= 4 and _DANGLING_WORD_RE.search(text):
         return "unfinished"
     return None
 

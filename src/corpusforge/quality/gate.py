@@ -98,6 +98,7 @@ class QualityGate:
         g = grounding_details(answer, ctx, question, check_numbers=cfg.check_numbers,
                               check_entities=cfg.check_entities)
         reasons += [f"invented_number:{n}" for n in g.invented_numbers[:5]]
+        reasons += [f"misplaced_number:{n}" for n in g.misplaced_numbers[:5]]
         reasons += [f"invented_entity:{e[:30]}" for e in g.invented_entities[:5]]
         scores: dict[str, Any] = {"lexical": round(g.lexical, 4), "consistency": round(g.score / g.lexical, 4)
                                   if g.lexical else 1.0, "numbers": g.n_numbers, "entities": g.n_entities}

@@ -12,11 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from corpusforge.quality.entities import invented_entities
-from corpusforge.quality.numbers import invented_numbers
+from corpusforge.quality.numbers import invented_numbers, misplaced_numbers
 from corpusforge.quality.patterns import strip_lead_in
 from corpusforge.quality.text import ngram_set, ngrams, units
 
 NGRAM_WEIGHTS = {1: 0.2, 2: 0.4, 3: 0.4}
+MISPLACED_PENALTY = 0.5
 
 
 @dataclass(slots=True)
@@ -27,6 +28,7 @@ class Grounding:
         score: combined score in [0, 1].
         lexical: n-gram support of the answer by the source.
         invented_numbers: numbers in the answer the source does not state.
+        misplaced_numbers: numbers the source states, but not next to the answer's words around them.
         invented_entities: names in the answer the source does not mention.
     """
 
@@ -34,6 +36,7 @@ class Grounding:
     lexical: float
     n_numbers: int = 0
     invented_numbers: list[str] = field(default_factory=list)
+    misplaced_numbers: list[str] = field(default_factory=list)
     n_entities: int = 0
     invented_entities: list[str] = field(default_factory=list)
 
@@ -75,6 +78,8 @@ def grounding_details(answer: str, context: str | Sequence[str], question: str =
         g.invented_numbers, g.n_numbers = invented_numbers(answer, ctx + "\n" + question)
         if g.n_numbers:
             factor *= (1 - len(g.invented_numbers) / g.n_numbers) ** 2
+            g.misplaced_numbers = [n for n in misplaced_numbers(answer, ctx) if n not in g.invented_numbers]
+            factor *= 1 - MISPLACED_PENALTY * min(1.0, len(g.misplaced_numbers) / g.n_numbers)
     if check_entities:
         g.invented_entities, g.n_entities = invented_entities(answer, ctx + "\n" + question, zh_names=zh_names)
         if g.n_entities:

@@ -26,9 +26,13 @@ def normalize(text: str) -> str:
     return _THOUSANDS_RE.sub("", text)
 
 
+_SUFFIX_RE = re.compile(r"(?<=[a-z]{3})(?:ing|ed|es|s)$")
+
+
 def units(text: str) -> list[str]:
-    """The units of normalised ``text``: CJK characters, Latin words and numbers; punctuation dropped."""
-    return UNIT_RE.findall(normalize(text))
+    """The units of normalised ``text``: CJK characters, Latin words (crudely stemmed: ``replacing`` and
+    ``replaced`` are both ``replac``) and numbers; punctuation dropped."""
+    return [_SUFFIX_RE.sub("", u) if len(u) > 4 and u.isascii() else u for u in UNIT_RE.findall(normalize(text))]
 
 
 def ngrams(seq: list[str], n: int) -> list[tuple[str, ...]]:
