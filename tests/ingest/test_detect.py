@@ -35,3 +35,22 @@ def test_office_containers_we_do_not_read_are_named():
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
     assert detect_kind(buf.getvalue(), ".xlsx") == (None, "Excel workbook")
+
+
+def test_gzipped_html_page_is_read(make_ws, fixtures_dir):
+    page = fixtures_dir / "html" / "trafilatura-eval-subset" / "html" / "baike.baidu.com.tanya.html.gz"
+    ws = make_ws()
+    summary = ingest_paths(ws, [page])
+    assert summary.read == 1, summary.failed
+    doc = next(ws.store.iter_documents())
+    assert doc.kind == "html" and doc.lang == "zh"
+
+
+def test_ingesting_the_workspace_folder_skips_its_own_files(make_ws, quickstart_dir):
+    ws = make_ws()
+    shutil.copy(quickstart_dir / "water_quality_faq.md", ws.root / "faq.md")
+    ws.out_dir.mkdir()
+    (ws.out_dir / "corpus.jsonl").write_text('{"text": "x"}\n', encoding="utf-8")
+    summary = ingest_paths(ws, [ws.root])
+    assert (summary.files_seen, summary.read) == (1, 1)
+    assert [d.source for d in ws.store.iter_documents()] == ["faq.md"]

@@ -99,3 +99,15 @@ def test_encrypted_fixture_opens_with_configured_password(fixtures_dir):
     result = _read(fixtures_dir / "pdf" / ENCRYPTED, pdf_passwords=["foo"])
     assert result.pages[0].text.strip() == "Secret!"
     assert result.metadata["encrypted"] is True
+
+
+def test_ligatures_are_expanded(fixtures_dir):
+    text = _read(fixtures_dir / "pdf" / "en_unstructured_multi-column-2p.pdf").pages[0].text
+    assert "\ufb01" not in text and "ficient passage retrieval" in text
+
+
+@pytest.mark.skipif(not tesseract_available(), reason="tesseract is not installed")
+def test_ocr_failure_on_a_page_is_a_warning_not_a_lost_document(fixtures_dir):
+    result = _read(fixtures_dir / "pdf" / BAD_FONTS, ocr=True, ocr_languages="xx_no_such_lang")
+    assert result.pages[0].metadata["method"] == "none"
+    assert "OCR failed: tesseract failed (xx_no_such_lang)" in result.warnings[0]

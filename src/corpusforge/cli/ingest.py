@@ -41,9 +41,28 @@ def _report(summary) -> None:  # type: ignore[no-untyped-def]
     rows["seconds"] = counts["seconds"]
     summary_table("ingest", rows)
     if summary.warnings:
-        summary_table("page warnings", summary.warnings, ("file", "note"))
+        _paths_table("page warnings", summary.warnings, "note")
     if summary.failed:
-        summary_table("failed files", summary.failed, ("file", "reason"))
+        _paths_table(f"failed files ({len(summary.failed)})", summary.failed, "reason")
+
+
+def _paths_table(title: str, rows: list[tuple[str, str]], what: str) -> None:
+    """A (file, text) table that folds long paths instead of cutting off the file name."""
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left")
+    table.add_column("file", overflow="fold", ratio=1)
+    table.add_column(what, overflow="fold", ratio=2)
+    for path, text in rows:
+        table.add_row(_short(path), text)
+    console.print(table)
+
+
+def _short(path: str) -> str:
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return path
 
 
 def register(app: typer.Typer) -> None:

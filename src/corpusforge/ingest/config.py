@@ -16,6 +16,9 @@ class IngestConfig(Section):
                       description="Re-read pages with no or garbage text layer by Tesseract OCR "
                                   "(default: on when tesseract is installed).")
     ocr_languages: str = Field("chi_sim+eng", description="Tesseract language codes for OCR.")
+    ocr_dpi: int = Field(200, ge=72, le=600, description="Resolution at which pages are rendered for OCR.")
+    ocr_timeout_s: float = Field(180.0, gt=0, description="Give up OCR of one page after this many seconds "
+                                                          "(the page is then left empty, with a warning).")
     pdf_passwords: list[str] = Field(default_factory=list,
                                      description="Passwords tried on encrypted PDFs, in order.")
     max_file_mb: float = Field(200.0, description="Files larger than this are skipped with a reason.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import zipfile
+import zlib
 from io import BytesIO
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".rst", ".csv", ".tsv", ".log", ".json", ".yaml", ".yml"}
@@ -31,6 +32,8 @@ def detect_kind(data: bytes, suffix: str = "") -> tuple[str | None, str]:
         return "pdf", "PDF document"
     if head.startswith(b"PK\x03\x04"):
         return _zip_kind(data)
+    if head.startswith(b"\x1f\x8b") and _gunzip_head(data).lstrip().lower().startswith(_HTML_MARKERS):
+        return "html", "gzip-compressed HTML page"
     for magic, label in _BINARY_MAGIC:
         if head.startswith(magic):
             return None, label
@@ -40,6 +43,13 @@ def detect_kind(data: bytes, suffix: str = "") -> tuple[str | None, str]:
     if _looks_binary(head):
         return None, "binary data"
     return "text", "text file"
+
+
+def _gunzip_head(data: bytes) -> bytes:
+    try:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(data, 2048)
+    except zlib.error:
+        return b""
 
 
 def _zip_kind(data: bytes) -> tuple[str | None, str]:

@@ -19,16 +19,17 @@ def tesseract_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI) -> str:
+def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0) -> str:
     """Render one PyMuPDF page and read it with Tesseract.
 
     Args:
         page: a ``pymupdf.Page``.
         languages: Tesseract language codes, e.g. ``chi_sim+eng``.
         dpi: render resolution.
+        timeout: seconds before Tesseract is stopped (0: no limit).
 
     Raises:
-        ReadError: when Tesseract is missing or lacks a language pack.
+        ReadError: when Tesseract is missing, lacks a language pack or runs out of time.
     """
     try:
         import pytesseract
@@ -42,9 +43,11 @@ def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI) -> str:
     pix = page.get_pixmap(dpi=dpi, colorspace="gray", alpha=False)
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
     try:
-        text = pytesseract.image_to_string(image, lang=languages, config="--psm 3")
+        text = pytesseract.image_to_string(image, lang=languages, config="--psm 3", timeout=timeout)
     except pytesseract.TesseractError as e:
         raise ReadError(f"tesseract failed ({languages}): {str(e).strip().splitlines()[-1]}") from None
+    except RuntimeError as e:  # pytesseract's timeout
+        raise ReadError(f"tesseract gave up after {timeout:g} s ({e})") from None
     return _join_cjk(text)
 
 

@@ -6,12 +6,18 @@ import logging
 from pathlib import Path
 from typing import Any
 
+import pymupdf
+
 from corpusforge.ingest.base import PageText, ReadError, ReadResult
 from corpusforge.ingest.config import IngestConfig
 from corpusforge.ingest.layout import Block, reading_order
 from corpusforge.ingest.quality import check_text
 
 log = logging.getLogger(__name__)
+
+# PyMuPDF's flags for "blocks" (whitespace kept, clipped to the page, unknown glyphs as U+FFFD so that the
+# quality check sees them) minus TEXT_PRESERVE_LIGATURES: "ﬁ" is written as "fi".
+TEXT_FLAGS = pymupdf.TEXTFLAGS_BLOCKS & ~pymupdf.TEXT_PRESERVE_LIGATURES
 
 
 def open_pdf(data: bytes, cfg: IngestConfig) -> Any:
@@ -20,8 +26,6 @@ def open_pdf(data: bytes, cfg: IngestConfig) -> Any:
     Raises:
         ReadError: corrupt file, no pages, or encrypted with no working password.
     """
-    import pymupdf
-
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as e:  # PyMuPDF raises its own FileDataError, RuntimeError, ValueError
@@ -37,7 +41,8 @@ def open_pdf(data: bytes, cfg: IngestConfig) -> Any:
 
 def page_text(page: Any) -> tuple[str, int]:
     """Text of one page in reading order (columns one after another); returns (text, columns)."""
-    blocks = [Block(b[0], b[1], b[2], b[3], b[4]) for b in page.get_text("blocks") if b[6] == 0 and b[4].strip()]
+    blocks = [Block(b[0], b[1], b[2], b[3], b[4])
+              for b in page.get_text("blocks", flags=TEXT_FLAGS) if b[6] == 0 and b[4].strip()]
     ordered, columns = reading_order(blocks)
     return "\n".join(b.text.rstrip("\n") for b in ordered), columns
 
@@ -80,7 +85,12 @@ def _fallback(page: Any, number: int, reason: str, cfg: IngestConfig, meta: dict
         warnings.append(f"page {number}: {reason}; left empty (ingest.ocr is off)")
         meta["method"] = "none"
         return ""
-    text = ocr_text(page, cfg)
+    try:
+        text = ocr_text(page, cfg)
+    except ReadError as e:  # a page OCR cannot read must not lose the document's other pages
+        warnings.append(f"page {number}: {reason}; OCR failed: {e}")
+        meta.update(method="none", ocr_error=str(e))
+        return ""
     after = check_text(text)
     meta.update(method="ocr", ocr_quality=after.quality)
     warnings.append(f"page {number}: {reason}; read by OCR ({len(text.strip())} characters)")
@@ -91,7 +101,7 @@ def ocr_text(page: Any, cfg: IngestConfig) -> str:
     """OCR one page (imported lazily so PDFs with good text layers never load pytesseract)."""
     from corpusforge.ingest.ocr import ocr_page
 
-    return ocr_page(page, cfg.ocr_languages)
+    return ocr_page(page, cfg.ocr_languages, dpi=cfg.ocr_dpi, timeout=cfg.ocr_timeout_s)
 
 
 def _first_line(e: BaseException) -> str:

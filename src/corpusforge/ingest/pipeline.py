@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpusforge.config import CONFIG_NAME
 from corpusforge.ingest.files import FileOutcome, ingest_file
 from corpusforge.ingest.tags import path_matches
 from corpusforge.workspace import STORE_DIR, Workspace
@@ -95,13 +96,14 @@ def discover(ws: Workspace, paths: Iterable[str | Path]) -> Iterator[tuple[Path,
     """
     cfg = ws.config.ingest
     skip = [(ws.root / STORE_DIR).resolve(), ws.out_dir.resolve()]
+    config_file = (ws.root / CONFIG_NAME).resolve()
     for raw in paths:
         p = Path(raw)
         if not p.is_dir():
             yield p, p.name
             continue
         for f in sorted(p.rglob("*")):
-            if f.is_dir() or any(f.resolve().is_relative_to(s) for s in skip):
+            if f.is_dir() or f.resolve() == config_file or any(f.resolve().is_relative_to(s) for s in skip):
                 continue
             rel = f.relative_to(p).as_posix()
             if any(path_matches(rel, g) for g in cfg.include) and not any(path_matches(rel, g) for g in cfg.exclude):
@@ -159,7 +161,10 @@ def _progress(enabled: bool) -> Any:
     if not enabled:
         return None
     from rich.console import Console
+    from rich.logging import RichHandler
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    # Share the console of a RichHandler on the root logger, so warnings print above the bar, not through it.
+    console = next((h.console for h in logging.getLogger().handlers if isinstance(h, RichHandler)), None)
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=Console(stderr=True), transient=False)
+                    console=console or Console(stderr=True), transient=False)
