@@ -126,3 +126,18 @@ def test_rating_candidates_yields_preference_pairs(client, review_ws, csrf_of):
     assert [h["action"] for h in review_ws.store.review_history("s-plant-1")] == ["rate", "rate"]
     bad = client.post("/sample/s-plant-1/rate", data={"csrf": csrf, "rating_0": "excellent"}, follow_redirects=False)
     assert bad.status_code == 400 and "excellent" in bad.text
+
+
+def test_each_browser_can_name_its_reviewer(client, review_ws, csrf_of):
+    csrf = csrf_of(client.get("/").text)
+    r = client.post("/reviewer", data={"csrf": csrf, "name": "Bo Chen 陈", "back": "/sample/s-zh-1"},
+                    follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/sample/s-zh-1"
+    assert 'value="Bo Chen 陈"' in client.get("/").text
+    _post_sample(client, "s-zh-1", 1, "accept", csrf)
+    assert review_ws.store.review_history("s-zh-1")[0]["reviewer"] == "Bo Chen 陈"
+    for back in ("//evil.example/", "/\\evil.example", "https://evil.example/"):
+        r = client.post("/reviewer", data={"csrf": csrf, "name": "Bo", "back": back}, follow_redirects=False)
+        assert r.headers["location"] == "/"
+    r = client.post("/reviewer", data={"csrf": csrf, "name": "<script>"}, follow_redirects=False)
+    assert r.status_code == 400

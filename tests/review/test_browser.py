@@ -33,6 +33,7 @@ def browser():
 
 @pytest.fixture
 def server(review_ws):
+    review_ws.config.review.reviewer = "ana.lee"
     srv = start_in_thread(review_ws, host="127.0.0.1", port=0)
     yield srv
     srv.stop()
@@ -111,7 +112,7 @@ def test_review_flow_open_edit_accept_reject_rate(page, server, review_ws, tmp_p
         s1, s2 = store.get_sample("s-plant-1"), store.get_sample("s-plant-2")
         assert (s1.output, s1.status, s2.status) == (EDITED, "accepted", "rejected")
         hist = store.review_history("s-plant-1")
-        assert [h["action"] for h in hist] == ["edit+accept", "rate"]
+        assert [(h["action"], h["reviewer"]) for h in hist] == [("edit+accept", "ana.lee"), ("rate", "ana.lee")]
         assert hist[0]["before"]["output"] == "The plant treats 42,000 cubic metres of water each day."
         assert hist[0]["after"]["output"] == EDITED
         pairs = list(preference_pairs(store))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import getpass
 import logging
 import math
+import re
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import quote, unquote, urlencode
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Request
@@ -29,6 +30,7 @@ from corpusforge.workspace import Workspace
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PROGRESS_LIMIT = 200
+NAME = re.compile(r"[\w .@-]{1,40}")
 MESSAGES = {
     "saved": "Edit saved.", "unchanged": "Nothing changed.", "accepted": "Accepted.", "rejected": "Rejected.",
     "skipped": "Skipped.", "rated": "Ratings saved.", "bulk": "Bulk-accepted {n} samples.",
@@ -43,6 +45,12 @@ def _reviewer(ws: Workspace) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "reviewer"
+
+
+def reviewer_of(request: Request) -> str:
+    """The name this browser gave itself (``/reviewer``), else the app's default reviewer."""
+    raw = unquote(request.cookies.get(f"cfr_name_{request.url.port or 0}", ""))
+    return raw if NAME.fullmatch(raw) else request.app.state.reviewer
 
 
 def url(path: str, params: dict[str, Any] | None = None, **more: Any) -> str:
@@ -80,7 +88,7 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
 
     def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
         counts = ws.store.count_samples("status")
-        base = {"csrf": request.state.csrf, "reviewer": app.state.reviewer, "status_counts": counts,
+        base = {"csrf": request.state.csrf, "reviewer": reviewer_of(request), "status_counts": counts,
                 "total_samples": sum(counts.values()), "message": message(request.query_params)}
         return templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status_code)
 
@@ -117,9 +125,23 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
             raise HTTPException(400, "bulk-accept needs a grounding threshold between 0 and 1") from None
         if not 0.0 <= threshold <= 1.0:
             raise HTTPException(400, "bulk-accept needs a grounding threshold between 0 and 1")
-        n = queries.bulk_accept(ws.store.conn, f, threshold, app.state.reviewer)
+        n = queries.bulk_accept(ws.store.conn, f, threshold, reviewer_of(request))
         log.info("bulk-accepted %d samples (grounding >= %.2f)", n, threshold)
         return RedirectResponse(url("/", f.params(), msg="bulk", n=n), status_code=303)
+
+    @app.post("/reviewer")
+    async def set_reviewer(request: Request) -> Response:
+        data = await form(request)
+        name = str(data.get("name") or "").strip()
+        if not NAME.fullmatch(name):
+            raise HTTPException(400, "a reviewer name is 1-40 letters, digits, spaces or . @ - _")
+        back = str(data.get("back") or "/")
+        if not back.startswith("/") or back.startswith(("//", "/\\")):
+            back = "/"  # only paths of this app: no open redirect
+        resp = RedirectResponse(back, status_code=303)
+        resp.set_cookie(f"cfr_name_{request.url.port or 0}", quote(name), httponly=True, samesite="strict",
+                        max_age=365 * 86400)
+        return resp
 
     from corpusforge.review import sample_views
 

@@ -10,7 +10,7 @@ from fastapi.responses import RedirectResponse, Response
 from corpusforge.records import Sample
 from corpusforge.review import queries
 from corpusforge.review.actions import EDITABLE, rate_candidates, review_sample
-from corpusforge.review.app import url
+from corpusforge.review.app import reviewer_of, url
 from corpusforge.review.highlight import highlight
 from corpusforge.review.preferences import RATING_ORDER, pairs_for_sample
 from corpusforge.store import ConflictError
@@ -70,7 +70,7 @@ def register(app: FastAPI) -> None:
                 raise HTTPException(400, "the form lacks the sample version: reload the page") from None
             try:
                 _, changed = review_sample(ws.store, sample_id, expected_version=version, action=action,
-                                           reviewer=app.state.reviewer, edits=edits)
+                                           reviewer=reviewer_of(request), edits=edits)
             except ConflictError:
                 return render(request, "conflict.html", status_code=409, s=sample, mine=edits,
                               my_version=version, action=action, params=f.params())
@@ -109,7 +109,7 @@ def register(app: FastAPI) -> None:
                 raise HTTPException(400, "order must list every candidate exactly once")
             ranks = {idx: pos + 1 for pos, idx in enumerate(order)}
         try:
-            rate_candidates(ws.store, sample_id, ratings=ratings, ranks=ranks, reviewer=app.state.reviewer)
+            rate_candidates(ws.store, sample_id, ratings=ratings, ranks=ranks, reviewer=reviewer_of(request))
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
         f = queries.Filters.from_params(data)
