@@ -147,6 +147,20 @@ def test_two_tabs_conflict_and_drag_order(browser, server, review_ws):
     b.screenshot(path=str(SHOTS / "review-conflict.png"), full_page=True)
     assert review_ws.store.get_sample("s-tariff-2").output == "Customers over 70 receive a 20 percent discount."
 
+    # skip with an unsaved edit asks first (dismissed: we stay); without one it moves on
+    dialogs = []
+    a.once("dialog", lambda d: (dialogs.append(d.type), d.dismiss()))
+    a.goto(server.url + "sample/s-plant-3")
+    a.fill("#output", "An unsaved draft.")
+    a.keyboard.press("Escape")
+    a.keyboard.press("s")
+    a.wait_for_timeout(500)
+    assert dialogs == ["beforeunload"] and a.url.endswith("/sample/s-plant-3")
+    a.goto(server.url + "sample/s-plant-3")
+    a.keyboard.press("s")
+    a.wait_for_url("**/sample/s-tariff-1?msg=skipped")
+    assert review_ws.store.get_sample("s-plant-3").output == "The plant opened in 1975 after a long debate."
+
     # drag candidate 3 above candidate 1: the order becomes ranks 2 > 0 > 1
     a.goto(server.url + "sample/s-plant-1/rate")
     a.drag_and_drop("li.cand[data-idx='2'] .cand-head", "li.cand[data-idx='0'] .cand-head")
