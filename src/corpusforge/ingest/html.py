@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 from pathlib import Path
+from typing import Any
 
 from corpusforge.ingest.base import PageText, ReadError, ReadResult
 from corpusforge.ingest.config import IngestConfig
@@ -14,7 +15,7 @@ _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uf
 
 # Settings chosen on the trafilatura evaluation pages (tests/ingest/test_html.py measures them):
 # tables are content; comments are not.
-EXTRACT_OPTIONS = {"include_comments": False, "include_tables": True, "favor_precision": False,
+EXTRACT_OPTIONS: dict[str, Any] = {"include_comments": False, "include_tables": True, "favor_precision": False,
                    "deduplicate": False}
 
 
