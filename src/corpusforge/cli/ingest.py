@@ -10,13 +10,14 @@ from corpusforge.cli.common import console, get_workspace, summary_table
 
 
 def ingest(
-    paths: list[Path] = typer.Argument(..., help="Files or folders to read (folders recursively)."),
+    paths: list[Path] = typer.Argument(..., metavar="PATH",
+                                      help="Files or folders to read (folders recursively)."),
     ocr: bool = typer.Option(None, "--ocr/--no-ocr", help="Override ingest.ocr: OCR pages without a usable text layer."),
 ) -> None:
     """Read PDF, DOCX, HTML, TXT and Markdown files into the workspace, one record per page.
 
-    Unchanged files are skipped, changed files re-read (their old version marked stale), and files that
-    cannot be read are listed with a one-line reason; the run goes on with the rest.
+    Unchanged files are skipped, changed files re-read (their old version marked stale).
+    Files that cannot be read are listed with a one-line reason; the run goes on with the rest.
     """
     from corpusforge.ingest.pipeline import IngestInterrupted, ingest_paths
 
