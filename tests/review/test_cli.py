@@ -23,6 +23,15 @@ def test_public_address_without_token_is_refused(review_ws):
     assert len(r.output.strip().splitlines()) == 1
 
 
+def test_port_in_use_is_a_one_line_error(review_ws):
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        r = CliRunner().invoke(app, ["-w", str(review_ws.root), "review", "--port", str(port)])
+    assert r.exit_code == 1 and f"cannot bind 127.0.0.1:{port}" in r.output
+
+
 def test_review_command_serves_the_workspace(review_ws):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

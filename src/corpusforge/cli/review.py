@@ -9,14 +9,14 @@ from corpusforge.cli.common import console, fail, get_workspace
 
 def review(
     host: str | None = typer.Option(None, help="Address to bind (default: review.host, 127.0.0.1)."),
-    port: int | None = typer.Option(None, help="Port to bind (default: review.port, 8765)."),
+    port: int | None = typer.Option(None, min=1, max=65535, help="Port to bind (default: review.port, 8765)."),
     token: str | None = typer.Option(
         None, help="Access token every request must carry; required for any address but loopback.",
         envvar="CORPUSFORGE_REVIEW_TOKEN"),
 ) -> None:
     """Open the review web app: accept, edit or reject samples; rate candidate answers."""
     from corpusforge.review.security import BindError, check_bind
-    from corpusforge.review.server import review_url, serve
+    from corpusforge.review.server import port_free, review_url, serve
 
     ws = get_workspace()
     host = host or ws.config.review.host
@@ -25,6 +25,8 @@ def review(
         check_bind(host, token)
     except BindError as e:
         fail(str(e))
+    if not port_free(host, port):
+        fail(f"cannot bind {host}:{port}: the address is in use or not available (pick another with --port)")
     counts = ws.store.count_samples("status")
     console.print(f"reviewing {sum(counts.values())} samples of {ws.root}")
     console.print(f"open [bold]{review_url(host, port, token)}[/] (Ctrl+C to stop)", highlight=False)

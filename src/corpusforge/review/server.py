@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import socket
 import threading
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,18 @@ def review_url(host: str, port: int, token: str | None = None) -> str:
     """The URL to open (with ``?token=`` when one is needed)."""
     shown = "127.0.0.1" if host in ("0.0.0.0", "") else (f"[{host}]" if ":" in host else host)
     return f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+
+
+def port_free(host: str, port: int) -> bool:
+    """True when ``host:port`` can be bound now (checked before starting uvicorn, for a one-line error)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind((host, port))
+        except OSError:
+            return False
+    return True
 
 
 @dataclass
