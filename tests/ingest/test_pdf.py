@@ -111,3 +111,8 @@ def test_ocr_failure_on_a_page_is_a_warning_not_a_lost_document(fixtures_dir):
     result = _read(fixtures_dir / "pdf" / BAD_FONTS, ocr=True, ocr_languages="xx_no_such_lang")
     assert result.pages[0].metadata["method"] == "none"
     assert "OCR failed: tesseract failed (xx_no_such_lang)" in result.warnings[0]
+
+
+def test_control_characters_are_removed(fixtures_dir):
+    text = _read(fixtures_dir / "pdf" / "ko_unstructured_korean-text-with-tables.pdf").pages[0].text
+    assert "\x07" not in text and "적립 제외 대상" in text

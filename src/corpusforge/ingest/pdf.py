@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ log = logging.getLogger(__name__)
 
 # PyMuPDF's flags for "blocks" (whitespace kept, clipped to the page, unknown glyphs as U+FFFD so that the
 # quality check sees them) minus TEXT_PRESERVE_LIGATURES: "ﬁ" is written as "fi".
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_FLAGS = pymupdf.TEXTFLAGS_BLOCKS & ~pymupdf.TEXT_PRESERVE_LIGATURES
 
 
@@ -64,6 +66,7 @@ def read(data: bytes, path: Path, cfg: IngestConfig) -> ReadResult:
             meta: dict[str, Any] = {"method": "text", "columns": columns}
             counts["multi_column"] += columns > 1
             verdict = check_text(text, has_images=len(text) < 64 and bool(page.get_images()))
+            text = _CONTROL.sub("", text)  # e.g. U+0007 bullets in the Korean fixture
             if verdict.quality != "ok":
                 counts[verdict.quality] += 1
                 meta.update(quality=verdict.quality, reason=verdict.reason)
