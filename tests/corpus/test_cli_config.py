@@ -55,9 +55,9 @@ def test_filters_can_be_switched_off(workspace):
     notice = "版权声明：本站所有电子书仅供读者研究学习，不得用作商业用途，强烈建议广大读者购买正版图书！"
     story = "话说天下大势，分久必合，合久必分。周末七国分争，并入于秦。及秦灭之后，楚、汉分争，又并入于汉。"
     add_text(workspace, "book.txt", [notice + "\n\n" + story])
-    assert notice not in "".join(c.text for c in workspace.store.iter_chunks()) or True
     stats = build_corpus(workspace)
     assert stats.filtered["boilerplate"]["items"] == 1
+    assert notice not in next(workspace.store.iter_chunks()).text
     workspace.config.corpus.filters.boilerplate = []
     stats = build_corpus(workspace)
     assert "boilerplate" not in stats.filtered
@@ -67,3 +67,20 @@ def test_filters_can_be_switched_off(workspace):
 def test_default_config_renders_corpus_section():
     text = render_default_config()
     assert "  dedup:" in text and "threshold: 0.8" in text and "traditional_to_simplified: false" in text
+
+
+def test_bad_config_is_one_line_error_naming_the_key():
+    import pytest
+
+    from corpusforge.config import ConfigError, parse_config
+
+    with pytest.raises(ConfigError, match=r"corpus\.filters\.boilerplate: .*not a valid regular expression"):
+        parse_config({"corpus": {"filters": {"boilerplate": ["(unclosed"]}}})
+    with pytest.raises(ConfigError, match=r"corpus\.dedup\.treshold: unknown key"):
+        parse_config({"corpus": {"dedup": {"treshold": 0.5}}})
+
+
+def test_progress_bar_and_empty_workspace(workspace):
+    stats = build_corpus(workspace, progress=True)
+    assert stats.documents == 0 and stats.chunks == 0
+    assert (workspace.out_dir / "corpus.jsonl").read_text() == ""

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+import re
+
+from pydantic import Field, field_validator
 
 from corpusforge.configbase import Section
 
@@ -61,6 +63,16 @@ class FilterConfig(Section):
     boilerplate: list[str] = Field(
         default_factory=lambda: list(DEFAULT_BOILERPLATE),
         description="Regular expressions of boilerplate (copyright, e-book site notices); matching paragraphs are dropped.")
+    @field_validator("boilerplate")
+    @classmethod
+    def _regexes_compile(cls, v: list[str]) -> list[str]:
+        for p in v:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise ValueError(f"not a valid regular expression {p!r}: {e}") from None
+        return v
+
     boilerplate_max_chars: int = Field(
         300, ge=0, description="Only paragraphs up to this long are dropped as boilerplate (long text merely quoting a notice stays).")
 

@@ -71,8 +71,7 @@ class _Sqlite:
             "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8000;"
             "CREATE TABLE exact (key INTEGER PRIMARY KEY, ref TEXT);"
             "CREATE TABLE items (item INTEGER PRIMARY KEY, sig BLOB, ref TEXT);"
-            "CREATE TABLE buckets (key INTEGER, item INTEGER);"
-            "CREATE INDEX buckets_key ON buckets (key);")
+            "CREATE TABLE buckets (key INTEGER, item INTEGER, PRIMARY KEY (key, item)) WITHOUT ROWID;")
         self.n = 0
 
     def get_exact(self, key: int) -> str | None:
@@ -132,15 +131,19 @@ class DedupIndex:
         """Band keys of signatures, shape (n, bands)."""
         return band_keys(sigs, self.bands, self.rows)
 
+    def matches(self, sig: np.ndarray, keys: np.ndarray) -> list[tuple[int, float]]:
+        """Stored items sharing a band with ``sig``, as (item id, estimated Jaccard), unverified."""
+        sig32 = sig.astype(np.uint32)
+        return [(item, float(np.count_nonzero(self._s.signature(item) == sig32)) / self.num_perm)
+                for item in self._s.candidates(keys)]
+
     def query(self, sig: np.ndarray, keys: np.ndarray) -> tuple[str, float] | None:
         """The most similar stored item at or above the threshold, as (ref, estimated Jaccard), or None."""
-        best: tuple[str, float] | None = None
-        sig32 = sig.astype(np.uint32)
-        for item in self._s.candidates(keys):
-            sim = float(np.count_nonzero(self._s.signature(item) == sig32)) / self.num_perm
-            if sim >= self.threshold and (best is None or sim > best[1]):
-                best = (self._s.ref(item), sim)
-        return best
+        hits = [(sim, item) for item, sim in self.matches(sig, keys) if sim >= self.threshold]
+        if not hits:
+            return None
+        sim, item = max(hits)
+        return self._s.ref(item), sim
 
     def insert(self, sig: np.ndarray, keys: np.ndarray, ref: str) -> int:
         """Store an item; return its id."""

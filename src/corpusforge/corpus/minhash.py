@@ -2,8 +2,10 @@
 
 Shingles are hashed to 32 bits deterministically (no Python ``hash``, which is salted per process):
 character n-grams by a rolling polynomial hash over code points, word n-grams over CRC32 word ids.
-Permutations are ``(a * x + b) mod (2^61 - 1)`` truncated to 32 bits, as in datasketch, so signatures are
-comparable in quality; band keys are 64-bit hashes of each band's rows.
+Permutations are multiply-add-shift hashes ``((a * x + b) mod 2^64) >> 32`` with random 64-bit ``a`` (odd)
+and ``b``: strongly universal on 32-bit keys like datasketch's ``(a * x + b) mod (2^61 - 1)``, but with no
+division, so signatures cost a multiply, an add and a shift per shingle and permutation. Band keys are
+64-bit hashes of each band's rows.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ import zlib
 
 import numpy as np
 
-MERSENNE = np.uint64((1 << 61) - 1)
 MAX_HASH = np.uint64(0xFFFFFFFF)
+_SHIFT = np.uint64(32)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _POLY = np.uint64(1_000_003)
 _WORD = re.compile(r"\w+")
@@ -57,15 +59,14 @@ def shingles(text: str, unspaced: bool, char_n: int = 5, word_n: int = 3) -> np.
 @functools.lru_cache(maxsize=8)
 def permutations(num_perm: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
     """The (a, b) parameters of ``num_perm`` hash permutations."""
-    gen = np.random.RandomState(seed)
-    a = gen.randint(1, (1 << 61) - 1, size=num_perm, dtype=np.uint64)
-    b = gen.randint(0, (1 << 61) - 1, size=num_perm, dtype=np.uint64)
+    gen = np.random.default_rng(seed)
+    a = gen.integers(0, 1 << 64, size=num_perm, dtype=np.uint64, endpoint=False) | np.uint64(1)
+    b = gen.integers(0, 1 << 64, size=num_perm, dtype=np.uint64, endpoint=False)
     return a, b
 
 
 def _min_block(hv: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    with np.errstate(over="ignore"):
-        return (((hv[:, None] * a[None, :] + b[None, :]) % MERSENNE) & MAX_HASH).min(axis=0)
+    return _all_perm(hv, a, b).min(axis=0)
 
 
 def signature(hv: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarray:
@@ -103,7 +104,10 @@ def signatures(sets: list[np.ndarray], num_perm: int = 128, seed: int = 1) -> np
 
 def _all_perm(hv: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     with np.errstate(over="ignore"):
-        return (hv[:, None] * a[None, :] + b[None, :]) % MERSENNE & MAX_HASH
+        out = hv[:, None] * a[None, :]
+        out += b[None, :]
+        out >>= _SHIFT
+        return out
 
 
 def jaccard(sig1: np.ndarray, sig2: np.ndarray) -> float:
