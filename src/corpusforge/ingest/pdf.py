@@ -16,9 +16,9 @@ from corpusforge.ingest.quality import check_text
 
 log = logging.getLogger(__name__)
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # PyMuPDF's flags for "blocks" (whitespace kept, clipped to the page, unknown glyphs as U+FFFD so that the
 # quality check sees them) minus TEXT_PRESERVE_LIGATURES: "ﬁ" is written as "fi".
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 TEXT_FLAGS = pymupdf.TEXTFLAGS_BLOCKS & ~pymupdf.TEXT_PRESERVE_LIGATURES
 
 
