@@ -79,3 +79,18 @@ def test_bulk_accept_at_100k(big):
         "bulk_accept", "tester", "passed", "accepted")
     assert queries.bulk_accept(big.store.conn, Filters(status="flagged"), 0.95, "tester") == 0
     assert queries.bulk_accept(big.store.conn, Filters(status="flagged", task="qa"), 0.5, "tester") == 1667
+
+
+def test_summary_is_recomputed_after_any_write(review_ws):
+    from corpusforge.store import Store
+
+    summary = queries.Summary(review_ws.store)
+    assert summary.by_status() == {"flagged": 1, "passed": 6}
+    other = Store(review_ws.store.path)  # e.g. `corpusforge generate` running beside the app
+    other.update_sample("s-zh-1", status="accepted")
+    other.close()
+    assert summary.by_status() == {"accepted": 1, "flagged": 1, "passed": 5}
+    review_ws.store.update_sample("s-plant-3", status="rejected")  # the app's own connection
+    assert summary.by_status() == {"accepted": 1, "passed": 5, "rejected": 1}
+    assert summary.by_task() == {"qa": 7}
+    assert [d["reviewed"] for d in summary.progress()] == [0, 1, 0, 1]

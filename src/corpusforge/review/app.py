@@ -85,9 +85,10 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.state.ws, app.state.guard, app.state.reviewer = ws, guard, _reviewer(ws)
     app.state.templates = templates
+    summary = queries.Summary(ws.store, PROGRESS_LIMIT)
 
     def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
-        counts = ws.store.count_samples("status")
+        counts = summary.by_status()
         base = {"csrf": request.state.csrf, "reviewer": reviewer_of(request), "status_counts": counts,
                 "total_samples": sum(counts.values()), "message": message(request.query_params)}
         return templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status_code)
@@ -112,7 +113,7 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
         pages = max(1, math.ceil(total / size))
         return render(request, "list.html", filters=f, params=f.params(), rows=rows, total=total, page=page,
                       pages=pages, first=(page - 1) * size + 1 if rows else 0, last=(page - 1) * size + len(rows),
-                      progress=queries.progress(ws.store.conn, PROGRESS_LIMIT), progress_limit=PROGRESS_LIMIT, tasks=ws.store.count_samples("task"),
+                      progress=summary.progress(), progress_limit=PROGRESS_LIMIT, tasks=summary.by_task(),
                       statuses=queries.STATUSES, bulk_min_score=ws.config.review.bulk_min_score)
 
     @app.post("/bulk-accept")

@@ -165,3 +165,38 @@ def bulk_accept(conn: sqlite3.Connection, f: Filters, min_score: float, reviewer
         raise
     conn.execute("COMMIT")
     return int(n)
+
+
+class Summary:
+    """Counts by status and task and progress per document, recomputed only after the database changed.
+
+    Paging and moving between samples then costs one page query, not three scans of every sample. A change
+    is noticed through ``PRAGMA data_version`` (commits by other connections, e.g. a running ``generate``)
+    and the connection's ``total_changes`` (the app's own writes).
+    """
+
+    def __init__(self, store: Any, progress_limit: int = 200):
+        self.store, self.progress_limit = store, progress_limit
+        self._key: tuple[int, int] | None = None
+        self._memo: dict[str, Any] = {}
+
+    def _get(self, name: str, compute: Any) -> Any:
+        conn = self.store.conn
+        key = (int(conn.execute("PRAGMA data_version").fetchone()[0]), conn.total_changes)
+        if key != self._key:
+            self._key, self._memo = key, {}
+        if name not in self._memo:
+            self._memo[name] = compute()
+        return self._memo[name]
+
+    def by_status(self) -> dict[str, int]:
+        """Current samples per status."""
+        return self._get("status", lambda: self.store.count_samples("status"))
+
+    def by_task(self) -> dict[str, int]:
+        """Current samples per task."""
+        return self._get("task", lambda: self.store.count_samples("task"))
+
+    def progress(self) -> list[dict[str, Any]]:
+        """Per-document progress (see :func:`progress`)."""
+        return self._get("progress", lambda: progress(self.store.conn, self.progress_limit))
