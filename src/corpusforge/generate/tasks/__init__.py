@@ -13,10 +13,11 @@ from corpusforge.generate.tasks.classify import TASK as CLASSIFY
 from corpusforge.generate.tasks.cot import TASK as COT
 from corpusforge.generate.tasks.entities import TASK as ENTITIES
 from corpusforge.generate.tasks.qa import TASK as QA
+from corpusforge.generate.tasks.rag import TASK as RAG
 from corpusforge.generate.tasks.report import TASK as REPORT
 from corpusforge.generate.tasks.summary import TASK as SUMMARY
 
-TASKS: dict[str, Task] = {t.name: t for t in (QA, SUMMARY, CLASSIFY, REPORT, CLAIM, COT, ENTITIES)}
+TASKS: dict[str, Task] = {t.name: t for t in (QA, SUMMARY, CLASSIFY, REPORT, CLAIM, COT, ENTITIES, RAG)}
 
 __all__ = ["TASKS", "Task", "get_task"]
 

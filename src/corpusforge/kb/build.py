@@ -1,0 +1,150 @@
+"""``build_kb``: index the workspace's chunks (and any passage JSONL) into the knowledge base folder.
+
+The folder is built beside the old one and swapped in, so searches never see half a build; embeddings of
+passages whose text is unchanged are taken from the previous build instead of computed again.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from corpusforge.kb.config import KBConfig
+from corpusforge.kb.embed import encode, model_name, resolve_model
+from corpusforge.kb.index import KnowledgeBase
+from corpusforge.kb.passages import Passage, from_jsonl, from_store
+from corpusforge.kb.text import words
+from corpusforge.workspace import Workspace
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class KBSummary:
+    """What ``kb build`` did.
+
+    Attributes:
+        passages: passages indexed; from_chunks / from_jsonl: where they came from.
+        duplicates: passages left out because their id was already indexed.
+        errors: one line per skipped JSONL line (``file:line: reason``).
+        embedded / reused: embeddings computed now / taken from the previous build; model: embedding model.
+    """
+
+    dir: Path
+    passages: int = 0
+    from_chunks: int = 0
+    from_jsonl: int = 0
+    duplicates: int = 0
+    errors: list[str] = field(default_factory=list)
+    embedded: int = 0
+    reused: int = 0
+    model: str = ""
+    seconds: float = 0.0
+
+
+def kb_dir(ws: Workspace) -> Path:
+    """The knowledge base folder of a workspace."""
+    d = Path(ws.config.kb.dir)
+    return d if d.is_absolute() else ws.root / d
+
+
+def open_kb(ws: Workspace) -> KnowledgeBase:
+    """The workspace's knowledge base (raises ``KBMissing`` before ``kb build``)."""
+    cfg = ws.config.kb
+    return KnowledgeBase.load(kb_dir(ws), resolve_model(cfg.embedding_model), cfg.dense_languages, cfg.fusion_k)
+
+
+def _previous_vectors(root: Path) -> dict[str, Any]:
+    """text hash -> embedding row of the previous build (empty when there is none)."""
+    try:
+        import numpy as np
+
+        with open(root / "passages.jsonl", encoding="utf-8") as f:
+            old = [Passage(**json.loads(line)) for line in f if line.strip()]
+        vecs = np.load(root / "embeddings.npy")
+        return {p.hash: vecs[i] for i, p in enumerate(old)} if len(old) == len(vecs) else {}
+    except (OSError, ValueError, TypeError):
+        return {}
+
+
+def _embed(passages: list[Passage], model: str, cfg: KBConfig, old: dict[str, Any], s: KBSummary) -> Any:
+    import numpy as np
+
+    todo = [i for i, p in enumerate(passages) if p.hash not in old]
+    new = encode(model, [passages[i].text for i in todo], cfg.batch_size) if todo else None
+    rows, j = [], 0
+    for i, p in enumerate(passages):
+        if todo and j < len(todo) and todo[j] == i:
+            rows.append(new[j])
+            j += 1
+        else:
+            rows.append(old[p.hash])
+    s.embedded, s.reused = len(todo), len(passages) - len(todo)
+    return np.vstack(rows).astype("float32") if rows else np.zeros((0, 0), dtype="float32")
+
+
+def build_kb(ws: Workspace, jsonl: list[str | Path] | None = None, chunks: bool = True) -> KBSummary:
+    """Build the knowledge base from the workspace's chunks and the given passage JSONL files.
+
+    Args:
+        jsonl: JSONL files of passages (``id``, ``text``, ``source``, optional ``pages``); bad lines are skipped
+            and reported in ``errors``.
+        chunks: also index the workspace's chunks (``corpusforge corpus``).
+    """
+    import bm25s
+    import numpy as np
+
+    t0 = time.time()
+    cfg, root = ws.config.kb, kb_dir(ws)
+    s = KBSummary(dir=root)
+    passages: list[Passage] = []
+    seen: set[str] = set()
+    sources = [("chunks", from_store(ws.store))] if chunks else []
+    sources += [("jsonl", from_jsonl(p, s.errors)) for p in (jsonl or [])]
+    for kind, it in sources:
+        for p in it:
+            if p.id in seen:
+                s.duplicates += 1
+                continue
+            seen.add(p.id)
+            passages.append(p)
+            if kind == "chunks":
+                s.from_chunks += 1
+            else:
+                s.from_jsonl += 1
+    s.passages = len(passages)
+    model = resolve_model(cfg.embedding_model)
+    root.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
+    try:
+        with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
+            for p in passages:
+                f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
+        if passages:
+            bm = bm25s.BM25()
+            bm.index([words(p.text) for p in passages], show_progress=False)
+            bm.save(str(tmp / "bm25"), show_progress=False)
+        if model and passages:
+            np.save(tmp / "embeddings.npy", _embed(passages, model, cfg, _previous_vectors(root), s))
+            s.model = model_name(model)
+        meta = {"passages": s.passages, "from_chunks": s.from_chunks, "from_jsonl": s.from_jsonl,
+                "embedding_model": s.model, "embedding_path": model if s.model else None,
+                "segmentation": "jieba (zh) + word tokens", "bm25": "bm25s lucene k1=1.5 b=0.75"}
+        (tmp / "kb.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        old = root.with_name(f"{tmp.name}.old")
+        if root.exists():
+            root.rename(old)
+        tmp.rename(root)
+        shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    s.seconds = round(time.time() - t0, 3)
+    log.info("kb: %d passages indexed in %s", s.passages, root)
+    return s
