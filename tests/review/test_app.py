@@ -128,6 +128,25 @@ def test_rating_candidates_yields_preference_pairs(client, review_ws, csrf_of):
     assert bad.status_code == 400 and "excellent" in bad.text
 
 
+def test_find_and_walk_the_candidates_to_rate(client, review_ws, csrf_of):
+    from corpusforge.records import Candidate
+
+    review_ws.store.add_candidates([Candidate("s-tariff-1", i, f"answer {i}") for i in range(2)])
+    page = client.get("/", params={"cands": "unrated"}).text
+    assert "Samples 1–2 of 2" in page and "/sample/s-plant-1/rate" in page and "/sample/s-tariff-1/rate" in page
+    csrf = csrf_of(page)
+    r = client.post("/sample/s-plant-1/rate", data={"csrf": csrf, "rating_0": "good", "rating_1": "poor",
+                                                                "rating_2": "poor", "next": "1"},
+                    follow_redirects=False)
+    assert r.headers["location"] == "/sample/s-tariff-1/rate?msg=rated"
+    assert "Samples 1–1 of 1" in client.get("/", params={"cands": "unrated"}).text
+    assert "Samples 1–2 of 2" in client.get("/", params={"cands": "any"}).text
+    r = client.post("/sample/s-tariff-1/rate", data={"csrf": csrf, "rating_0": "good", "rating_1": "fair",
+                                                     "next": "1", "cands": "unrated"}, follow_redirects=False)
+    assert r.headers["location"] == "/?cands=unrated&msg=allrated"
+    assert "No more candidates to rate" in client.get(r.headers["location"]).text
+
+
 def test_each_browser_can_name_its_reviewer(client, review_ws, csrf_of):
     csrf = csrf_of(client.get("/").text)
     r = client.post("/reviewer", data={"csrf": csrf, "name": "Bo Chen 陈", "back": "/sample/s-zh-1"},

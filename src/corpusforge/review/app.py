@@ -35,6 +35,7 @@ MESSAGES = {
     "saved": "Edit saved.", "unchanged": "Nothing changed.", "accepted": "Accepted.", "rejected": "Rejected.",
     "skipped": "Skipped.", "rated": "Ratings saved.", "bulk": "Bulk-accepted {n} samples.",
     "end": "That was the last sample of this list.",
+    "allrated": "Ratings saved. No more candidates to rate in this list.",
 }
 
 
@@ -114,7 +115,7 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
         return render(request, "list.html", filters=f, params=f.params(), rows=rows, total=total, page=page,
                       pages=pages, first=(page - 1) * size + 1 if rows else 0, last=(page - 1) * size + len(rows),
                       progress=summary.progress(), progress_limit=PROGRESS_LIMIT, tasks=summary.by_task(),
-                      statuses=queries.STATUSES, bulk_min_score=ws.config.review.bulk_min_score)
+                      statuses=queries.STATUSES, cands=queries.CANDS, bulk_min_score=ws.config.review.bulk_min_score)
 
     @app.post("/bulk-accept")
     async def bulk_accept(request: Request) -> Response:

@@ -14,14 +14,15 @@ from typing import Any
 
 PENDING = ("generated", "passed", "flagged")
 STATUSES = ("generated", "passed", "flagged", "dropped", "accepted", "rejected")
+CANDS = {"any": "with candidates", "unrated": "with candidates to rate"}
 ORDERS = {
     "doc": ("source", "doc_id", "task", "sample_id"),
     "score": ("COALESCE(grounding, -1.0)", "sample_id"),
 }
 _LIST_COLS = ("sample_id, task, doc_id, source, pages, substr(instruction, 1, 160) AS question,"
               " substr(output, 1, 160) AS answer, status, grounding, reasons, version,"
-              " (SELECT COUNT(*) FROM candidates c WHERE c.sample_id = s.sample_id) AS n_cands,"
-              " (SELECT COUNT(*) FROM candidates c WHERE c.sample_id = s.sample_id"
+              " (SELECT COUNT(*) FROM candidates c WHERE c.sample_id = samples.sample_id) AS n_cands,"
+              " (SELECT COUNT(*) FROM candidates c WHERE c.sample_id = samples.sample_id"
               "  AND (c.rating IS NOT NULL OR c.rank IS NOT NULL)) AS n_rated")
 
 
@@ -35,6 +36,7 @@ class Filters:
     min_score: float | None = None
     max_score: float | None = None
     sort: str = "doc"
+    cands: str = ""
 
     @classmethod
     def from_params(cls, params: Any) -> Filters:
@@ -47,9 +49,11 @@ class Filters:
 
         sort = params.get("sort") or "doc"
         status = params.get("status") or ""
+        cands = params.get("cands") or ""
         return cls(doc=params.get("doc") or "", task=params.get("task") or "",
                    status=status if status in STATUSES else "", min_score=num("min_score"),
-                   max_score=num("max_score"), sort=sort if sort in ORDERS else "doc")
+                   max_score=num("max_score"), sort=sort if sort in ORDERS else "doc",
+                   cands=cands if cands in CANDS else "")
 
     def params(self) -> dict[str, str]:
         """The non-default filters as query parameters (for links that keep the filter)."""
@@ -80,6 +84,9 @@ class Filters:
         if self.max_score is not None:
             conds.append("grounding <= ?")
             args.append(self.max_score)
+        if self.cands:
+            unrated = " AND c.rating IS NULL AND c.rank IS NULL" if self.cands == "unrated" else ""
+            conds.append(f"EXISTS (SELECT 1 FROM candidates c WHERE c.sample_id = samples.sample_id{unrated})")
         return " AND ".join(conds), args
 
 
@@ -87,7 +94,7 @@ def page_query(f: Filters, page: int, size: int) -> tuple[str, list[Any]]:
     """SQL and arguments of one page (1-based) of the list."""
     where, args = f.where()
     order = ", ".join(f.order_keys())
-    return (f"SELECT {_LIST_COLS} FROM samples s WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+    return (f"SELECT {_LIST_COLS} FROM samples WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
             [*args, size, max(page - 1, 0) * size])
 
 

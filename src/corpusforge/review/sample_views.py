@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
@@ -113,4 +114,9 @@ def register(app: FastAPI) -> None:
         except ValueError as e:
             raise HTTPException(400, str(e)) from None
         f = queries.Filters.from_params(data)
+        if data.get("next") == "1":  # on to the next sample of this list whose candidates await a rating
+            nxt = queries.neighbour(ws.store.conn, replace(f, cands="unrated"), sample_id, forward=True)
+            if nxt is None:
+                return RedirectResponse(url("/", f.params(), msg="allrated"), status_code=303)
+            return RedirectResponse(url(f"/sample/{nxt}/rate", f.params(), msg="rated"), status_code=303)
         return RedirectResponse(url(f"/sample/{sample_id}/rate", f.params(), msg="rated"), status_code=303)
