@@ -54,3 +54,14 @@ def test_ingesting_the_workspace_folder_skips_its_own_files(make_ws, quickstart_
     summary = ingest_paths(ws, [ws.root])
     assert (summary.files_seen, summary.read) == (1, 1)
     assert [d.source for d in ws.store.iter_documents()] == ["faq.md"]
+
+
+def test_symlink_loop_in_a_folder_is_not_followed(make_ws, quickstart_dir, tmp_path):
+    import os
+
+    d = tmp_path / "loop"
+    d.mkdir()
+    shutil.copy(quickstart_dir / "water_quality_faq.md", d / "faq.md")
+    os.symlink(d, d / "again")
+    summary = ingest_paths(make_ws(), [d])
+    assert (summary.files_seen, summary.read, summary.failed) == (1, 1, [])

@@ -112,3 +112,29 @@ def test_cli_init_ingest_status_dump(tmp_path, quickstart_dir, monkeypatch):
     again = runner.invoke(app, ["ingest", "--no-ocr", str(quickstart_dir)])
     assert "unchanged" in again.output
     assert json.loads(runner.invoke(app, ["status", "--json"]).stdout)["counts"]["documents"] == 5
+
+
+def test_tags_and_passwords_from_corpusforge_yaml(tmp_path, quickstart_dir):
+    import pytest
+
+    from corpusforge.config import ConfigError
+    from corpusforge.workspace import init_workspace
+
+    yaml_text = """
+ingest:
+  ocr: false
+  pdf_passwords: ["qingxi"]
+  tags:
+    "*.pdf": {source_type: report, authority: official}
+    "*.md": {source_type: faq, topic: water quality}
+"""
+    ws = init_workspace(tmp_path / "ws", config_text=yaml_text)
+    try:
+        ingest_paths(ws, [quickstart_dir / "annual_report_2025.pdf", quickstart_dir / "water_quality_faq.md"])
+        tags = {d.source: d.tags for d in ws.store.iter_documents()}
+        assert tags == {"annual_report_2025.pdf": {"source_type": "report", "authority": "official"},
+                        "water_quality_faq.md": {"source_type": "faq", "topic": "water quality"}}
+    finally:
+        ws.close()
+    with pytest.raises(ConfigError, match=r"ingest\.ocr_langs: unknown key"):
+        init_workspace(tmp_path / "bad", config_text="ingest:\n  ocr_langs: eng\n")

@@ -10,6 +10,7 @@ Ctrl-C leaves the store consistent and a rerun finishes the job without duplicat
 from __future__ import annotations
 
 import logging
+import os
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -102,12 +103,20 @@ def discover(ws: Workspace, paths: Iterable[str | Path]) -> Iterator[tuple[Path,
         if not p.is_dir():
             yield p, p.name
             continue
-        for f in sorted(p.rglob("*")):
-            if f.is_dir() or f.resolve() == config_file or any(f.resolve().is_relative_to(s) for s in skip):
+        for f in _walk(p):
+            if f.resolve() == config_file or any(f.resolve().is_relative_to(s) for s in skip):
                 continue
             rel = f.relative_to(p).as_posix()
             if any(path_matches(rel, g) for g in cfg.include) and not any(path_matches(rel, g) for g in cfg.exclude):
                 yield f, rel
+
+
+def _walk(folder: Path) -> list[Path]:
+    """Every non-directory entry under ``folder``, sorted; symlinked folders are not followed (no cycles)."""
+    found = []
+    for dirpath, _dirs, names in os.walk(folder, followlinks=False):
+        found.extend(Path(dirpath) / n for n in names)
+    return sorted(found)
 
 
 def ingest_paths(ws: Workspace, paths: Iterable[str | Path], progress: bool = False,
