@@ -1,6 +1,13 @@
 from corpus_testlib import novel, pdf_pages
 
-from corpusforge.corpus.layout import join_lines, merge_across_pages, paragraphs, running_lines, strip_edges
+from corpusforge.corpus.layout import (
+    join_lines,
+    merge_across_pages,
+    paragraphs,
+    running_lines,
+    strip_edges,
+    vocabulary,
+)
 from corpusforge.corpus.normalize import normalize_text
 
 
@@ -62,6 +69,10 @@ def test_hyphenated_english_words_rejoined(fixtures_dir):
     assert "Transformer ar-\nchitecture" in pages[3]
     text = " ".join(p.text for p in paragraphs(normalize_text(pages[3]).split("\n"), 4))
     assert "Transformer architecture" in text
+    assert "instruction-\nfollowing" in pages[2]
+    lines = [normalize_text(p).split("\n") for p in pages]
+    text = " ".join(p.text for p in paragraphs(lines[2], 3, vocab=vocabulary(lines)))
+    assert "multi-turn instruction-following datasets" in text  # a real compound keeps its hyphen
 
 
 def test_join_lines_rules():

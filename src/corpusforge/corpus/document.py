@@ -14,7 +14,14 @@ from corpusforge.corpus import filters as F
 from corpusforge.corpus.chunker import Block
 from corpusforge.corpus.config import CorpusConfig
 from corpusforge.corpus.lang import assign_languages
-from corpusforge.corpus.layout import Para, merge_across_pages, paragraphs, running_lines, strip_edges
+from corpusforge.corpus.layout import (
+    Para,
+    merge_across_pages,
+    paragraphs,
+    running_lines,
+    strip_edges,
+    vocabulary,
+)
 from corpusforge.corpus.lsh import DedupIndex, exact_key
 from corpusforge.corpus.minhash import shingles, signatures
 from corpusforge.corpus.normalize import normalize_text
@@ -144,10 +151,12 @@ class DocumentCleaner:
         items = [(re.sub(r"\s+", " ", " ".join(ls)).strip(), [pg]) for pg, ls in kept_pages]
         flags = self._dedup(self.idx.pages, doc, "page", items, removed)
         paras: list[Para] = []
+        rejoin = cc.rejoin_lines and doc.kind in cc.rejoin_kinds
+        vocab = vocabulary(lines) if rejoin else None
         for (pg, ls), ok in zip(kept_pages, flags, strict=True):
             if ok:
-                paras.extend(paragraphs(ls, pg, cc.rejoin_lines and doc.kind in cc.rejoin_kinds))
-        paras = merge_across_pages(paras)
+                paras.extend(paragraphs(ls, pg, rejoin, vocab))
+        paras = merge_across_pages(paras, vocab)
         for p, lang in zip(paras, assign_languages([p.text for p in paras], fc.lang_min_chars, tuple(self.languages),
                                                       [p.heading for p in paras], doc.lang), strict=True):
             p.lang = lang

@@ -16,6 +16,7 @@ _PAGE_NUMBER = re.compile(
     r"^(?:[-–—·•(\[]*\s*\d{1,4}\s*[-–—·•)\]]*|(?:page|p\.|seite|pagina)\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|[ivxlc]{1,7})$",
     re.IGNORECASE)
+_WORDS = re.compile(r"[^\W\d_]+")
 _SEPARATOR = re.compile(r"^[\s\-=_*~·•.#+—–─━═]{3,}$")
 _HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十百千零〇两\d]+[回章节卷篇部集条]|[一二三四五六七八九十]+、|#{1,6}\s"
@@ -85,21 +86,33 @@ def is_heading(s: str) -> bool:
     return len(s) <= 60 and not s.endswith(tuple("，,；;：:、")) and bool(_HEADING.match(s))
 
 
-def join_lines(a: str, b: str) -> str:
-    """Join two broken lines: no space near CJK (``截至2`` + ``025年``), de-hyphenate ``exam-`` + ``ple``, else one space."""
+def vocabulary(pages: list[list[str]]) -> set[str]:
+    """Lower-cased words of a document (to tell ``ar-`` + ``chitecture`` from ``instruction-`` + ``following``)."""
+    return {w.lower() for ls in pages for ln in ls for w in _WORDS.findall(ln)}
+
+
+def join_lines(a: str, b: str, vocab: set[str] | None = None) -> str:
+    """Join two broken lines: no space near CJK (``截至2`` + ``025年``), else one space.
+
+    A line ending in ``word-`` before a lower-case word is a hyphenated word: the hyphen goes (``exam-`` +
+    ``ple``) unless the document's ``vocab`` knows both halves as words and not the joined form
+    (``instruction-`` + ``following``), or the first half already holds a hyphen (``state-of-``).
+    """
     if not a:
         return b
-    if a.endswith("-") and len(a) > 1 and a[-2].islower() and b[:1].islower():
+    if a.endswith("-") and len(a) > 1 and a[-2].isalpha() and b[:1].islower():
+        lw, rw = _WORDS.findall(a[-40:-1]), _WORDS.match(b)
+        left, right = (lw[-1].lower() if lw else ""), (rw.group(0).lower() if rw else "")
         last = a.rsplit(" ", 1)[-1]
-        if last.count("-") == 1:
-            return a[:-1] + b
-        return a + b
+        keep = last.count("-") > 1 or (vocab is not None and left + right not in vocab
+                                       and left in vocab and right in vocab and len(left) > 2 and len(right) > 2)
+        return a + b if keep else a[:-1] + b
     if any(is_cjk(c) for c in a[-2:] + b[:2]):
         return a + b
     return a + " " + b
 
 
-def paragraphs(lines: list[str], page: int, rejoin: bool = True) -> list[Para]:
+def paragraphs(lines: list[str], page: int, rejoin: bool = True, vocab: set[str] | None = None) -> list[Para]:
     """Rebuild the paragraphs of one page from its lines.
 
     A paragraph ends at a blank line or separator, before an indented line or a heading, and after a
@@ -140,7 +153,7 @@ def paragraphs(lines: list[str], page: int, rejoin: bool = True) -> list[Para]:
         if not cur:
             cur, cur_indented = [s], indented
         elif rejoin:
-            cur[0] = join_lines(cur[0], s)
+            cur[0] = join_lines(cur[0], s, vocab)
         else:
             cur.append(s)
         prev = s
@@ -150,7 +163,7 @@ def paragraphs(lines: list[str], page: int, rejoin: bool = True) -> list[Para]:
     return out
 
 
-def merge_across_pages(paras: list[Para]) -> list[Para]:
+def merge_across_pages(paras: list[Para], vocab: set[str] | None = None) -> list[Para]:
     """Join a paragraph cut by a page break (it ends mid-sentence and the next one is not a new paragraph)."""
     out: list[Para] = []
     for p in paras:
@@ -158,7 +171,7 @@ def merge_across_pages(paras: list[Para]) -> list[Para]:
                 and not out[-1].text.endswith(tuple(SENTENCE_END))):
             last = out[-1]
             marks = last.page_marks()
-            last.text = join_lines(last.text, p.text)
+            last.text = join_lines(last.text, p.text, vocab)
             last.marks = marks + [(len(last.text) - len(p.text), p.pages[0])]
             last.pages = sorted(set(last.pages) | set(p.pages))
         else:
