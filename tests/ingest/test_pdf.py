@@ -23,7 +23,7 @@ def _read(path, **cfg):
 
 def test_every_fixture_pdf_is_ingested(make_ws, fixtures_dir):
     ws = make_ws()
-    summary = ingest_paths(ws, [fixtures_dir / "pdf"])
+    summary = ingest_paths(ws, [fixtures_dir / "pdf"], progress=True)
     failed = dict(summary.failed)
     # without OCR only the scan, the garbled page and the locked file fail, each with its reason
     assert {k.rsplit("/", 1)[-1]: v.split(":")[0] for k, v in failed.items()} == {
@@ -116,3 +116,10 @@ def test_ocr_failure_on_a_page_is_a_warning_not_a_lost_document(fixtures_dir):
 def test_control_characters_are_removed(fixtures_dir):
     text = _read(fixtures_dir / "pdf" / "ko_unstructured_korean-text-with-tables.pdf").pages[0].text
     assert "\x07" not in text and "적립 제외 대상" in text
+
+
+def test_page_progress_callback(fixtures_dir):
+    calls = []
+    path = fixtures_dir / "pdf" / "en_unstructured_fake-memo-with-duplicate-page.pdf"
+    read(path.read_bytes(), path, IngestConfig(ocr=False), on_page=lambda i, n: calls.append((i, n)))
+    assert calls == [(1, 2), (2, 2)]

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
+
+OnPage = Callable[[int, int], None]
+"""Progress callback of readers: (page number, page count), called before each page of paged formats."""
 
 
 class ReadError(Exception):

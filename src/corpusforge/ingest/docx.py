@@ -11,14 +11,14 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 
-from corpusforge.ingest.base import PageText, ReadError, ReadResult
+from corpusforge.ingest.base import OnPage, PageText, ReadError, ReadResult
 from corpusforge.ingest.config import IngestConfig
 
 CELL_SEP = " | "
 
 
-def read(data: bytes, path: Path, cfg: IngestConfig) -> ReadResult:
-    """Read a DOCX file as one logical page."""
+def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
+    """Read a DOCX file as one logical page (``on_page`` is not called: no real pages)."""
     import docx
     from docx.opc.exceptions import PackageNotFoundError
 

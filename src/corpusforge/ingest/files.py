@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from corpusforge.ingest.base import ReadError, ReadResult
+from corpusforge.ingest.base import OnPage, ReadError, ReadResult
 from corpusforge.ingest.detect import detect_kind
 from corpusforge.ingest.lang import guess_language
 from corpusforge.ingest.registry import get_reader
@@ -49,14 +49,19 @@ def store_key(ws: Workspace, path: Path) -> str:
         return absolute.as_posix()
 
 
-def ingest_file(ws: Workspace, path: Path, rel: str) -> FileOutcome:
-    """Ingest one file; every problem with the input becomes a failed outcome with a one-line reason."""
+def ingest_file(ws: Workspace, path: Path, rel: str,
+                on_page: OnPage | None = None) -> FileOutcome:
+    """Ingest one file; every problem with the input becomes a failed outcome with a one-line reason.
+
+    Args:
+        on_page: progress callback (page, pages) for readers of paged formats (PDF).
+    """
     key = store_key(ws, path)
     store = ws.store
     prev = store.get_file(key)
     facts: dict[str, Any] = {}
     try:
-        return _ingest(ws, path, rel, key, prev, facts)
+        return _ingest(ws, path, rel, key, prev, facts, on_page)
     except _Failed as e:
         reason = str(e)
     except ReadError as e:
@@ -73,7 +78,7 @@ def ingest_file(ws: Workspace, path: Path, rel: str) -> FileOutcome:
 
 
 def _ingest(ws: Workspace, path: Path, rel: str, key: str, prev: dict[str, Any] | None,
-            facts: dict[str, Any]) -> FileOutcome:
+            facts: dict[str, Any], on_page: OnPage | None) -> FileOutcome:
     cfg = ws.config.ingest
     store = ws.store
     try:
@@ -111,7 +116,7 @@ def _ingest(ws: Workspace, path: Path, rel: str, key: str, prev: dict[str, Any] 
     kind, what = detect_kind(data, path.suffix.lower())
     if kind is None:
         raise _Failed(f"unsupported file type: {what}")
-    result = get_reader(kind)(data, path, cfg)
+    result = get_reader(kind)(data, path, cfg, on_page=on_page)
     if result.n_chars == 0:
         raise _Failed(_empty_reason(kind, result))
     doc, pages = _records(ws, result, doc_id, key, rel, kind, what, sha, st.st_size)

@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from corpusforge.ingest.base import PageText, ReadError, ReadResult
+from corpusforge.ingest.base import OnPage, PageText, ReadError, ReadResult
 from corpusforge.ingest.config import IngestConfig
 
 # A source line break inside Chinese text becomes a space after whitespace collapsing; drop it again.
@@ -33,8 +33,8 @@ def extract_main_text(html: bytes | str, url: str | None = None) -> tuple[str, s
     return title, _CJK_SPACE.sub("", text)
 
 
-def read(data: bytes, path: Path, cfg: IngestConfig) -> ReadResult:
-    """Read an HTML page (also ``.html.gz``) as one logical page."""
+def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
+    """Read an HTML page (also ``.html.gz``) as one logical page (``on_page`` is not called: no real pages)."""
     if data[:2] == b"\x1f\x8b":
         try:
             data = gzip.decompress(data)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pymupdf
 
-from corpusforge.ingest.base import PageText, ReadError, ReadResult
+from corpusforge.ingest.base import OnPage, PageText, ReadError, ReadResult
 from corpusforge.ingest.config import IngestConfig
 from corpusforge.ingest.layout import Block, reading_order
 from corpusforge.ingest.quality import check_text
@@ -49,8 +49,12 @@ def page_text(page: Any) -> tuple[str, int]:
     return "\n".join(b.text.rstrip("\n") for b in ordered), columns
 
 
-def read(data: bytes, path: Path, cfg: IngestConfig) -> ReadResult:
-    """Read every page; pages with no or garbage text are OCR'd when ``cfg.ocr`` is on, else left empty."""
+def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
+    """Read every page; pages with no or garbage text are OCR'd when ``cfg.ocr`` is on, else left empty.
+
+    Args:
+        on_page: called with (page number, page count) before each page, for progress on long files.
+    """
     doc = open_pdf(data, cfg)
     encrypted = bool((doc.metadata or {}).get("encryption"))
     pages: list[PageText] = []
@@ -58,6 +62,8 @@ def read(data: bytes, path: Path, cfg: IngestConfig) -> ReadResult:
     counts = {"ocr": 0, "empty": 0, "garbage": 0, "multi_column": 0}
     try:
         for number, page in enumerate(doc, 1):
+            if on_page:
+                on_page(number, doc.page_count)
             try:
                 text, columns = page_text(page)
             except Exception as e:  # a broken page must not lose the rest of the document

@@ -113,7 +113,7 @@ def discover(ws: Workspace, paths: Iterable[str | Path]) -> Iterator[tuple[Path,
 
 def _walk(folder: Path) -> list[Path]:
     """Every non-directory entry under ``folder``, sorted; symlinked folders are not followed (no cycles)."""
-    found = []
+    found: list[Path] = []
     for dirpath, _dirs, names in os.walk(folder, followlinks=False):
         found.extend(Path(dirpath) / n for n in names)
     return sorted(found)
@@ -145,11 +145,14 @@ def ingest_paths(ws: Workspace, paths: Iterable[str | Path], progress: bool = Fa
         if bar:
             bar.start()
         for path, rel in files:
+            name = rel[-40:]
             if bar:
-                bar.update(task, description=f"ingest {rel[-40:]}")
+                bar.update(task, description=f"ingest {name}")
             if on_file:
                 on_file(str(path))
-            out = ingest_file(ws, path, rel)
+            on_page = (lambda i, n, name=name: bar.update(task, description=f"ingest {name} p{i}/{n}")) \
+                if bar else None
+            out = ingest_file(ws, path, rel, on_page=on_page)
             summary.add(out)
             if out.status == "failed":
                 log.warning("%s: %s", out.path, out.reason)

@@ -1,4 +1,5 @@
-"""Readers by kind. A new reader is one module with ``read(data, path, cfg) -> ReadResult`` plus one line here.
+"""Readers by kind. A new reader is one module with ``read(data, path, cfg, on_page=None) -> ReadResult``
+plus one line here.
 
 Modules are imported on first use so that ``corpusforge --help`` does not load PyMuPDF or trafilatura.
 """
@@ -6,15 +7,19 @@ Modules are imported on first use so that ``corpusforge --help`` does not load P
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from corpusforge.ingest.base import ReadResult
+    from corpusforge.ingest.base import OnPage, ReadResult
     from corpusforge.ingest.config import IngestConfig
 
-Reader = Callable[[bytes, Path, "IngestConfig"], "ReadResult"]
+
+class Reader(Protocol):
+    """The ``read`` function of a reader module."""
+
+    def __call__(self, data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
+        """Read a file's bytes; raise ``ReadError`` with a one-line reason when it cannot be read."""
 
 READERS: dict[str, str] = {
     "pdf": "corpusforge.ingest.pdf",

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from corpusforge.ingest.base import PageText, ReadError, ReadResult
+from corpusforge.ingest.base import OnPage, PageText, ReadError, ReadResult
 from corpusforge.ingest.config import IngestConfig
 
 _BOMS = [(codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
@@ -53,8 +53,11 @@ def _junk_share(text: str) -> float:
     return bad / len(sample)
 
 
-def read(data: bytes, path: Path, cfg: IngestConfig) -> ReadResult:
-    """Read a text or Markdown file as one page per form-feed-separated part (usually one)."""
+def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
+    """Read a text or Markdown file: one page per form-feed-separated part, usually one.
+
+    ``on_page`` is not called (no real pages).
+    """
     text, encoding = decode(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     parts = [p for p in text.split("\f")] or [""]
