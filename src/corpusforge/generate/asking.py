@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corpusforge.generate.backends.jsonreply import parse_json_reply
+from corpusforge.generate.backends.jsonreply import JSONReply, parse_json_reply
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
 from corpusforge.generate.units import Unit, pages_label
@@ -24,10 +24,24 @@ SEED_STEP = 7919  # seed offset of a retry, so that a retry is a new request (an
 MAX_AVOID = 10
 
 
-def runaway(text: str, tail: int = 48) -> bool:
-    """True when a reply ends in one short pattern repeated (``1.1.1.1…``): a bigger budget won't help."""
+def runaway(text: str, tail: int = 128) -> bool:
+    """True when a reply ends in one pattern repeated (``1.1.1.1…``, ``"Aurora", "Aurora", …``).
+
+    A bigger budget would only buy more of the same, so such a reply is not asked again.
+    """
     t = text[-tail:]
-    return len(t) == tail and any(all(t[i] == t[i + p] for i in range(tail - p)) for p in range(1, 9))
+    return len(t) == tail and any(t[:-p] == t[p:] for p in range(1, tail // 3 + 1))
+
+
+def parse(task: Task, text: str, finish_reason: str) -> JSONReply:
+    """Parse a reply; a cut-off reply of a one-object task has no usable part (it is asked again)."""
+    if task.list_key is None and finish_reason == "length":
+        reply = parse_json_reply(text, "stop")
+        if reply.repaired or reply.error:
+            return JSONReply(truncated=True, error="reply cut off")
+        reply.truncated = True
+        return reply
+    return parse_json_reply(text, finish_reason, key=task.list_key)
 
 
 @dataclass(slots=True)
@@ -84,7 +98,7 @@ async def ask(client: LLMClient, task: Task, unit: Unit, prompt: Prompt, cfg: Ge
         except LLMError as e:
             out.errors.append(f"{task.name} {where(unit)}: {e}")
             return out
-        reply = parse_json_reply(comp.text, comp.finish_reason, key=task.list_key)
+        reply = parse(task, comp.text, comp.finish_reason)
         got = task.items(reply, cfg)[:want]
         out.items += [Item(data=d, key=comp.key, idx=i, completion=comp) for i, d in enumerate(got)]
         want = n - len(out.items)

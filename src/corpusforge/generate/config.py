@@ -40,6 +40,9 @@ class GenerateConfig(Section):
                                              "as the built-in ones; relative to the workspace). Empty = built-in.")
     default_lang: Literal["zh", "en"] = Field("en", description="Prompt language for chunks in other languages.")
     max_tokens: int = Field(0, ge=0, description="Token budget of one generation request (0 = llm.max_tokens).")
+    max_field_chars: int = Field(0, ge=0, description="Longest text field of a reply, in characters, sent as the "
+                                                      "schema's maxLength (0 = no limit). Keeps small models from "
+                                                      "rambling until the token budget runs out.")
     truncation_retries: int = Field(1, ge=0, description="Times a truncated or unreadable reply is asked again "
                                                          "for the missing items.")
     retry_budget_factor: float = Field(2.0, ge=1.0, description="Each retry of a truncated reply multiplies the "

@@ -142,7 +142,10 @@ class RunContext:
     def gate_sample(self, s: Sample, context: str, batch: dict[str, Sample]) -> None:
         """Give a sample its verdict; a duplicate it supersedes (in the batch or the store) is dropped."""
         if s.input:  # open-book task: the instruction is generic, so no question de-duplication
-            v = self.gate.check(s.instruction, s.output, context, task=s.task, lang=s.metadata.get("lang"))
+            answer = s.output
+            if s.task == "entities":  # judge the names, not the JSON around them
+                answer = "; ".join(n for names in s.metadata.get("entities", {}).values() for n in names)
+            v = self.gate.check(s.instruction, answer, context, task=s.task, lang=s.metadata.get("lang"))
             s.status, s.grounding, s.reasons = v.verdict, v.grounding, v.reasons
             s.scores = {**s.scores, **v.scores}
         else:

@@ -8,19 +8,31 @@ the rest (requests, retries, the quality gate, storing). A new task is one modul
 
 from __future__ import annotations
 
+import re
 from typing import Any, ClassVar
 
 from corpusforge.generate.backends.jsonreply import JSONReply
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
 
-STR = {"type": "string"}
-STR_LIST = {"type": "array", "items": STR}
+_WORD = re.compile(r"\w")
+
+
+def string(cfg: GenerateConfig) -> dict[str, Any]:
+    """A string schema, bounded by ``generate.max_field_chars`` when set."""
+    return {"type": "string", "maxLength": cfg.max_field_chars} if cfg.max_field_chars else {"type": "string"}
+
+
+def string_list(cfg: GenerateConfig, max_items: int = 8) -> dict[str, Any]:
+    """A list of at most ``max_items`` (bounded) strings: small models otherwise repeat one item forever."""
+    return {"type": "array", "items": string(cfg), "maxItems": max_items}
 
 
 def text(value: Any) -> str:
-    """A stripped string, or '' for anything that is not a string."""
-    return value.strip() if isinstance(value, str) else ""
+    """A stripped string; '' for anything that is not a string or has no letter or digit (``...``)."""
+    if not isinstance(value, str) or not _WORD.search(value):
+        return ""
+    return value.strip()
 
 
 def texts(value: Any) -> list[str]:

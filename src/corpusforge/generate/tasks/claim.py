@@ -6,7 +6,7 @@ from typing import Any
 
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
-from corpusforge.generate.tasks.base import STR, Task, text
+from corpusforge.generate.tasks.base import Task, string, text
 
 
 class ClaimTask(Task):
@@ -17,7 +17,7 @@ class ClaimTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"claim", "correction", "evidence"}``."""
-        return {"type": "object", "properties": {"claim": STR, "correction": STR, "evidence": STR},
+        return {"type": "object", "properties": {"claim": string(cfg), "correction": string(cfg), "evidence": string(cfg)},
                 "required": ["claim", "correction", "evidence"]}
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:

@@ -6,7 +6,7 @@ from typing import Any
 
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
-from corpusforge.generate.tasks.base import STR_LIST, Task, text, texts
+from corpusforge.generate.tasks.base import Task, string_list, text, texts
 
 
 class ClassifyTask(Task):
@@ -18,7 +18,7 @@ class ClassifyTask(Task):
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"label": <one of the labels>, "reasons": [...]}``."""
         return {"type": "object", "properties": {"label": {"type": "string", "enum": list(cfg.labels)},
-                                                 "reasons": STR_LIST}, "required": ["label", "reasons"]}
+                                                 "reasons": string_list(cfg)}, "required": ["label", "reasons"]}
 
     def request_vars(self, cfg: GenerateConfig, prompt: Prompt, n: int) -> dict[str, Any]:
         """The label list with descriptions."""

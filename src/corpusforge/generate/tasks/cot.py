@@ -6,7 +6,7 @@ from typing import Any
 
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
-from corpusforge.generate.tasks.base import STR, STR_LIST, Task, text, texts
+from corpusforge.generate.tasks.base import Task, string, string_list, text, texts
 
 
 class CoTTask(Task):
@@ -17,7 +17,7 @@ class CoTTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"question", "steps": [...], "conclusion"}``."""
-        return {"type": "object", "properties": {"question": STR, "steps": STR_LIST, "conclusion": STR},
+        return {"type": "object", "properties": {"question": string(cfg), "steps": string_list(cfg), "conclusion": string(cfg)},
                 "required": ["question", "steps", "conclusion"]}
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:

@@ -11,9 +11,10 @@ from typing import Any
 
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
-from corpusforge.generate.tasks.base import STR_LIST, Task, texts
+from corpusforge.generate.tasks.base import Task, string_list, texts
 
 KINDS = ("organizations", "people", "places", "dates", "events")
+MAX_PER_KIND = 5
 
 
 def grounded(entities: dict[str, list[str]], passage: str) -> dict[str, list[str]]:
@@ -37,7 +38,8 @@ class EntitiesTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """One list of strings per kind."""
-        return {"type": "object", "properties": {k: STR_LIST for k in KINDS}, "required": list(KINDS)}
+        return {"type": "object", "properties": {k: string_list(cfg, MAX_PER_KIND) for k in KINDS},
+                "required": list(KINDS)}
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
         """An object; missing kinds are empty lists."""

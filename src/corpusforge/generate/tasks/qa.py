@@ -6,7 +6,7 @@ from typing import Any
 
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
-from corpusforge.generate.tasks.base import STR, Task, text
+from corpusforge.generate.tasks.base import Task, string, text
 
 
 class QATask(Task):
@@ -18,7 +18,7 @@ class QATask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"pairs": [{"question", "answer"}, ...]}`` with at most ``n`` pairs."""
-        pair = {"type": "object", "properties": {"question": STR, "answer": STR},
+        pair = {"type": "object", "properties": {"question": string(cfg), "answer": string(cfg)},
                 "required": ["question", "answer"]}
         return {"type": "object", "properties": {"pairs": {"type": "array", "items": pair, "maxItems": n}},
                 "required": ["pairs"]}

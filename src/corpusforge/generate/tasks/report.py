@@ -6,7 +6,7 @@ from typing import Any
 
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
-from corpusforge.generate.tasks.base import STR, Task, text
+from corpusforge.generate.tasks.base import Task, string, text
 
 
 class ReportTask(Task):
@@ -17,7 +17,7 @@ class ReportTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{<field>: "...", ...}`` with every configured field required."""
-        return {"type": "object", "properties": {k: STR for k in cfg.report_fields},
+        return {"type": "object", "properties": {k: string(cfg) for k in cfg.report_fields},
                 "required": list(cfg.report_fields)}
 
     def request_vars(self, cfg: GenerateConfig, prompt: Prompt, n: int) -> dict[str, Any]:

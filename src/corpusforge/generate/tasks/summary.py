@@ -6,7 +6,7 @@ from typing import Any
 
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
-from corpusforge.generate.tasks.base import STR, Task, text
+from corpusforge.generate.tasks.base import Task, string, text
 
 
 class SummaryTask(Task):
@@ -21,7 +21,7 @@ class SummaryTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"summary": "..."}``."""
-        return {"type": "object", "properties": {"summary": STR}, "required": ["summary"]}
+        return {"type": "object", "properties": {"summary": string(cfg)}, "required": ["summary"]}
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
         """A non-empty summary."""

@@ -1,0 +1,98 @@
+"""The generate runner with the real embedded model (in-process llama.cpp): provenance, gate, cache."""
+
+from __future__ import annotations
+
+import pytest
+from gen_helpers import DOCS, make_workspace
+
+from corpusforge.generate.runner import NothingToDo, generate
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory):
+    """A workspace after one qa run over two documents (three chunks) with the embedded model."""
+    docs = {k: DOCS[k] for k in ("mains_2023.txt", "plant.txt")}
+    ws = make_workspace(tmp_path_factory.mktemp("gen") / "ws", docs)
+    summary = generate(ws)
+    yield ws, summary
+    ws.close()
+
+
+def test_qa_samples_cite_their_source_pages_and_chunks(generated):
+    ws, s = generated
+    assert s.requests > 0 and s.documents == 2
+    samples = list(ws.store.iter_samples())
+    assert samples and {x.task for x in samples} == {"qa"}
+    assert s.samples == len(samples) == s.new_samples
+    chunks = {c.chunk_id: c for c in ws.store.iter_chunks()}
+    for x in samples:
+        [cid] = x.chunk_ids
+        chunk = chunks[cid]
+        assert (x.source, x.doc_id, x.pages) == (chunk.source, chunk.doc_id, chunk.pages)
+        assert x.instruction and x.output and x.input == ""
+        assert x.messages[-1] == {"role": "assistant", "content": x.output}
+        assert x.backend == "llamacpp" and x.model.startswith("embedded:") and x.prompt_version == "qa.en.v1"
+        assert x.status in ("passed", "flagged", "dropped") and x.grounding is not None
+        assert ws.store.cache_get(x.request_key) is not None  # the reply it came from is in the cache
+    for doc in ws.store.iter_documents():
+        kept = [x for x in samples if x.doc_id == doc.doc_id and x.status != "dropped"]
+        assert len(kept) <= 2 * 2  # qa_max per round, 2 rounds at most
+        short = [d for d in s.short_docs if d[0] == doc.source]
+        assert bool(short) == (len(kept) < 1), (doc.source, kept, s.short_docs)
+    reasons = {r.split(":")[0] for x in samples if x.status == "dropped" for r in x.reasons}
+    assert sum(s.dropped_by_reason.values()) >= s.dropped and set(s.dropped_by_reason) == reasons
+
+
+def test_rerun_is_answered_from_the_cache_and_adds_nothing(generated):
+    ws, first = generated
+    before = ws.store.counts()
+    ids = sorted(x.sample_id for x in ws.store.iter_samples())
+    again = generate(ws)
+    assert again.requests == 0 and again.cached >= first.requests
+    assert again.new_samples == 0 and again.samples == first.samples
+    assert sorted(x.sample_id for x in ws.store.iter_samples()) == ids
+    assert ws.store.counts()["llm_cache"] == before["llm_cache"]
+    assert again.short_docs == first.short_docs
+
+
+def test_cli_generate_prints_the_summary(generated):
+    from typer.testing import CliRunner
+
+    from corpusforge.cli.app import app
+
+    ws, first = generated
+    res = CliRunner().invoke(app, ["-w", str(ws.root), "generate", "--no-progress"])
+    assert res.exit_code == 0, res.output
+    assert "LLM requests sent" in res.output and "answered from cache" in res.output
+    assert "samples by task" in res.output
+    bad = CliRunner().invoke(app, ["-w", str(ws.root), "generate", "--task", "poem"])
+    assert bad.exit_code == 1 and "unknown task 'poem'" in bad.output
+
+
+def test_candidates_and_entities(generated):
+    ws, _ = generated
+    s = generate(ws, tasks=["qa", "entities"], candidates=1, limit_docs=1)
+    kept = [x for x in ws.store.iter_samples(task="qa") if x.status != "dropped"
+            and x.source == "mains_2023.txt"]
+    assert kept, "the embedded model kept no pair for mains_2023.txt"
+    for x in kept:
+        cands = ws.store.iter_candidates(x.sample_id)
+        assert [c.idx for c in cands] == [0, 1] and cands[0].output == x.output
+        assert cands[1].output and cands[1].temperature == 0.2 and cands[1].output != x.output
+    assert s.candidates == len(kept)
+    # entities are stored on the chunks of the first document: typed lists of names found in the chunk
+    chunks = list(ws.store.iter_chunks(next(iter(ws.store.iter_documents())).doc_id))
+    with_entities = [c for c in chunks if "entities" in c.metadata]
+    assert s.entities_chunks == len(with_entities) >= 1, s.errors
+    for c in with_entities:
+        ents = c.metadata["entities"]
+        assert set(ents) == {"organizations", "people", "places", "dates", "events"}
+        assert all(name.lower() in c.text.lower() for names in ents.values() for name in names)
+    assert len(with_entities) + sum("entities" in e for e in s.errors) == len(chunks)
+
+
+def test_no_chunks_is_a_clear_error(workspace):
+    with pytest.raises(NothingToDo, match="no chunks to generate from"):
+        generate(workspace)
