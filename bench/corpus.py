@@ -72,10 +72,17 @@ def rss_child(scale: int, base_chars: int) -> None:
     for k in range(scale):
         for name, raw in novels():
             texts.append((f"{k:02d}_{name}", variant(raw.decode("gb18030")[:per], k)))
+    from corpusforge.corpus.lang import detect
+    from corpusforge.corpus.tokens import count_tokens
+
+    count_tokens("warm up")  # load the tokenizer and the language models first: the baseline
+    detect("warm up the language detector", ("zh", "en"))
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     with tempfile.TemporaryDirectory() as tmp:
         dt, stats = build(texts, Path(tmp) / "ws")
     print(json.dumps({"scale": scale, "chars": sum(len(t) for _, t in texts), "seconds": dt,  # noqa: T201
-                      "chunks": stats.chunks, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                      "chunks": stats.chunks, "rss_after_imports_mb": base,
+                      "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
 def paragraphs_of_novels(min_chars: int = 30) -> list[str]:
@@ -90,7 +97,8 @@ def paragraphs_of_novels(min_chars: int = 30) -> list[str]:
     return out
 
 
-def ours_dedup(sets: list[np.ndarray], threshold: float, num_perm: int, path: Path | None) -> tuple[float, float, int]:
+def ours_dedup(sets: list[np.ndarray], threshold: float, num_perm: int, path: Path | None,
+               fn_weight: float = 0.5) -> tuple[float, float, int]:
     """(signature seconds, LSH seconds, duplicates) for our implementation."""
     from corpusforge.corpus.lsh import DedupIndex
     from corpusforge.corpus.minhash import signatures
@@ -98,7 +106,7 @@ def ours_dedup(sets: list[np.ndarray], threshold: float, num_perm: int, path: Pa
     t0 = time.perf_counter()
     sigs = signatures(sets, num_perm)
     t1 = time.perf_counter()
-    idx = DedupIndex(threshold, num_perm, path)
+    idx = DedupIndex(threshold, num_perm, path, fn_weight)
     keys = idx.keys(sigs)
     dups = 0
     for i in range(len(sets)):
@@ -134,7 +142,7 @@ def datasketch_dedup(items: list, threshold: float, num_perm: int, hashfunc=None
     return t1 - t0, t2 - t1, dups
 
 
-def recall(paras: list[str], n: int, threshold: float, num_perm: int) -> dict[str, float]:
+def recall(paras: list[str], n: int, threshold: float, num_perm: int, recall_weight: float) -> dict[str, object]:
     """Recall/precision of LSH candidates against exact all-pairs Jaccard on a sample with edited copies."""
     import scipy.sparse as sp
     from datasketch import MinHash, MinHashLSH
@@ -165,18 +173,22 @@ def recall(paras: list[str], n: int, threshold: float, num_perm: int) -> dict[st
         if i < j and v / (size[i] + size[j] - v) >= threshold:
             truth.add((int(i), int(j)))
     sigs = signatures(sets, num_perm)
-    idx = DedupIndex(threshold, num_perm)
-    keys = idx.keys(sigs)
-    for i in range(len(sets)):
-        idx.insert(sigs[i], keys[i], str(i))
-    cand, verified = set(), set()
-    for i in range(len(sets)):
-        for j, sim in idx.matches(sigs[i], keys[i]):
-            if j != i:
-                pair = (min(i, j), max(i, j))
-                cand.add(pair)
-                if sim >= threshold:
-                    verified.add(pair)
+    found: dict[str, set] = {}  # type: ignore[type-arg]
+    for label, w in (("datasketch's bands", 0.5), (f"recall_weight {recall_weight}", recall_weight)):
+        idx = DedupIndex(threshold, num_perm, None, w)
+        keys = idx.keys(sigs)
+        for i in range(len(sets)):
+            idx.insert(sigs[i], keys[i], str(i))
+        cand, verified = set(), set()
+        for i in range(len(sets)):
+            for j, sim in idx.matches(sigs[i], keys[i]):
+                if j != i:
+                    pair = (min(i, j), max(i, j))
+                    cand.add(pair)
+                    if sim >= threshold:
+                        verified.add(pair)
+        found[f"ours, {label} ({idx.bands}x{idx.rows}), candidates"] = cand
+        found[f"ours, {label} ({idx.bands}x{idx.rows}), verified (as the pipeline)"] = verified
     lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
     mhs = []
     for i, s in enumerate(sets):
@@ -186,15 +198,11 @@ def recall(paras: list[str], n: int, threshold: float, num_perm: int) -> dict[st
         lsh.insert(i, m)
     ds = {(min(i, j), max(i, j)) for i, m in enumerate(mhs) for j in lsh.query(m) if j != i}
 
-    def pr(found: set) -> tuple[float, float]:  # type: ignore[type-arg]
-        tp = len(found & truth)
-        return tp / max(1, len(truth)), tp / max(1, len(found))
-
-    out = {"items": len(sets), "true_pairs": len(truth)}
-    for name, found in (("ours_candidates", cand), ("ours_verified", verified), ("datasketch_candidates", ds)):
-        r, p = pr(found)
-        out[f"{name}_recall"] = round(r, 4)
-        out[f"{name}_precision"] = round(p, 4)
+    found["datasketch MinHashLSH, candidates"] = ds
+    out: dict[str, object] = {"items": len(sets), "true_pairs": len(truth)}
+    for name, pairs in found.items():
+        tp = len(pairs & truth)
+        out[name] = {"recall": round(tp / max(1, len(truth)), 4), "precision": round(tp / max(1, len(pairs)), 4)}
     return out
 
 
@@ -206,6 +214,8 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=1500, help="Paragraphs in the recall sample.")
     ap.add_argument("--threshold", type=float, default=0.8)
     ap.add_argument("--num-perm", type=int, default=128)
+    ap.add_argument("--recall-weight", type=float, default=0.8, help="corpus.dedup.recall_weight of the pipeline.")
+    ap.add_argument("--skip", nargs="*", default=[], choices=["step", "rss", "dedup", "recall"], help="Parts to skip.")
     ap.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -213,7 +223,6 @@ def main() -> None:
         rss_child(args.rss_child, args.base_chars)
         return
     from rich.console import Console
-    from rich.table import Table
 
     con = Console()
     if not NOVELS.is_dir():
@@ -222,6 +231,25 @@ def main() -> None:
     results: dict[str, object] = {}
 
     # 1. whole step on the novels
+    if "step" not in args.skip:
+        whole_step(con, results)
+    if "rss" not in args.skip:
+        rss_table(con, results, args)
+    paras = paragraphs_of_novels()
+    if "dedup" not in args.skip:
+        dedup_table(con, results, args, paras)
+    if "recall" not in args.skip:
+        recall_table(con, results, args, paras)
+    out = ROOT / "bench" / "results" / "corpus.json"
+    out.parent.mkdir(exist_ok=True)
+    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    con.print(f"results written to {out}")
+
+
+def whole_step(con, results: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """MB/s of build_corpus over the two novels."""
+    from rich.table import Table
+
     raw = novels()
     texts = [(n, b.decode("gb18030")) for n, b in raw]
     mb_raw = sum(len(b) for _, b in raw) / 1e6
@@ -238,7 +266,11 @@ def main() -> None:
               str(stats.chunks), str(stats.tokens))
     con.print(t)
 
-    # 2. peak RSS at 1x and 10x, fresh processes
+
+def rss_table(con, results: dict, args) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Peak RSS at each scale, fresh processes."""
+    from rich.table import Table
+
     rss = []
     for scale in args.rss_scales:
         out = subprocess.run([sys.executable, __file__, "--rss-child", str(scale), "--base-chars", str(args.base_chars)],
@@ -246,23 +278,29 @@ def main() -> None:
         rss.append(json.loads(out.stdout.strip().splitlines()[-1]))
     results["rss"] = rss
     t = Table(title="peak RSS of the whole step (fresh process each)")
-    for c in ("input", "chars", "seconds", "chunks", "peak RSS MB", "vs 1x"):
+    for c in ("input", "chars", "seconds", "chunks", "RSS after imports MB", "peak RSS MB", "peak vs 1x",
+              "growth over imports MB"):
         t.add_column(c)
     for r in rss:
-        t.add_row(f"{r['scale']}x", str(r["chars"]), f"{r['seconds']:.1f}", str(r["chunks"]), f"{r['peak_rss_mb']:.0f}",
-                  f"{r['peak_rss_mb'] / rss[0]['peak_rss_mb']:.2f}x")
+        t.add_row(f"{r['scale']}x", str(r["chars"]), f"{r['seconds']:.1f}", str(r["chunks"]),
+                  f"{r['rss_after_imports_mb']:.0f}", f"{r['peak_rss_mb']:.0f}",
+                  f"{r['peak_rss_mb'] / rss[0]['peak_rss_mb']:.2f}x", f"{r['peak_rss_mb'] - r['rss_after_imports_mb']:.0f}")
     con.print(t)
 
-    # 3. near-dedup throughput
+
+def dedup_table(con, results: dict, args, paras: list[str]) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Near-dedup throughput, ours vs datasketch."""
+    from rich.table import Table
+
     from corpusforge.corpus.minhash import char_shingles
 
-    paras = paragraphs_of_novels()
     sets = [char_shingles(p, 5) for p in paras]
     nchars = sum(len(p) for p in paras)
     with tempfile.TemporaryDirectory() as tmp:
         runs = {
             "ours (memory)": ours_dedup(sets, args.threshold, args.num_perm, None),
-            "ours (SQLite, as in the pipeline)": ours_dedup(sets, args.threshold, args.num_perm, Path(tmp) / "i.db"),
+            "ours (SQLite, as in the pipeline)": ours_dedup(sets, args.threshold, args.num_perm, Path(tmp) / "i.db",
+                                                            args.recall_weight),
             "datasketch (same 32-bit hashes)": datasketch_dedup([s.tolist() for s in sets], args.threshold,
                                                                 args.num_perm, int),
             "datasketch (shingle strings, SHA-1)": datasketch_dedup(
@@ -284,20 +322,21 @@ def main() -> None:
                                        "speed_vs_datasketch": round(sum(base[:2]) / tot, 3)}
     con.print(t)
 
-    # 4. recall against exact Jaccard
-    rec = recall(paras, min(args.sample, len(paras)), args.threshold, args.num_perm)
+
+def recall_table(con, results: dict, args, paras: list[str]) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Recall and precision against exact Jaccard."""
+    from rich.table import Table
+
+    rec = recall(paras, min(args.sample, len(paras)), args.threshold, args.num_perm, args.recall_weight)
     results["recall"] = rec
     t = Table(title=f"recall vs exact Jaccard >= {args.threshold} on {rec['items']} paragraphs "
                     f"(incl. edited copies): {rec['true_pairs']} true pairs")
     for c in ("", "recall", "precision"):
         t.add_column(c)
-    for name in ("ours_candidates", "ours_verified", "datasketch_candidates"):
-        t.add_row(name, f"{rec[name + '_recall']:.3f}", f"{rec[name + '_precision']:.3f}")
+    for name, v in rec.items():
+        if isinstance(v, dict):
+            t.add_row(name, f"{v['recall']:.3f}", f"{v['precision']:.3f}")
     con.print(t)
-    out = ROOT / "bench" / "results" / "corpus.json"
-    out.parent.mkdir(exist_ok=True)
-    out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    con.print(f"results written to {out}")
 
 
 if __name__ == "__main__":

@@ -84,6 +84,9 @@ class DedupConfig(Section):
     near: bool = Field(True, description="Remove near duplicates found by MinHash LSH.")
     threshold: float = Field(0.8, gt=0, le=1, description="Estimated Jaccard similarity at which two texts count as near duplicates.")
     num_perm: int = Field(128, ge=16, le=1024, description="MinHash permutations (signature length).")
+    recall_weight: float = Field(
+        0.8, gt=0, lt=1, description="Weight of missed duplicates against extra candidates when LSH bands are chosen "
+                                     "(datasketch uses 0.5); candidates are then checked against the threshold.")
     char_ngram: int = Field(5, ge=1, description="Shingle size in characters for Chinese (and other unspaced scripts).")
     word_ngram: int = Field(3, ge=1, description="Shingle size in words for English and other spaced languages.")
     min_chars: int = Field(

@@ -72,6 +72,7 @@ class _Sqlite:
             "CREATE TABLE exact (key INTEGER PRIMARY KEY, ref TEXT);"
             "CREATE TABLE items (item INTEGER PRIMARY KEY, sig BLOB, ref TEXT);"
             "CREATE TABLE buckets (key INTEGER, item INTEGER, PRIMARY KEY (key, item)) WITHOUT ROWID;")
+        self.db.execute("BEGIN")  # one transaction per 1000 items: statements see their own uncommitted rows
         self.n = 0
 
     def get_exact(self, key: int) -> str | None:
@@ -90,7 +91,10 @@ class _Sqlite:
         item = self.n
         self.n += 1
         self.db.execute("INSERT INTO items VALUES (?,?,?)", (item, sig.astype(np.uint32).tobytes(), ref))
-        self.db.executemany("INSERT INTO buckets VALUES (?,?)", [(k, item) for k in keys.tolist()])
+        self.db.executemany("INSERT OR IGNORE INTO buckets VALUES (?,?)", [(k, item) for k in keys.tolist()])
+        if self.n % 1000 == 0:
+            self.db.execute("COMMIT")
+            self.db.execute("BEGIN")
         return item
 
     def signature(self, item: int) -> np.ndarray:
@@ -101,6 +105,7 @@ class _Sqlite:
         return str(self.db.execute("SELECT ref FROM items WHERE item=?", (item,)).fetchone()[0])
 
     def close(self) -> None:
+        self.db.rollback()
         self.db.close()
         self.path.unlink(missing_ok=True)
 
@@ -112,12 +117,15 @@ class DedupIndex:
         threshold: estimated Jaccard similarity from which two items are near duplicates.
         num_perm: signature length the signatures were made with.
         path: SQLite file to keep the index in (recreated; deleted on close); None keeps it in memory.
+        fn_weight: weight of false negatives against false positives when choosing bands and rows (0.5 as
+            datasketch; higher finds more candidates, which the signature check then confirms or rejects).
     """
 
-    def __init__(self, threshold: float = 0.8, num_perm: int = 128, path: str | Path | None = None):
+    def __init__(self, threshold: float = 0.8, num_perm: int = 128, path: str | Path | None = None,
+                 fn_weight: float = 0.5):
         self.threshold = threshold
         self.num_perm = num_perm
-        self.bands, self.rows = optimal_params(threshold, num_perm)
+        self.bands, self.rows = optimal_params(threshold, num_perm, 1.0 - fn_weight, fn_weight)
         self._s: _Memory | _Sqlite = _Sqlite(Path(path)) if path else _Memory()
 
     def exact(self, key: int, ref: str) -> str | None:

@@ -78,8 +78,8 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: boo
         c.execute("DELETE FROM corpus_duplicates")
     tmp = tempfile.TemporaryDirectory(prefix="corpus-dedup-", dir=ws.root / ".corpusforge")
     d = cfg.dedup
-    indexes = Indexes(DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "pages.db"),
-                      DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "paragraphs.db"))
+    indexes = Indexes(DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "pages.db", d.recall_weight),
+                      DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "paragraphs.db", d.recall_weight))
     cleaner = DocumentCleaner(cfg, ws.config.project.languages, indexes)
     lf = out / LLAMAFACTORY_DIR
     with ExitStack() as stack:
