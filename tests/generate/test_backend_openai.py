@@ -96,3 +96,14 @@ def test_api_key_is_sent_but_never_stored_or_logged(fault_proxy, workspace, monk
     assert workspace.store.counts()["llm_cache"] == 1
     assert secret.encode() not in blobs
     assert secret not in caplog.text and "retry 1/1" in caplog.text
+
+
+@pytest.mark.parametrize("mode, sent", [("none", None), ("json_object", "json_object")])
+def test_fixed_response_format_modes(fault_proxy, workspace, qa_schema_small, mode, sent):
+    c = LLMClient(_cfg(fault_proxy.url, response_format=mode), workspace.store)
+    comp = c.chat_sync(MSGS, schema=qa_schema_small, max_tokens=12, seed=21)
+    bodies = [json.loads(b) for b in fault_proxy.bodies]
+    assert len(bodies) == 1 and (bodies[0].get("response_format") or {}).get("type") == sent
+    reply = parse_json_reply(comp.text, comp.finish_reason, key="pairs")  # never raises, whatever came back
+    assert reply.data is not None or reply.error
+    c.close()

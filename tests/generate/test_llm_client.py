@@ -122,3 +122,19 @@ def test_registry_and_config_errors():
         LLMConfig(concurrency=0)
     with pytest.raises(ValueError):
         LLMConfig(unknown_key=1)
+
+
+def test_a_crashing_backend_fails_the_request_not_the_run():
+    from corpusforge.generate.backends import Backend
+
+    class Broken(Backend):  # e.g. a third-party backend with a bug
+        name = "broken"
+        model = "m"
+
+        async def complete(self, req):
+            raise KeyError("choices")
+
+    c = LLMClient(LLMConfig(retries=3), None, backend=Broken())
+    with pytest.raises(LLMError, match=r"broken: KeyError: 'choices'"):
+        c.chat_sync(MSGS)
+    assert c.stats.retries == 0 and c.stats.errors == 1

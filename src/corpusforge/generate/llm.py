@@ -182,6 +182,8 @@ class LLMClient:
                                          retryable=True)
                 except BackendError as e:
                     error = e
+                except Exception as e:  # a backend bug or an unmapped library error: fail the request, not the run
+                    error = BackendError(f"{self.backend.name}: {type(e).__name__}: {e}", retryable=False)
                 duration = time.monotonic() - t0
                 self.stats.seconds += duration
             if error is None:

@@ -110,6 +110,8 @@ class OpenAIBackend(Backend):
             raise BackendError(f"{where}: HTTP {code}: {_short(msg)}", retryable=retry, status=code) from None
         except (openai.APIResponseValidationError, json.JSONDecodeError, ValueError) as e:
             raise BackendError(f"{where}: invalid response body ({_short(e)})", retryable=True) from None
+        except openai.OpenAIError as e:
+            raise BackendError(f"{where}: {_short(e)}", retryable=False) from None
         return self._reply(where, out)
 
     @staticmethod
