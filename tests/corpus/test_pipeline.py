@@ -153,6 +153,18 @@ def test_output_files(built):
     assert st["documents"] == 6 and st["chunks"] == stats.chunks and st["tokens"] == stats.tokens
     assert st["filtered"]["boilerplate"]["chars"] > 0 and st["duplicates"]["page_exact"]["items"] == 1
     assert st["chars_out"] < st["chars_in"]
+    removed = list(read_jsonl(out / "corpus_removed.jsonl"))
+    assert {r["removed_by"] for r in removed} == {"filter", "dedup"}
+    (memo,) = [r for r in removed if r["source"] == "memo.pdf"]
+    assert memo["kept"] == {"source": "memo.pdf", "pages": [1], "text": memo["kept"]["text"]} and memo["pages"] == [2]
+    assert any(r.get("reason") == "boilerplate" and "rain8" in r["text"] for r in removed)
+
+
+def test_chunks_know_their_heading(built):
+    ws, ids, _ = built
+    heads = [c.metadata.get("heading", "") for c in ws.store.iter_chunks(ids["shuihu"])]
+    assert heads[-1].startswith("第") and "回" in heads[-1]
+    assert all(h.startswith("第") for h in heads if h)
 
 
 def test_rerun_is_idempotent(built):

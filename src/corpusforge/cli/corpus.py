@@ -15,7 +15,8 @@ def corpus(
 ) -> None:
     """Build the continued-pretraining corpus: clean, filter, de-duplicate and chunk the ingested pages.
 
-    Writes corpus.jsonl, llamafactory/ (pretraining format + dataset_info.json) and corpus_stats.json.
+    Writes corpus.jsonl, llamafactory/ (pretraining format + dataset_info.json), corpus_stats.json and
+    corpus_removed.jsonl (every dropped paragraph/page with its reason, every duplicate with its kept copy).
     """
     from corpusforge.corpus.pipeline import build_corpus
 

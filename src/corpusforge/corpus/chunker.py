@@ -48,6 +48,7 @@ class Span:
     lang: str
     cut: bool = False
     langs: dict[str, int] = field(default_factory=dict)
+    heading: str = ""
 
 
 @dataclass(slots=True)
@@ -108,6 +109,9 @@ def chunk_spans(text: str, blocks: list[Block], target: int, overlap: int = 0) -
         overlap: tokens of whole trailing sentences repeated at the start of the next chunk.
     """
     sents = _sentences(text, blocks, target)
+    last_head: list[int] = []  # index of the nearest heading block at or before each block (-1: none)
+    for i, b in enumerate(blocks):
+        last_head.append(i if b.heading else (last_head[-1] if last_head else -1))
     block_tokens: dict[int, int] = {}
     for s in sents:
         block_tokens[s.block] = block_tokens.get(s.block, 0) + s.tokens + 1
@@ -137,8 +141,9 @@ def chunk_spans(text: str, blocks: list[Block], target: int, overlap: int = 0) -
         for bi in bis:
             langs[blocks[bi].lang] = langs.get(blocks[bi].lang, 0) + blocks[bi].end - blocks[bi].start
         pages = sorted({p for bi in bis for p in _pages_in(blocks[bi], a, b)})
+        head = text[blocks[last_head[bis[0]]].start:blocks[last_head[bis[0]]].end] if last_head[bis[0]] >= 0 else ""
         spans.append(Span(a, b, pages, n, max(langs, key=lambda k: langs[k]) if langs else "",
-                          any(x.cut for x in cur), langs))
+                          any(x.cut for x in cur), langs, head))
         carry: list[_Sent] = []
         for x in reversed(cur[1:]):
             if size([x, *carry]) > overlap:

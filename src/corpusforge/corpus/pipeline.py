@@ -14,7 +14,7 @@ import time
 from contextlib import ExitStack
 from pathlib import Path
 
-from corpusforge.corpus.chunker import chunk_spans
+from corpusforge.corpus.chunker import Span, chunk_spans
 from corpusforge.corpus.document import CleanedDoc, DocumentCleaner, Indexes
 from corpusforge.corpus.lsh import DedupIndex
 from corpusforge.corpus.stats import CorpusStats
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 CORPUS_FILE = "corpus.jsonl"
 STATS_FILE = "corpus_stats.json"
+REMOVED_FILE = "corpus_removed.jsonl"
 LLAMAFACTORY_DIR = "llamafactory"
 
 
@@ -53,8 +54,17 @@ def _chunks(ws: Workspace, doc: Document, cleaned: CleanedDoc) -> list[Chunk]:
     spans = chunk_spans(cleaned.text, cleaned.blocks, cfg.chunk_tokens, min(cfg.chunk_overlap, cfg.chunk_tokens // 2))
     return [Chunk(chunk_id=f"{doc.doc_id}-{i:05d}", doc_id=doc.doc_id, source=doc.source, pages=s.pages,
                   text=cleaned.text[s.start:s.end], index=i, start=s.start, end=s.end, tokens=s.tokens, lang=s.lang,
-                  tags=dict(doc.tags), metadata={"cut_sentence": True} if s.cut else {})
+                  tags=dict(doc.tags), metadata=_meta(s))
             for i, s in enumerate(spans)]
+
+
+def _meta(s: Span) -> dict[str, object]:
+    meta: dict[str, object] = {}
+    if s.heading:
+        meta["heading"] = s.heading
+    if s.cut:
+        meta["cut_sentence"] = True
+    return meta
 
 
 def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: bool = False) -> CorpusStats:
@@ -62,7 +72,8 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: boo
 
     Args:
         ws: the workspace (documents and pages come from its store; chunks go back to it).
-        out_dir: folder for ``corpus.jsonl``, ``llamafactory/`` and ``corpus_stats.json`` (default ``ws.out_dir``).
+        out_dir: folder for ``corpus.jsonl``, ``llamafactory/``, ``corpus_stats.json`` and
+            ``corpus_removed.jsonl`` (what was dropped and why; default ``ws.out_dir``).
         progress: show a progress bar.
 
     Returns:
@@ -119,11 +130,28 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: boo
                 f_lf.write(json.dumps({"text": ch.text}, ensure_ascii=False) + "\n")
             _advance(bar, doc.source)
     _write_dataset_info(lf, cfg.llamafactory_name)
+    _write_removed(ws, out / REMOVED_FILE)
     stats.seconds = round(time.perf_counter() - t0, 3)
     with atomic_open(out / STATS_FILE) as f:
         json.dump(stats.to_dict(), f, ensure_ascii=False, indent=2)
     log.info("corpus: %d chunks, %d tokens from %d documents", stats.chunks, stats.tokens, stats.documents)
     return stats
+
+
+def _write_removed(ws: Workspace, path: Path) -> None:
+    """Stream what the filters dropped and each duplicate with its kept copy to a JSONL file, for reading."""
+    with atomic_open(path) as f:
+        for r in ws.store.conn.execute("SELECT source, unit, pages, reason, chars, text FROM corpus_drops ORDER BY id"):
+            row = {"removed_by": "filter", "source": r[0], "unit": r[1], "pages": json.loads(r[2]), "reason": r[3],
+                   "chars": r[4], "text": r[5]}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+        for r in ws.store.conn.execute(
+                "SELECT source, unit, pages, kind, similarity, chars, text, kept_source, kept_pages, kept_text"
+                " FROM corpus_duplicates ORDER BY id"):
+            row = {"removed_by": "dedup", "source": r[0], "unit": r[1], "pages": json.loads(r[2]), "kind": r[3],
+                   "similarity": r[4], "chars": r[5], "text": r[6],
+                   "kept": {"source": r[7], "pages": json.loads(r[8]), "text": r[9]}}
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def _write_dataset_info(lf: Path, name: str) -> None:
