@@ -69,11 +69,13 @@ def main() -> None:
 
     from corpusforge.models import embedded_gguf_path
 
-    llm = Llama(model_path=str(embedded_gguf_path()), n_ctx=2048, n_threads=2, verbose=False, seed=0)
+    llm = Llama(model_path=str(embedded_gguf_path()), n_ctx=2048, n_threads=1, verbose=False, seed=0)
     prompts = {lang: {name: yaml.safe_load((PROMPTS / f"{name}.{lang}.yaml").read_text(encoding="utf-8"))
                       for name in ("common", "qa", "answer")} for lang in ("en", "zh")}
-    rows = []
+    rows: list[dict] = []
+    OUT.write_text("", encoding="utf-8")
     for k, (src, lang, text) in enumerate(passages()):
+        start = len(rows)
         p = prompts[lang]
         head = p["common"]["passage"].format(source=src, pages=1, text=text)
         system = {"role": "system", "content": p["common"]["system"]}
@@ -103,8 +105,9 @@ def main() -> None:
             rows.append({"mode": "answer", "source": src, "lang": lang, "context": text, "question": q,
                          "answer": ch["message"]["content"] or "", "raw": ch["message"]["content"] or "",
                          "finish_reason": ch["finish_reason"], "temperature": 0.0, "seed": 0})
+        with OUT.open("a", encoding="utf-8") as f:  # written passage by passage, so a stopped run keeps them
+            f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[start:])
         print(f"{src}: {len(rows)} rows so far", file=sys.stderr)
-    OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
     print(f"wrote {len(rows)} replies to {OUT}", file=sys.stderr)
 
 

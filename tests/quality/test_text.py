@@ -1,6 +1,7 @@
 """Text helpers: units, language, numbers (Arabic and Chinese numerals)."""
 
-from corpusforge.quality.numbers import cn_to_int, invented_numbers, source_numbers
+from corpusforge.quality.cnnum import cn_to_int
+from corpusforge.quality.numbers import invented_numbers, source_numbers
 from corpusforge.quality.text import detect_lang, numbers, units
 
 

@@ -64,7 +64,7 @@ class QualityConfig(Section):
     dedup: Literal["off", "document", "workspace"] = Field(
         "workspace", description="Where questions are de-duplicated (the best-grounded copy is kept).")
     dedup_similarity: float = Field(
-        0.7, ge=0.0, le=1.0, description="Character 3-gram Jaccard similarity at which two questions are near duplicates.")
+        0.7, ge=0.0, le=1.0, description="Character-bigram Jaccard similarity at which two questions are near duplicates.")
     actions: dict[str, Action] = Field(
         default_factory=lambda: dict(DEFAULT_ACTIONS),
         description="What each reason does to a sample: drop, flag (for review) or ignore. Missing reasons flag.")

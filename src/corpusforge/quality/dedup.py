@@ -1,7 +1,7 @@
 """Question de-duplication, exact and near, within a document or across the workspace.
 
 Questions are normalised (NFKC, lower case, no punctuation or spaces) and compared by the Jaccard
-similarity of their character 3-grams, found through an inverted index (so a workspace of many
+similarity of their character bigrams, found through an inverted index (so a workspace of many
 thousand questions needs no pairwise pass). Of a group of duplicates the best-grounded one is kept.
 """
 
@@ -11,22 +11,29 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 
-from corpusforge.quality.text import normalize
+from corpusforge.quality.text import normalize, numbers
 
 _DROP_RE = re.compile(r"[\W_]+")
+# particles that change no meaning of a question (是/的/吗 ...; "please", articles)
+_PARTICLES_RE = re.compile(r"请问|[的了是吗呢吧啊呀]|\b(please|the|a|an|is|are|was|were|does|do|did)\b")
 
 
 def normalize_question(q: str) -> str:
-    """Comparable form of a question: normalised, without punctuation and spaces."""
-    return _DROP_RE.sub("", normalize(q))
+    """Comparable form of a question: normalised, particles, punctuation and spaces removed."""
+    return _DROP_RE.sub("", _PARTICLES_RE.sub(" ", normalize(q)))
 
 
-def shingles(q: str, n: int = 3) -> frozenset[str]:
-    """Character n-grams of the normalised question (the whole string when shorter)."""
+def shingles(q: str, n: int = 2) -> frozenset[str]:
+    """Character n-grams of the normalised question (the whole string when shorter), plus its numbers.
+
+    Numbers are kept whole (``#2019``), and two questions with different numbers are never duplicates.
+    """
     s = normalize_question(q)
     if len(s) <= n:
-        return frozenset([s]) if s else frozenset()
-    return frozenset(s[i:i + n] for i in range(len(s) - n + 1))
+        grams = {s} if s else set()
+    else:
+        grams = {s[i:i + n] for i in range(len(s) - n + 1)}
+    return frozenset(grams | {f"#{x}" for x in numbers(q)})
 
 
 @dataclass(slots=True)
@@ -66,6 +73,8 @@ class QuestionIndex:
         best: tuple[str, float] | None = None
         for key, inter in hits.items():
             other = self.entries[key].grams
+            if {g for g in grams if g[0] == "#"} != {g for g in other if g[0] == "#"}:
+                continue
             sim = inter / (len(grams) + len(other) - inter)
             if sim >= self.similarity and (best is None or sim > best[1]):
                 best = (key, sim)

@@ -16,7 +16,7 @@ from corpusforge.quality.numbers import invented_numbers, misplaced_numbers
 from corpusforge.quality.patterns import strip_lead_in
 from corpusforge.quality.text import ngram_set, ngrams, units
 
-NGRAM_WEIGHTS = {1: 0.2, 2: 0.4, 3: 0.4}
+NGRAM_WEIGHTS = {1: 0.4, 2: 0.4, 3: 0.2}
 MISPLACED_PENALTY = 0.5
 
 

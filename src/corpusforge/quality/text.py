@@ -10,6 +10,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from corpusforge.quality.cnnum import arabize
+
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = r"\u3040-\u30ff"
 _HANGUL = r"\uac00-\ud7af\u1100-\u11ff"
@@ -31,8 +33,9 @@ _SUFFIX_RE = re.compile(r"(?<=[a-z]{3})(?:ing|ed|es|s)$")
 
 def units(text: str) -> list[str]:
     """The units of normalised ``text``: CJK characters, Latin words (crudely stemmed: ``replacing`` and
-    ``replaced`` are both ``replac``) and numbers; punctuation dropped."""
-    return [_SUFFIX_RE.sub("", u) if len(u) > 4 and u.isascii() else u for u in UNIT_RE.findall(normalize(text))]
+    ``replaced`` are both ``replac``) and numbers (Chinese numerals as digits); punctuation dropped."""
+    found = UNIT_RE.findall(arabize(normalize(text)))
+    return [_SUFFIX_RE.sub("", u) if len(u) > 4 and u.isascii() else u for u in found]
 
 
 def ngrams(seq: list[str], n: int) -> list[tuple[str, ...]]:

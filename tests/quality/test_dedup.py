@@ -1,0 +1,65 @@
+"""Question de-duplication: exact and near matches, scopes, and the best-grounded copy kept."""
+
+from corpusforge.quality.config import QualityConfig
+from corpusforge.quality.dedup import QuestionIndex, normalize_question
+from corpusforge.quality.gate import QualityGate
+
+CTX = "青溪市自来水公司成立于1987年3月12日，负责中心城区的供水。服务热线为966123。"
+
+
+def test_normalize_question():
+    assert normalize_question("公司 什么时候成立？") == normalize_question("公司什么时候成立?")
+    assert normalize_question("What is the HOTLINE?") == "whathotline"
+    assert normalize_question("公司是什么时候成立的？") == "公司什么时候成立"
+
+
+def test_index_exact_and_near():
+    idx = QuestionIndex(0.7)
+    idx.add("a", "青溪市自来水公司是什么时候成立的？", 0.9)
+    assert idx.find("青溪市自来水公司是什么时候成立的?")[0] == "a"
+    assert idx.find("青溪市自来水公司是在什么时候成立的？")[0] == "a"
+    assert idx.find("青溪市自来水公司的服务热线是多少？") is None
+    idx.remove("a")
+    assert idx.find("青溪市自来水公司是什么时候成立的？") is None
+
+
+def test_index_scopes_are_separate():
+    idx = QuestionIndex(0.7)
+    idx.add("a", "服务热线是多少？", 1.0, scope="doc1")
+    assert idx.find("服务热线是多少？", scope="doc2") is None
+    assert idx.find("服务热线是多少？", scope="doc1")[0] == "a"
+
+
+def test_gate_drops_later_worse_duplicate():
+    gate = QualityGate(QualityConfig())
+    v1 = gate.check("公司什么时候成立？", "公司成立于1987年3月12日。", CTX, key="s1")
+    v2 = gate.check("公司是什么时候成立的？", "1987年。", CTX, key="s2")
+    assert v1.verdict == "passed"
+    assert v2.verdict == "dropped" and "duplicate_question:s1" in v2.reasons
+
+
+def test_gate_keeps_better_grounded_duplicate():
+    gate = QualityGate(QualityConfig())
+    v1 = gate.check("服务热线是多少？", "服务热线电话为966123。", CTX, key="s1", scope="d")
+    v2 = gate.check("服务热线是多少?", "服务热线为966123。", CTX, key="s2", scope="d")
+    assert v1.verdict == "passed" and v1.grounding < v2.grounding
+    assert "duplicate_question:s1" not in v2.reasons and v2.verdict == "passed"
+    assert gate.superseded == [("s1", "s2")]
+    # the replaced one is forgotten: a third copy is a duplicate of s2
+    assert "duplicate_question:s2" in gate.check("服务热线是多少", "966123", CTX, key="s3").reasons
+
+
+def test_dropped_sample_is_not_remembered():
+    gate = QualityGate(QualityConfig())
+    assert gate.check("服务热线是多少？", "服务热线为966124。", CTX, key="s1").verdict == "dropped"
+    assert gate.check("服务热线是多少？", "服务热线为966123。", CTX, key="s2").verdict == "passed"
+
+
+def test_dedup_scope_document_and_off():
+    gate = QualityGate(QualityConfig(dedup="document"))
+    gate.check("服务热线是多少？", "服务热线为966123。", CTX, key="a", scope="doc1")
+    assert gate.check("服务热线是多少？", "服务热线为966123。", CTX, key="b", scope="doc2").verdict == "passed"
+    assert gate.check("服务热线是多少？", "服务热线为966123。", CTX, key="c", scope="doc1").verdict == "dropped"
+    off = QualityGate(QualityConfig(dedup="off"))
+    off.check("服务热线是多少？", "服务热线为966123。", CTX, key="a")
+    assert off.check("服务热线是多少？", "服务热线为966123。", CTX, key="b").verdict == "passed"
