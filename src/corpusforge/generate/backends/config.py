@@ -21,7 +21,9 @@ class LLMConfig(Section):
     temperature: float = Field(0.3, description="Sampling temperature.")
     max_tokens: int = Field(768, description="Max new tokens per request.")
     concurrency: int = Field(4, ge=1, description="Requests in flight at once.")
-    timeout: float = Field(120.0, gt=0, description="Seconds before one HTTP request is abandoned and retried.")
+    timeout: float = Field(120.0, gt=0,
+                           description="Seconds before one HTTP request is abandoned and retried (time queued at "
+                                       "a single-slot server counts: raise it for slow local servers).")
     retries: int = Field(4, ge=0, description="Retries after a timeout, 429, 5xx or connection error.")
     backoff: float = Field(1.0, ge=0, description="First retry delay in seconds; doubles each retry, with jitter.")
     backoff_max: float = Field(30.0, ge=0, description="Longest delay between two retries, in seconds.")

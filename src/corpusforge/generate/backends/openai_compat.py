@@ -45,7 +45,7 @@ class OpenAIBackend(Backend):
         self.urls = [u.rstrip("/") for u in cfg.base_url]
         self._next = itertools.count()
         self._clients: dict[tuple[int, str], Any] = {}  # (id(event loop), url) -> AsyncOpenAI
-        self.mode = "json_schema" if cfg.response_format == "auto" else cfg.response_format
+        self.mode: str = "json_schema" if cfg.response_format == "auto" else cfg.response_format
 
     @property
     def model(self) -> str:
