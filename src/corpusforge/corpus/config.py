@@ -11,6 +11,7 @@ from corpusforge.configbase import Section
 DEFAULT_BOILERPLATE = [
     r"(?:TXT|txt)?电子书(?:下载|免费下载)",
     r"版权声明",
+    r"版权(?:为|归)?[^。，,]{0,12}所有",
     r"本站所有(?:电子书|小说|资源|作品)",
     r"仅供(?:读者|网友)?(?:研究|交流|学习)",
     r"(?:购买|支持)正版",
@@ -49,7 +50,8 @@ class FilterConfig(Section):
     languages: list[str] | None = Field(
         None, description="Languages kept (ISO 639-1); null means project.languages.")
     lang_min_chars: int = Field(
-        40, ge=1, description="Headings and paragraphs with fewer letters than this take the language of their neighbours.")
+        40, ge=1, description="Headings and paragraphs with fewer letters than this (a Han character counts as 3) "
+                               "take the language of their neighbours.")
     min_chars: int = Field(4, ge=0, description="Drop paragraphs shorter than this many characters.")
     min_doc_chars: int = Field(30, ge=0, description="Drop documents whose cleaned text is shorter than this.")
     max_symbol_ratio: float = Field(

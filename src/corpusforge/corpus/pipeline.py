@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 import tempfile
 import time
 from contextlib import ExitStack
@@ -87,6 +88,7 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: boo
     with ws.store.transaction() as c:
         c.execute("DELETE FROM corpus_drops")
         c.execute("DELETE FROM corpus_duplicates")
+    _remove_stale_indexes(ws.root / ".corpusforge")
     tmp = tempfile.TemporaryDirectory(prefix="corpus-dedup-", dir=ws.root / ".corpusforge")
     d = cfg.dedup
     indexes = Indexes(DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "pages.db", d.recall_weight),
@@ -136,6 +138,13 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: boo
         json.dump(stats.to_dict(), f, ensure_ascii=False, indent=2)
     log.info("corpus: %d chunks, %d tokens from %d documents", stats.chunks, stats.tokens, stats.documents)
     return stats
+
+
+def _remove_stale_indexes(folder: Path, max_age_s: float = 6 * 3600) -> None:
+    """Delete dedup index folders left behind by runs that were killed (older than ``max_age_s``)."""
+    for d in folder.glob("corpus-dedup-*"):
+        if time.time() - d.stat().st_mtime > max_age_s:
+            shutil.rmtree(d, ignore_errors=True)
 
 
 def _write_removed(ws: Workspace, path: Path) -> None:
