@@ -8,7 +8,13 @@ from corpusforge.quality.text import detect_lang, ngram_set, ngrams, normalize, 
 
 _TITLE_RE = re.compile(r"[《「『“\"]([^《》「」『』“”\"]{2,40})[》」』”\"]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9&+\-']*[A-Za-z0-9]|[A-Z]")
+_NAME_RUN_RE = re.compile(r"[A-Z][A-Za-z0-9&+\-']*(?: [A-Z][A-Za-z0-9&+\-']*)*")
 _SENT_START_RE = re.compile(r"(^|[.!?:;。！？\n]\s*)$")
+_COMMON_EN = set("""a an the this that these those it its he she they we you i yes no not in on at to of for from by
+with as and or but if when while after before because so then there here what which who whom whose where why how
+all some any each every many most more few one two three first second also however therefore thus since during
+about above below between into over under again our your their his her my is are was were be been do does did
+can could may might must shall should will would has have had according based""".split())
 _CLAUSE_RE = re.compile(r"[，,。！？!?；;：:、\n]+")
 _ZH_NAME_TAGS = {"nr", "nt", "nz", "nrt", "nrfg"}  # persons, organisations, other proper nouns
 
@@ -43,14 +49,14 @@ def answer_entities(answer: str, *, zh_names: bool = True, source: str | None = 
     """
     ents: list[str] = [m.group(1).strip() for m in _TITLE_RE.finditer(answer)]
     lang = detect_lang(answer)
-    for m in _LATIN_WORD_RE.finditer(answer):
+    for m in (_NAME_RUN_RE if lang == "en" else _LATIN_WORD_RE).finditer(answer):
         w = m.group(0)
+        if lang == "en" and " " in w and w.split()[0].lower() in _COMMON_EN:
+            w = w.split(" ", 1)[1]  # "The Qingxi Utility" -> "Qingxi Utility"
         if lang == "en":
-            # in English only capitalised words not starting a sentence, and acronyms
+            # in English: capitalised words and acronyms; at a sentence start, not the common words
             starts = _SENT_START_RE.search(answer[: m.start()])
-            if not (w[0].isupper() and (not starts or (len(w) > 1 and w.isupper()))):
-                continue
-            if len(w) == 1:
+            if not w[0].isupper() or len(w) == 1 or (starts and w.lower() in _COMMON_EN):
                 continue
         elif len(w) < 2:
             continue
