@@ -157,26 +157,26 @@ class DocumentCleaner:
             if ok:
                 paras.extend(paragraphs(ls, pg, rejoin, vocab))
         paras = merge_across_pages(paras, vocab)
-        for p, lang in zip(paras, assign_languages([p.text for p in paras], fc.lang_min_chars, tuple(self.languages),
-                                                      [p.heading for p in paras], doc.lang), strict=True):
-            p.lang = lang
+        for para, lang in zip(paras, assign_languages([x.text for x in paras], fc.lang_min_chars, tuple(self.languages),
+                                                      [x.heading for x in paras], doc.lang), strict=True):
+            para.lang = lang
         passed: list[Para] = []
-        for p in paras:
-            reason = next((r for _, f in self.filters if (r := f(p)) is not None), None)
+        for para in paras:
+            reason = next((r for _, f in self.filters if (r := f(para)) is not None), None)
             if reason:
-                removed.append(Removed("paragraph", p.pages, p.text, reason=reason))
+                removed.append(Removed("paragraph", para.pages, para.text, reason=reason))
             else:
-                passed.append(p)
-        flags = self._dedup(self.idx.paragraphs, doc, "paragraph", [(p.text, p.pages) for p in passed], removed)
-        kept = [p for p, ok in zip(passed, flags, strict=True) if ok]
-        if kept and sum(len(p.text) for p in kept) < fc.min_doc_chars:
-            for p in kept:
-                removed.append(Removed("paragraph", p.pages, p.text, reason="doc_too_short"))
+                passed.append(para)
+        flags = self._dedup(self.idx.paragraphs, doc, "paragraph", [(x.text, x.pages) for x in passed], removed)
+        kept = [x for x, ok in zip(passed, flags, strict=True) if ok]
+        if kept and sum(len(x.text) for x in kept) < fc.min_doc_chars:
+            for x in kept:
+                removed.append(Removed("paragraph", x.pages, x.text, reason="doc_too_short"))
             kept = []
         parts, blocks, pos = [], [], 0
-        for p in kept:
-            marks = [(pos + off, pg) for off, pg in p.page_marks()]
-            blocks.append(Block(pos, pos + len(p.text), p.pages, p.heading, p.lang, marks))
-            parts.append(p.text)
-            pos += len(p.text) + 2
+        for x in kept:
+            marks = [(pos + off, pg) for off, pg in x.page_marks()]
+            blocks.append(Block(pos, pos + len(x.text), x.pages, x.heading, x.lang, marks))
+            parts.append(x.text)
+            pos += len(x.text) + 2
         return CleanedDoc("\n\n".join(parts), blocks, removed, chars_in, n_lines)
