@@ -3,7 +3,9 @@
 1. Client overhead: the same N chat requests sent (a) raw with httpx and (b) through ``LLMClient``
    (cache, retries, semaphore), at the same concurrency, to the same ``python -m llama_cpp.server``
    with the embedded SmolLM2. Runs are interleaved (raw, ours, raw, ours) with distinct prompts so no
-   run profits from the server's prompt cache. Also: a re-run answered from the store.
+   run profits from the server's prompt cache. On a busy machine the server's speed swings far more
+   than the client costs, so the client's own time per request (wall time minus time spent waiting
+   on the backend, measured sequentially) is printed too. Also: a re-run answered from the store.
 2. Generation scheme (when ``corpusforge.generate.runner`` is present): ``generate`` (one request
    returns all the pairs for a chunk) against the common two-step scheme (one request for the
    questions, then one request per answer) on the quickstart documents, both gated by the same
@@ -105,6 +107,9 @@ def bench_client(url: str, n: int, concurrency: int, max_tokens: int, rounds: in
             else:
                 t, k = asyncio.run(ours_run(LLMClient(cfg, store), msgs, max_tokens))
                 ours_t, ours_tok = ours_t + t, ours_tok + k
+    seq = LLMClient(cfg.model_copy(update={"concurrency": 1}), store)  # one at a time: wall = backend + ours
+    seq_t, _ = asyncio.run(ours_run(seq, prompts("seq", n), 1))
+    overhead_ms = (seq_t - seq.stats.seconds) / n * 1000
     rerun = LLMClient(cfg, store)
     msgs = prompts("ours0", n)
     cached_t, _ = asyncio.run(ours_run(rerun, msgs, max_tokens))
@@ -114,6 +119,8 @@ def bench_client(url: str, n: int, concurrency: int, max_tokens: int, rounds: in
     print(f"{'raw httpx':24}{raw_rps:>10.2f}{raw_tok / raw_t:>10.1f}")
     print(f"{'LLMClient':24}{ours_rps:>10.2f}{ours_tok / ours_t:>10.1f}")
     print(f"throughput ratio LLMClient / raw = {ours_rps / raw_rps:.3f}")
+    print(f"LLMClient's own time per request (cache lookup, store write, bookkeeping; sequential, "
+          f"max_tokens 1): {overhead_ms:.1f} ms of {seq_t / n * 1000:.0f} ms")
     print(f"re-run from the store: {n} requests in {cached_t * 1000:.1f} ms "
           f"({n / cached_t:.0f} req/s, {rerun.stats.requests} sent, {rerun.stats.cached} cached)")
 

@@ -138,3 +138,20 @@ def test_a_crashing_backend_fails_the_request_not_the_run():
     with pytest.raises(LLMError, match=r"broken: KeyError: 'choices'"):
         c.chat_sync(MSGS)
     assert c.stats.retries == 0 and c.stats.errors == 1
+
+
+@pytest.mark.slow
+def test_in_process_generation_leaves_the_event_loop_free(workspace):
+    c = LLMClient(LLMConfig(max_tokens=12), None)
+    ticks = 0
+
+    async def run():
+        nonlocal ticks
+        task = asyncio.ensure_future(c.chat([{"role": "user", "content": "Describe a water tower."}], seed=4))
+        while not task.done():
+            ticks += 1
+            await asyncio.sleep(0.005)
+        return task.result()
+
+    comp = asyncio.run(run())
+    assert comp.tokens_out > 0 and ticks >= 3  # the loop kept running while llama.cpp generated
