@@ -108,3 +108,13 @@ def test_parse_judge_reply():
     assert parse_score('{"score": 4}') == 4
     assert parse_score('{"score": 4') == 4  # truncated JSON
     assert parse_score("no idea") is None
+
+
+def test_remember_store_dedups_across_runs(workspace):
+    first = QualityGate().apply(sample("公司什么时候成立？", "公司成立于1987年3月12日。", sid="old"), CTX)
+    first.status = "accepted"
+    workspace.store.add_samples([first])
+    gate = QualityGate()
+    assert gate.remember_store(workspace.store) == 1
+    s = gate.apply(sample("公司是什么时候成立的？", "公司成立于1987年3月12日。", sid="new"), CTX)
+    assert s.status == "dropped" and s.reasons == ["duplicate_question:old"]

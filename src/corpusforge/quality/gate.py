@@ -143,6 +143,19 @@ class QualityGate:
         self.counts.update([v.verdict] + [r.split(":")[0] for r in v.reasons])
         return v
 
+    def remember_store(self, store: Any) -> int:
+        """Remember the questions of samples already kept in a store (passed, flagged, accepted), so a new
+        run de-duplicates against earlier runs too; returns how many. Accepted samples are never replaced.
+        """
+        n = 0
+        for s in store.iter_samples(status=("passed", "flagged", "accepted")):
+            if s.input or not s.instruction.strip() or s.sample_id in self.index.entries:
+                continue
+            grounding = 2.0 if s.status == "accepted" else (s.grounding or 0.0)
+            self.index.add(s.sample_id, s.instruction, grounding, s.doc_id if self.cfg.dedup == "document" else "")
+            n += 1
+        return n
+
     def _supersede(self, old: str, new: str) -> None:
         """A better-grounded duplicate replaces a kept question: drop the old one."""
         self.index.remove(old)
