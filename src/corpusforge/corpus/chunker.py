@@ -7,6 +7,7 @@ chunks overlap by whole trailing sentences up to ``overlap`` tokens.
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass, field
 
 from corpusforge.corpus.sentences import split_clauses, split_sentences
@@ -130,7 +131,7 @@ def chunk_spans(text: str, blocks: list[Block], target: int, overlap: int = 0) -
             if n <= target:
                 break
             if len(cur) - n_carry > 1:
-                pending.insert(0, cur.pop())
+                pending.appendleft(cur.pop())
             elif n_carry:
                 cur.pop(0)
                 n_carry -= 1
@@ -151,9 +152,9 @@ def chunk_spans(text: str, blocks: list[Block], target: int, overlap: int = 0) -
             carry.insert(0, x)
         cur, n_carry = carry, len(carry)
 
-    pending = list(sents)
+    pending = deque(sents)
     while pending:
-        s = pending.pop(0)
+        s = pending.popleft()
         fresh = len(cur) > n_carry
         if fresh:
             used = size(cur)

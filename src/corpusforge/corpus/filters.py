@@ -5,7 +5,6 @@ every reason (and records the dropped text in the store) so the user can see why
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections import Counter
 from collections.abc import Callable
 
@@ -14,6 +13,8 @@ from corpusforge.corpus.layout import Para
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
+_SPACE = re.compile(r"\s+")
+_LETTER = re.compile(r"[^\W\d_]")  # letters of any script (Unicode categories L*, plus marks)
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,:/]\d+)*%?")
 
 ParaFilter = Callable[[Para], "str | None"]
@@ -23,12 +24,10 @@ def symbol_ratio(text: str) -> float:
     """Share of non-letter units among all units: letters count one each, as do punctuation marks and
     symbols, while a whole number (``96.2%``, ``2,000``) counts as one unit, so numbers in prose do not
     make it look like a table."""
-    s = _NUMBER.sub("0", text)
-    chars = [c for c in s if not c.isspace()]
-    if not chars:
+    s = _SPACE.sub("", _NUMBER.sub("0", text))
+    if not s:
         return 1.0
-    non_letter = sum(1 for c in chars if not unicodedata.category(c).startswith("L"))
-    return non_letter / len(chars)
+    return 1.0 - len(_LETTER.findall(s)) / len(s)
 
 
 def repeated_ngram_ratio(text: str, n_chars: int = 6, n_words: int = 3) -> float:
