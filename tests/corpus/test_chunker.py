@@ -79,3 +79,13 @@ def test_sentence_longer_than_budget_is_cut_and_flagged():
     # without overlap the chunks tile the text: nothing lost, nothing repeated
     assert "".join(text[s.start:s.end] for s in spans).replace("\n", "") == text.replace("\n", "")
     assert 2 in spans[-1].pages
+
+
+def test_text_without_any_punctuation_is_cut_by_tokens(fixtures_dir):
+    from corpus_testlib import pdf_pages
+
+    words = " ".join(pdf_pages(fixtures_dir / "pdf" / "en_pymupdf_qwen2-tech-report_test_4751.pdf")[2].split())
+    text = "".join(c for c in words if c.isalnum() or c == " ")[:6000]
+    spans = chunk_spans(text, [Block(0, len(text), [3], lang="en")], 100, 10)
+    assert len(spans) >= 10 and all(s.cut and s.tokens <= 100 for s in spans)
+    assert spans[0].start == 0 and spans[-1].end == len(text)

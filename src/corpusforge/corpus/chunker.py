@@ -91,6 +91,7 @@ def _cut(text: str, s: int, e: int, bi: int, first: bool, limit: int) -> list[_S
             if b > a:
                 pieces.append((a, b))
                 a = b
+    pieces = [q for p in pieces for q in _halve(text, p[0], p[1], limit)]
     merged: list[tuple[int, int]] = []
     for p in pieces:
         if merged and count_tokens(text[merged[-1][0]:p[1]]) <= limit:
@@ -98,6 +99,14 @@ def _cut(text: str, s: int, e: int, bi: int, first: bool, limit: int) -> list[_S
         else:
             merged.append(p)
     return [_Sent(a, b, count_tokens(text[a:b]), bi, first and i == 0, cut=True) for i, (a, b) in enumerate(merged)]
+
+
+def _halve(text: str, a: int, b: int, limit: int) -> list[tuple[int, int]]:
+    """Split [a, b) in halves until each part re-tokenises within ``limit`` (token cuts may re-merge)."""
+    if b - a <= 1 or count_tokens(text[a:b]) <= limit:
+        return [(a, b)]
+    m = (a + b) // 2
+    return _halve(text, a, m, limit) + _halve(text, m, b, limit)
 
 
 def chunk_spans(text: str, blocks: list[Block], target: int, overlap: int = 0) -> list[Span]:
