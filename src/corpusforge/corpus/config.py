@@ -55,9 +55,10 @@ class FilterConfig(Section):
     min_chars: int = Field(4, ge=0, description="Drop paragraphs shorter than this many characters.")
     min_doc_chars: int = Field(30, ge=0, description="Drop documents whose cleaned text is shorter than this.")
     max_symbol_ratio: float = Field(
-        0.5, ge=0, le=1, description="Drop paragraphs where digits, punctuation and symbols exceed this share of characters.")
+        0.5, ge=0, le=1, description="Drop paragraphs where punctuation, symbols and numbers (a whole number counts as "
+                             "one) exceed this share of the characters (tables of figures, debris).")
     max_repeated_line_ratio: float = Field(
-        0.5, ge=0, le=1, description="Drop pages where this share of the lines are repeats of another line on the page.")
+        0.5, ge=0, le=1, description="Drop pages (of 10 or more lines) where this share of the lines repeat an earlier line.")
     max_repeated_ngram_ratio: float = Field(
         0.4, ge=0, le=1, description="Drop paragraphs where this share of the n-grams repeat earlier ones (n as below).")
     ngram_chars: int = Field(6, ge=2, description="n of the character n-grams used by the repetition filter for Chinese.")
