@@ -107,3 +107,12 @@ def test_fixed_response_format_modes(fault_proxy, workspace, qa_schema_small, mo
     reply = parse_json_reply(comp.text, comp.finish_reason, key="pairs")  # never raises, whatever came back
     assert reply.data is not None or reply.error
     c.close()
+
+
+def test_one_client_serves_several_event_loops(fault_proxy, workspace):
+    c = LLMClient(_cfg(fault_proxy.url, concurrency=1), workspace.store)
+    for _ in range(3):  # e.g. generate() called several times in one process: a new asyncio.run each time
+        assert len(_many(c, 2)) == 2  # concurrency 1 with 2 requests: the semaphore is contended
+    assert fault_proxy.requests == 2 and c.stats.cached == 4
+    assert c.chat_sync(MSGS, seed=3).text  # and the private loop of chat_sync
+    c.close()

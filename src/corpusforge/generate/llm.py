@@ -16,6 +16,7 @@ import json
 import logging
 import random
 import time
+import weakref
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -102,7 +103,8 @@ class LLMClient:
         self.store = store
         self.backend = backend or get_backend(cfg)
         self.stats = LLMStats()
-        self._states: dict[int, _LoopState] = {}
+        # per event loop, dropped with it (an id() could be reused by the next loop)
+        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
         self._next_slot = 0.0
         self._sync_loop: asyncio.AbstractEventLoop | None = None
 
@@ -112,10 +114,10 @@ class LLMClient:
         return self.backend.model
 
     def _state(self) -> _LoopState:
-        loop_id = id(asyncio.get_running_loop())
-        if loop_id not in self._states:
-            self._states[loop_id] = _LoopState(self.cfg.concurrency)
-        return self._states[loop_id]
+        loop = asyncio.get_running_loop()
+        if loop not in self._states:
+            self._states[loop] = _LoopState(self.cfg.concurrency)
+        return self._states[loop]
 
     async def chat(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None,
                    temperature: float | None = None, max_tokens: int | None = None, seed: int | None = None,

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import re
+import weakref
 from typing import Any
 
 from corpusforge.generate.backends.base import Backend, BackendError, ChatRequest, RawReply
@@ -44,7 +45,9 @@ class OpenAIBackend(Backend):
         self.cfg = cfg
         self.urls = [u.rstrip("/") for u in cfg.base_url]
         self._next = itertools.count()
-        self._clients: dict[tuple[int, str], Any] = {}  # (id(event loop), url) -> AsyncOpenAI
+        # event loop -> {url: AsyncOpenAI}; an HTTP client belongs to the loop it was made in
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = \
+            weakref.WeakKeyDictionary()
         self.mode: str = "json_schema" if cfg.response_format == "auto" else cfg.response_format
 
     @property
@@ -53,14 +56,13 @@ class OpenAIBackend(Backend):
         return self.cfg.model or "default"
 
     def _client(self, url: str) -> Any:
-        key = (id(asyncio.get_running_loop()), url)
-        if key not in self._clients:
+        clients = self._clients.setdefault(asyncio.get_running_loop(), {})
+        if url not in clients:
             from openai import AsyncOpenAI
 
             api_key = os.environ.get(self.cfg.api_key_env) or "no-key"
-            self._clients[key] = AsyncOpenAI(base_url=url, api_key=api_key, timeout=self.cfg.timeout,
-                                             max_retries=0)
-        return self._clients[key]
+            clients[url] = AsyncOpenAI(base_url=url, api_key=api_key, timeout=self.cfg.timeout, max_retries=0)
+        return clients[url]
 
     def _response_format(self, schema: dict[str, Any] | None) -> dict[str, Any] | None:
         if schema is None or self.mode == "none":
@@ -127,6 +129,5 @@ class OpenAIBackend(Backend):
 
     async def aclose(self) -> None:
         """Close the HTTP clients that belong to the running event loop."""
-        loop_id = id(asyncio.get_running_loop())
-        for key in [k for k in self._clients if k[0] == loop_id]:
-            await self._clients.pop(key).close()
+        for client in self._clients.pop(asyncio.get_running_loop(), {}).values():
+            await client.close()
