@@ -41,7 +41,7 @@ def check(
             fail(f"{jsonl}: no such file")
         cfg = _config_or_default()
         cfg = _override(cfg, threshold, flag)
-        res = check_jsonl(jsonl, out, cfg)
+        res = check_jsonl(jsonl, out, cfg, progress=True)
         _show(f"checked {jsonl} -> {out}", res)
         return
     from corpusforge.quality.check import check_workspace

@@ -32,8 +32,13 @@ def _summary(counts: Counter[str], records: int, skipped: int, errors: list[str]
             "reasons": {k: v for k, v in sorted(counts.items()) if k not in ("passed", "flagged", "dropped")}}
 
 
+def _count_lines(path: str | Path) -> int:
+    with open(path, "rb") as f:
+        return sum(1 for _ in f)
+
+
 def check_jsonl(in_path: str | Path, out_path: str | Path, cfg: QualityConfig | None = None,
-                backend: Any = None) -> dict[str, Any]:
+                backend: Any = None, progress: bool = False) -> dict[str, Any]:
     """Gate every record of a JSONL file with ``question``, ``answer`` and ``context`` fields.
 
     Each record is written to ``out_path`` unchanged plus ``grounding``, ``verdict``, ``reasons`` and
@@ -43,11 +48,16 @@ def check_jsonl(in_path: str | Path, out_path: str | Path, cfg: QualityConfig | 
     Returns:
         counts: records, passed, flagged, dropped, skipped, reasons (name -> count), errors.
     """
+    from corpusforge.quality.workspace import _progress
+
     gate = QualityGate(cfg or QualityConfig(), backend=backend)
     errors: list[str] = []
     n = 0
+    bar = _progress(progress, _count_lines(in_path) if progress else 0, "checking records")
     with open(in_path, encoding="utf-8") as src, atomic_open(out_path) as out:
         for i, line in enumerate(src, 1):
+            if bar:
+                bar[0].advance(bar[1])
             if not line.strip():
                 continue
             try:
@@ -56,11 +66,13 @@ def check_jsonl(in_path: str | Path, out_path: str | Path, cfg: QualityConfig | 
                     raise ValueError("not a JSON object")
             except ValueError as e:
                 errors.append(f"{in_path}:{i}: not valid JSON: {getattr(e, 'msg', e)}")
+                log.warning("skipped %s", errors[-1])
                 continue
             q, a, ctx = _field(rec, "question"), _field(rec, "answer"), _field(rec, "context")
             missing = [k for k, v in (("question", q), ("answer", a), ("context", ctx)) if v is None]
             if missing:
                 errors.append(f"{in_path}:{i}: missing field {', '.join(missing)}")
+                log.warning("skipped %s", errors[-1])
                 continue
             ctx_list = ctx if isinstance(ctx, list) else [str(ctx)]
             v: Verdict = gate.check(str(q), str(a), [str(c) for c in ctx_list], task=str(rec.get("task", "qa")),
@@ -68,8 +80,8 @@ def check_jsonl(in_path: str | Path, out_path: str | Path, cfg: QualityConfig | 
             rec.update(grounding=v.grounding, verdict=v.verdict, reasons=v.reasons, scores=v.scores)
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
             n += 1
-    for e in errors:
-        log.warning(e)
+    if bar:
+        bar[0].stop()
     return _summary(gate.counts, n, len(errors), errors)
 
 

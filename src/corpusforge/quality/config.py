@@ -10,7 +10,7 @@ from corpusforge.configbase import Section
 
 Action = Literal["drop", "flag", "ignore"]
 
-DEFAULT_ACTIONS: dict[str, str] = {
+DEFAULT_ACTIONS: dict[str, Action] = {
     "empty_answer": "drop",
     "too_short": "drop",
     "too_long": "flag",

@@ -129,14 +129,14 @@ class QualityGate:
             scope: de-duplication scope (the doc_id when ``dedup`` is ``document``).
         """
         v = self.score(question, answer, context, task=task, lang=lang)
-        if self.cfg.dedup != "off" and v.verdict != "dropped" and question.strip():
+        if self.cfg.dedup != "off" and question.strip():
             scope = scope if self.cfg.dedup == "document" else ""
             hit = self.index.find(question, scope)
-            if hit and self.index.entries[hit[0]].grounding >= v.grounding:
+            if hit and (v.verdict == "dropped" or self.index.entries[hit[0]].grounding >= v.grounding):
                 v.reasons.append(f"duplicate_question:{hit[0]}")
                 v.scores["duplicate_similarity"] = round(hit[1], 3)
                 v.verdict = self._decide(v.reasons)
-            elif key is not None:
+            elif key is not None and v.verdict != "dropped":
                 if hit:
                     self._supersede(hit[0], key)
                 self.index.add(key, question, v.grounding, scope)

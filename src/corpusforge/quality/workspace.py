@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from corpusforge.quality.check import REVIEWED, _summary
-from corpusforge.quality.gate import QualityGate
+from corpusforge.quality.gate import QualityGate, Verdict
 from corpusforge.records import Chunk, Sample
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ def check_workspace(ws: Any, *, progress: bool = False, backend: Any = None) -> 
     gate = QualityGate(cfg)
     samples = [s for s in ws.store.iter_samples() if s.status not in REVIEWED]
     cache: dict[str, Chunk | None] = {}
-    scored = []
+    scored: list[tuple[Sample, Verdict | None]] = []
     errors: list[str] = []
     bar = _progress(progress, len(samples))
     for s in samples:
@@ -57,14 +57,14 @@ def check_workspace(ws: Any, *, progress: bool = False, backend: Any = None) -> 
             s.status, s.reasons = "flagged", ["no_source"]
             gate.counts.update(["flagged", "no_source"])
         else:
-            if cfg.dedup != "off" and v.verdict != "dropped":
+            if cfg.dedup != "off" and not s.input and s.instruction.strip():
                 scope = s.doc_id if cfg.dedup == "document" else ""
                 hit = gate.index.find(s.instruction, scope)
                 if hit:
                     v.reasons.append(f"duplicate_question:{hit[0]}")
                     v.scores["duplicate_similarity"] = round(hit[1], 3)
                     v.verdict = gate._decide(v.reasons)
-                else:
+                elif v.verdict != "dropped":
                     gate.index.add(s.sample_id, s.instruction, v.grounding, scope)
             if (s.metadata or {}).get("finish_reason") == "length":
                 v.reasons.append("truncated")
@@ -79,7 +79,8 @@ def check_workspace(ws: Any, *, progress: bool = False, backend: Any = None) -> 
     return _summary(gate.counts, len(samples), 0, errors)
 
 
-def _progress(on: bool, total: int) -> tuple[Any, Any] | None:
+def _progress(on: bool, total: int, what: str = "checking samples") -> tuple[Any, Any] | None:
+    """A started rich progress bar on the CLI console and its task, or None when ``on`` is false."""
     if not on:
         return None
     from rich.progress import Progress
@@ -88,4 +89,4 @@ def _progress(on: bool, total: int) -> tuple[Any, Any] | None:
 
     p = Progress(console=console, transient=True)
     p.start()
-    return p, p.add_task("checking samples", total=total)
+    return p, p.add_task(what, total=total)
