@@ -47,3 +47,15 @@ def test_english_capitalised_names_checked():
 
 def test_list_of_chunks_is_one_context():
     assert grounding_score("总投资4.6亿元", ["无关的文字。", CTX]) == 1.0
+
+
+def test_derived_numbers_allowed_for_reasoning_tasks():
+    from corpusforge.quality.gate import QualityGate
+
+    ctx = "东湖水厂设计日供水能力25万立方米，西山水厂18万立方米。"
+    a = "两座水厂合计日供水能力为25万+18万=43万立方米。"
+    assert grounding_details(a, ctx).invented_numbers == ["43"]
+    assert grounding_details(a, ctx, allow_derived=True).invented_numbers == []
+    gate = QualityGate()
+    assert "invented_number:43" in gate.check("合计多少？", a, ctx, task="qa").reasons
+    assert not any(r.startswith("invented_number") for r in gate.check("合计多少？", a, ctx, task="cot").reasons)

@@ -50,6 +50,10 @@ class QualityConfig(Section):
         default_factory=lambda: ["classify", "entities"],
         description="Tasks whose answers are labels, not text from the source: no grounding threshold.")
     check_numbers: bool = Field(True, description="Numbers and dates in the answer must occur in the source.")
+    derived_number_tasks: list[str] = Field(
+        default_factory=lambda: ["cot", "report"],
+        description="Tasks whose answers may compute numbers: a sum, difference, product, ratio or percentage "
+        "of two source numbers is not invented there.")
     check_entities: bool = Field(
         True, description="Latin names, quoted titles and (zh) person/place/organisation names must occur in the source.")
     min_answer_chars: int = Field(2, description="Answers shorter than this (after trimming) are too_short.")

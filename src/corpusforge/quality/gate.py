@@ -96,7 +96,7 @@ class QualityGate:
         lang = lang or ctx_lang or detect_lang(ctx)
         reasons = run_filters(question, answer, ctx, cfg)
         g = grounding_details(answer, ctx, question, check_numbers=cfg.check_numbers,
-                              check_entities=cfg.check_entities)
+                              check_entities=cfg.check_entities, allow_derived=task in cfg.derived_number_tasks)
         reasons += [f"invented_number:{n}" for n in g.invented_numbers[:5]]
         reasons += [f"misplaced_number:{n}" for n in g.misplaced_numbers[:5]]
         reasons += [f"invented_entity:{e[:30]}" for e in g.invented_entities[:5]]

@@ -68,14 +68,19 @@ def lexical_support(answer: str, context: str, question: str = "") -> float:
 
 def grounding_details(answer: str, context: str | Sequence[str], question: str = "", *,
                       check_numbers: bool = True, check_entities: bool = True,
-                      zh_names: bool = True) -> Grounding:
-    """Score an answer against its source and list the numbers and names it invents."""
+                      zh_names: bool = True, allow_derived: bool = False) -> Grounding:
+    """Score an answer against its source and list the numbers and names it invents.
+
+    Args:
+        allow_derived: numbers computed from two source numbers are not invented (reasoning tasks).
+    """
     ctx = _join(context)
     lex = lexical_support(answer, ctx, question)
     g = Grounding(score=lex, lexical=lex)
     factor = 1.0
     if check_numbers:
-        g.invented_numbers, g.n_numbers = invented_numbers(answer, ctx + "\n" + question)
+        g.invented_numbers, g.n_numbers = invented_numbers(answer, ctx + "\n" + question,
+                                                           allow_derived=allow_derived)
         if g.n_numbers:
             factor *= (1 - len(g.invented_numbers) / g.n_numbers) ** 2
             g.misplaced_numbers = [n for n in misplaced_numbers(answer, ctx) if n not in g.invented_numbers]

@@ -20,13 +20,40 @@ def source_numbers(text: str) -> set[str]:
     return out
 
 
-def invented_numbers(answer: str, source: str) -> tuple[list[str], int]:
-    """Numbers in the answer that the source does not state, and how many numbers the answer has."""
+def derived(num: str, have: set[str], limit: int = 80) -> bool:
+    """Whether a number is the sum, difference, product, ratio or percentage of two source numbers."""
+    try:
+        target = float(num)
+        vals = sorted({float(h) for h in have})[:limit]
+    except ValueError:
+        return False
+    tol = max(1e-6, abs(target) * 0.005)  # rounding in the answer
+    for i, a in enumerate(vals):
+        for b in vals[i:]:
+            results = [a + b, abs(a - b), a * b]
+            if a:
+                results += [b / a, b / a * 100]
+            if b:
+                results += [a / b, a / b * 100]
+            if any(abs(r - target) <= tol for r in results):
+                return True
+    return False
+
+
+def invented_numbers(answer: str, source: str, *, allow_derived: bool = False) -> tuple[list[str], int]:
+    """Numbers in the answer that the source does not state, and how many numbers the answer has.
+
+    Args:
+        allow_derived: numbers computed from two source numbers (``25万 + 18万 = 43万``) count as stated;
+            for reasoning tasks that do arithmetic.
+    """
     found = numbers(_ENUM_RE.sub(" ", answer))
     # Chinese numerals of two characters or more (三十, 一九八七) are checked too
     found += [str(v) for a, b, v in cn_numerals(answer) if b - a >= 2]
     have = source_numbers(source)
     bad = [n for n in dict.fromkeys(found) if canonical_number(n) not in have]
+    if allow_derived:
+        bad = [n for n in bad if not derived(n, have)]
     return bad, len(set(found))
 
 
