@@ -37,7 +37,7 @@ def build(
     finally:
         ws.close()
     for line in s.errors[:20]:
-        console.print(f"[yellow]skipped[/] {line}", highlight=False)
+        console.print(f"[yellow]skipped[/] {line}", highlight=False, soft_wrap=True)
     rows = {"passages": s.passages, "from chunks": s.from_chunks, "from jsonl": s.from_jsonl,
             "skipped lines": len(s.errors), "duplicate ids": s.duplicates,
             "embedding model": s.model or "none (BM25 only)", "embedded": s.embedded, "embeddings reused": s.reused,

@@ -19,7 +19,7 @@ from corpusforge.kb.config import KBConfig
 from corpusforge.kb.embed import encode, model_name, resolve_model
 from corpusforge.kb.index import KnowledgeBase
 from corpusforge.kb.passages import Passage, from_jsonl, from_store
-from corpusforge.kb.text import words
+from corpusforge.kb.text import quiet_bm25s, words
 from corpusforge.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -100,6 +100,7 @@ def build_kb(ws: Workspace, jsonl: list[str | Path] | None = None, chunks: bool 
     import bm25s
     import numpy as np
 
+    quiet_bm25s()
     t0 = time.time()
     cfg, root = ws.config.kb, kb_dir(ws)
     s = KBSummary(dir=root)

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from corpusforge.kb.passages import Passage
-from corpusforge.kb.text import query_lang, words
+from corpusforge.kb.text import query_lang, quiet_bm25s, words
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,7 @@ class KnowledgeBase:
         import bm25s
         import numpy as np
 
+        quiet_bm25s()
         root = Path(root)
         if not (root / "kb.json").exists():
             raise KBMissing(f"{root}: no knowledge base; run `corpusforge kb build` first")

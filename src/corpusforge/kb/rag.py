@@ -74,6 +74,18 @@ def rag_fields(s: Sample, oracle: Passage, shown: list[Passage], lang: str, nega
             "chunk_ids": [oracle.id, *[p.id for p in shown if p.id != oracle.id]], "metadata": meta}
 
 
+def distractors(kb: KnowledgeBase, question: str, oracle: Passage, n: int, rng: random.Random) -> list[Passage]:
+    """``n`` passages other than the oracle: the best retrieved ones (hard negatives), topped up with random
+    passages (seeded) when retrieval finds fewer, e.g. a specific Chinese question sharing few words."""
+    same = oracle.text.strip()
+    got = [h.passage for h in kb.search(question, n, exclude={oracle.id}) if h.passage.text.strip() != same]
+    if len(got) < n:
+        ids = {p.id for p in got} | {oracle.id}
+        rest = [p for p in kb.passages if p.id not in ids and p.text.strip() != same]
+        got += rng.sample(rest, min(n - len(got), len(rest)))
+    return got[:n]
+
+
 def build_rag_samples(ws: Workspace, kb: KnowledgeBase, tasks: list[str] | None = None) -> RagSummary:
     """Complete pending ``rag`` samples and derive ``rag`` samples from the other seed tasks.
 
@@ -98,12 +110,11 @@ def build_rag_samples(ws: Workspace, kb: KnowledgeBase, tasks: list[str] | None 
             continue
         question = str(s.metadata.get("question") or s.instruction)
         lang = str(s.metadata.get("lang") or query_lang(question))
-        others = [h.passage for h in kb.search(question, cfg.rag_distractors + 1, exclude={oracle.id})
-                  if h.passage.text.strip() != oracle.text.strip()]
+        rng = random.Random(f"{cfg.seed}:{s.sample_id}")
+        others = distractors(kb, question, oracle, cfg.rag_distractors + 1, rng)
         if len(others) < min(cfg.rag_distractors, 1):
             out.skipped["no_distractor"] += 1
             continue
-        rng = random.Random(f"{cfg.seed}:{s.sample_id}")
         shown = [oracle, *others[:cfg.rag_distractors]]
         rng.shuffle(shown)
         pos = rag_fields(s, oracle, shown, lang, negative=False)

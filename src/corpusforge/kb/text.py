@@ -14,6 +14,11 @@ STOP_EN = frozenset(
 STOP_ZH = frozenset("的 了 是 在 和 与 及 或 也 就 都 而 把 被 对 为 以 之 其 吗 呢 吧 啊 什么 哪些 怎么 如何 多少 几 有".split())
 
 
+def quiet_bm25s() -> None:
+    """bm25s sets its logger to DEBUG; keep its messages at warnings like the rest of corpusforge."""
+    logging.getLogger("bm25s").setLevel(logging.WARNING)
+
+
 def is_cjk(text: str, share: float = 0.2) -> bool:
     """Whether at least ``share`` of the letters are Chinese characters."""
     letters = [c for c in text if c.isalnum()]
