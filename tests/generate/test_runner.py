@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
+
 import pytest
 from gen_helpers import DOCS, make_workspace
 
@@ -96,3 +99,25 @@ def test_candidates_and_entities(generated):
 def test_no_chunks_is_a_clear_error(workspace):
     with pytest.raises(NothingToDo, match="no chunks to generate from"):
         generate(workspace)
+
+
+def test_cut_off_reply_is_asked_again_with_a_bigger_budget(generated):
+    from corpusforge.generate.asking import SEED_STEP, ask
+    from corpusforge.generate.config import GenerateConfig
+    from corpusforge.generate.llm import LLMClient
+    from corpusforge.generate.prompts import load_prompt
+    from corpusforge.generate.tasks import get_task
+    from corpusforge.generate.units import Unit
+
+    ws, _ = generated
+    doc = next(d for d in ws.store.iter_documents() if d.source == "plant.txt")
+    unit = Unit(doc=doc, chunks=list(ws.store.iter_chunks(doc.doc_id)), lang="en")
+    cfg = GenerateConfig(max_tokens=12, retry_budget_factor=8, truncation_retries=1, max_field_chars=60)
+    client = LLMClient(ws.config.llm, ws.store)
+    asked = asyncio.run(ask(client, get_task("qa"), unit, load_prompt("qa", "en"), cfg, 1, seed=5))
+    sent = [json.loads(r[0])["params"] for r in ws.store.conn.execute("SELECT request FROM llm_cache")]
+    sent = [p for p in sent if p["seed"] in (5, 5 + SEED_STEP)]
+    assert sorted(p["max_tokens"] for p in sent) == [12, 96]  # cut off at 12 tokens, asked again with 8x
+    assert client.stats.requests == 2
+    for item in asked.items:  # what it kept came from the second, larger request
+        assert ws.store.cache_get(item.key)["request"]["params"]["max_tokens"] == 96

@@ -145,7 +145,8 @@ class CandidatesJob:
 
         async def one(s: Sample, u: Unit) -> list[Candidate]:
             prompt = ctx.prompt("answer", u.lang)
-            out = [Candidate(sample_id=s.sample_id, idx=0, output=s.output, model=s.model)]
+            out = [Candidate(sample_id=s.sample_id, idx=0, output=s.output, model=s.model,
+                             temperature=ctx.client.cfg.temperature)]
             for i, t in enumerate(temps, 1):
                 try:
                     comp = await ask_text(ctx.client, u, prompt, s.metadata["question"], t, ctx.cfg.seed + i, budget)

@@ -32,11 +32,19 @@ class Progress:
     def __exit__(self, *exc: Any) -> None:
         self.bar.__exit__(*exc)
 
-    def update(self, ctx: RunContext, added: int = 0) -> None:
+    async def tick(self, ctx: RunContext, every: float = 1.0) -> None:
+        """Refresh the rates every ``every`` seconds while units are in flight (run as a task)."""
+        import asyncio
+
+        while True:
+            await asyncio.sleep(every)
+            self.update(ctx, advance=0)
+
+    def update(self, ctx: RunContext, added: int = 0, advance: int = 1) -> None:
         """Advance by one unit (plus ``added`` follow-up units to the total) and refresh the rates."""
         st = ctx.client.stats
         dt = max(time.monotonic() - self.t0, 1e-6)
         rates = f"{st.requests / dt:.2f} req/s {(st.tokens_in + st.tokens_out) / dt:.0f} tok/s ({st.cached} cached)"
         samples = f"{ctx.summary.kept} kept / {ctx.summary.dropped} dropped"
         total = (self.bar.tasks[0].total or 0) + added
-        self.bar.update(self.task, advance=1, total=total, rates=rates, samples=samples)
+        self.bar.update(self.task, advance=advance, total=total, rates=rates, samples=samples)

@@ -21,6 +21,7 @@ from corpusforge.generate.context import GenerateSummary, RunContext
 from corpusforge.generate.jobs import DocState, QAJob, UnitJob, unit_for
 from corpusforge.generate.tasks import TASKS, get_task
 from corpusforge.generate.units import count_work, doc_chunks, iter_documents
+from corpusforge.records import Chunk
 
 if TYPE_CHECKING:
     from corpusforge.generate.progress import Progress
@@ -59,7 +60,8 @@ def _jobs(ctx: RunContext, tasks: list[str], limit_docs: int | None) -> Iterator
                 ctx.active[doc.doc_id] = state
                 yield QAJob(state, 0, cfg.qa_max)
             elif task.scope(cfg) == "document":
-                part, size = [], 0
+                part: list[Chunk] = []
+                size = 0
                 for c in chunks:
                     if part and size + len(c.text) > cfg.summary_max_chars:
                         break
@@ -98,6 +100,7 @@ async def _drive(ctx: RunContext, jobs: Iterator[Any], window: int, progress: Pr
             start(job)
 
     top_up()
+    ticker = asyncio.ensure_future(progress.tick(ctx)) if progress is not None else None
     try:
         while queue:
             job, fut = queue.popleft()
@@ -116,6 +119,8 @@ async def _drive(ctx: RunContext, jobs: Iterator[Any], window: int, progress: Pr
                 progress.update(ctx, added=len(follow))
             top_up()
     finally:
+        if ticker is not None:
+            ticker.cancel()
         for _, fut in queue:
             fut.cancel()
         await ctx.client.aclose()
