@@ -32,13 +32,13 @@ generate:
 
 
 def make_workspace(root: Path, docs: dict[str, list[str]] | None = None, *, max_tokens: int = 96,
-                   concurrency: int = 2, extra: str = ""):
-    """A workspace whose documents have one chunk per page (language en)."""
+                   concurrency: int = 2, extra: str = "", config: str | None = None):
+    """A workspace whose documents have one chunk per page (language en); ``config`` replaces CONFIG."""
     from corpusforge.workspace import init_workspace
 
     root.mkdir(parents=True, exist_ok=True)
-    (root / "corpusforge.yaml").write_text(CONFIG.format(max_tokens=max_tokens, concurrency=concurrency) + extra,
-                                           encoding="utf-8")
+    text = config if config is not None else CONFIG.format(max_tokens=max_tokens, concurrency=concurrency) + extra
+    (root / "corpusforge.yaml").write_text(text, encoding="utf-8")
     ws = init_workspace(root)
     for name, parts in (docs or DOCS).items():
         did = content_hash(name)

@@ -121,3 +121,22 @@ def test_cut_off_reply_is_asked_again_with_a_bigger_budget(generated):
     assert client.stats.requests == 2
     for item in asked.items:  # what it kept came from the second, larger request
         assert ws.store.cache_get(item.key)["request"]["params"]["max_tokens"] == 96
+
+
+def test_server_down_ends_in_one_clear_error_line(tmp_path):
+    import socket
+
+    from typer.testing import CliRunner
+
+    from corpusforge.cli.app import app
+
+    with socket.socket() as sock:  # a port nobody listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    config = (f"llm:\n  backend: openai\n  model: smollm\n  base_url: ['http://127.0.0.1:{port}/v1']\n"
+              "  retries: 1\n  backoff: 0.01\n")
+    make_workspace(tmp_path / "ws", {"plant.txt": DOCS["plant.txt"]}, config=config).close()
+    res = CliRunner().invoke(app, ["-w", str(tmp_path / "ws"), "generate", "--no-progress"])
+    assert res.exit_code == 1
+    assert "giving up: every LLM request failed" in res.output and "qa plant.txt p.1" in res.output
+    assert "Traceback" not in res.output
