@@ -11,11 +11,13 @@ import time
 from pathlib import Path
 
 import pytest
-from gen_helpers import DOCS, make_workspace
+from gen_helpers import CONFIG, DOCS, make_workspace
 
 pytestmark = pytest.mark.slow
 
 DOCS_USED = {k: DOCS[k] for k in ("billing.txt", "mains_2023.txt")}
+# one round: three requests (one per chunk) plus the retries of cut-off replies
+CONFIG_ONE_ROUND = CONFIG.format(max_tokens=64, concurrency=1).replace("qa_rounds: 2", "qa_rounds: 1")
 
 
 def query(root: Path, sql: str) -> list[tuple]:
@@ -61,7 +63,7 @@ def snapshot(root: Path) -> tuple[set, set]:
 def test_sigkill_at_several_points_then_rerun_gives_the_same_samples(tmp_path):
     clean, killed = tmp_path / "clean", tmp_path / "killed"
     for root in (clean, killed):
-        make_workspace(root, DOCS_USED, max_tokens=64, concurrency=1).close()
+        make_workspace(root, DOCS_USED, config=CONFIG_ONE_ROUND).close()
 
     proc = start(clean)
     out = proc.communicate(timeout=600)[0].decode()
