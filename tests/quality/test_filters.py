@@ -87,3 +87,12 @@ def test_run_filters_collects_all_reasons():
     names = {r.split(":")[0] for r in reasons}
     assert {"refusal", "language_mismatch", "unbalanced_brackets"} <= names
     assert F.run_filters("q?", "", CTX, CFG) == ["empty_answer"]
+
+
+def test_prompt_leak():
+    # both copied from real SmolLM2 replies (tests/quality/data/smollm_replies.jsonl)
+    assert run(F.prompt_leak, "1、东湖水厂二期扩延工程总投资多少？\n\n---\n\n问题：东湖水厂").startswith("prompt_leak:")
+    assert run(F.prompt_leak, "说明：\n\n来源：customer_service_gbk.txt，第 1 页\n\n青溪市").startswith("prompt_leak:")
+    assert run(F.prompt_leak, "The answer is 42.\nQuestion: what else?", ctx=EN) == "prompt_leak:question:"
+    assert run(F.prompt_leak, "Answer: the utility tested 106 indicators.", ctx=EN) is None
+    assert run(F.prompt_leak, "公司成立于1987年3月12日。") is None

@@ -17,6 +17,7 @@ DEFAULT_ACTIONS: dict[str, Action] = {
     "repeats_question": "drop",
     "repetition": "drop",
     "refusal": "drop",
+    "prompt_leak": "drop",
     "language_mismatch": "flag",
     "unbalanced_brackets": "flag",
     "unfinished": "flag",

@@ -11,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable
 
 from corpusforge.quality.config import QualityConfig
-from corpusforge.quality.patterns import find_refusal, strip_lead_in
+from corpusforge.quality.patterns import find_leak, find_refusal, strip_lead_in
 from corpusforge.quality.text import detect_lang, ngrams, units
 
 Filter = Callable[[str, str, str, QualityConfig], "str | None"]
@@ -111,6 +111,12 @@ def refusal(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     return f"refusal:{hit[:20]}" if hit else None
 
 
+def prompt_leak(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
+    """Pieces of the prompt in the answer: the passage header, a ``---`` separator, a new "Question:"."""
+    hit = find_leak(a)
+    return f"prompt_leak:{hit[:20]}" if hit else None
+
+
 def language(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     """Question, answer and source in different languages (``language_mismatch:zh/en``)."""
     if not cfg.check_language:
@@ -167,6 +173,7 @@ def unfinished(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
 FILTERS: dict[str, Filter] = {
     "length": length,
     "refusal": refusal,
+    "prompt_leak": prompt_leak,
     "repeats_question": repeats_question,
     "repetition": repetition,
     "language": language,

@@ -1,4 +1,4 @@
-"""Phrase lists of the gate (lead-ins, refusals), read once from ``data/patterns.yaml``."""
+"""Phrase lists of the gate (lead-ins, refusals, prompt leaks), read once from ``data/patterns.yaml``."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from corpusforge.quality.text import normalize
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, list[re.Pattern[str]]]:
     data = yaml.safe_load((files("corpusforge.quality") / "data" / "patterns.yaml").read_text(encoding="utf-8"))
-    return {kind: [re.compile(p) for lang in ("zh", "en") for p in data[kind].get(lang, [])]
-            for kind in ("lead_ins", "refusals")}
+    return {kind: [re.compile(p, re.MULTILINE if kind == "leaks" else 0) for lang in ("zh", "en")
+                   for p in data[kind].get(lang, [])] for kind in ("lead_ins", "refusals", "leaks")}
 
 
 def strip_lead_in(text: str) -> str:
@@ -37,4 +37,14 @@ def find_refusal(text: str) -> str | None:
         m = p.search(t)
         if m:
             return m.group(0)
+    return None
+
+
+def find_leak(text: str) -> str | None:
+    """A piece of the prompt (passage header, separator, a new "Question:") copied into the answer."""
+    t = normalize(text)
+    for p in _patterns()["leaks"]:
+        m = p.search(t)
+        if m:
+            return m.group(0).strip()
     return None
