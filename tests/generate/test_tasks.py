@@ -218,3 +218,11 @@ def test_config_rejects_min_above_max():
 
     with pytest.raises(ValidationError, match="qa_min"):
         GenerateConfig(qa_min=6, qa_max=5)
+
+
+def test_workspace_prompts_dir_is_relative_to_the_workspace(workspace):
+    (workspace.root / "my_prompts").mkdir()
+    (workspace.root / "my_prompts" / "summary.zh.yaml").write_text('instruction: "用一句话概括下文。"\n', encoding="utf-8")
+    ctx = RunContext(ws=workspace, cfg=GenerateConfig(prompts_dir="my_prompts"), client=None, gate=None)
+    assert ctx.prompt("summary", "zh").fill("instruction") == "用一句话概括下文。"
+    assert "+" in ctx.prompt("summary", "zh").version and ctx.prompt("summary", "en").version == "summary.en.v1"

@@ -24,13 +24,19 @@ SEED_STEP = 7919  # seed offset of a retry, so that a retry is a new request (an
 MAX_AVOID = 10
 
 
-def runaway(text: str, tail: int = 128) -> bool:
+def runaway(text: str, min_len: int = 48, max_period: int = 42) -> bool:
     """True when a reply ends in one pattern repeated (``1.1.1.1…``, ``"Aurora", "Aurora", …``).
 
     A bigger budget would only buy more of the same, so such a reply is not asked again.
     """
-    t = text[-tail:]
-    return len(t) == tail and any(t[:-p] == t[p:] for p in range(1, tail // 3 + 1))
+    n = len(text)
+    for p in range(1, max_period + 1):
+        i = n - 1
+        while i - p >= 0 and text[i] == text[i - p]:
+            i -= 1
+        if n - 1 - i + p >= max(min_len, 3 * p):
+            return True
+    return False
 
 
 def parse(task: Task, text: str, finish_reason: str) -> JSONReply:
