@@ -20,6 +20,8 @@ def build(
     no_chunks: bool = typer.Option(False, "--no-chunks", help="Index only the --jsonl passages."),
 ) -> None:
     """Index the chunks (and passage files) into kb.dir; complete pending `rag` samples."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     from corpusforge.kb.build import build_kb, open_kb
     from corpusforge.kb.embed import EmbeddingUnavailable
     from corpusforge.kb.rag import build_rag_samples
@@ -29,8 +31,12 @@ def build(
     if missing:
         fail(f"{missing[0]}: no such file")
     try:
-        with console.status("building the knowledge base ..."):
-            s = build_kb(ws, jsonl=list(jsonl), chunks=not no_chunks)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=console, transient=True) as bar:
+            job = bar.add_task("indexing (BM25, embeddings)", total=None)
+            s = build_kb(ws, jsonl=list(jsonl), chunks=not no_chunks,
+                         on_progress=lambda done, total: bar.update(job, completed=done, total=total))
+            bar.update(job, description="completing rag samples")
             rag = build_rag_samples(ws, open_kb(ws), tasks=["rag"]) if s.passages else None
     except EmbeddingUnavailable as e:
         fail(str(e))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,12 +36,14 @@ class ExportContext:
     lf_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)
 
-    def write_jsonl(self, rel: str, records: list[dict[str, Any]]) -> None:
-        """Write records atomically as JSON lines under the export folder and note the count."""
+    def write_jsonl(self, rel: str, records: Iterable[dict[str, Any]]) -> None:
+        """Write records (streamed) atomically as JSON lines under the export folder and note the count."""
+        n = 0
         with atomic_open(self.out_dir / rel) as f:
             for r in records:
                 f.write(json.dumps(r, ensure_ascii=False) + "\n")
-        self.files[rel] = len(records)
+                n += 1
+        self.files[rel] = n
 
     def lf_name(self, *parts: str) -> str:
         """An entry name in dataset_info.json: ``<dataset_name>_<parts...>``."""

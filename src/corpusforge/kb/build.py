@@ -11,6 +11,7 @@ import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,14 +74,22 @@ def _previous_vectors(root: Path) -> dict[str, Any]:
         return {}
 
 
-def _embed(passages: list[Passage], model: str, cfg: KBConfig, old: dict[str, Any], s: KBSummary) -> Any:
+def _embed(passages: list[Passage], model: str, cfg: KBConfig, old: dict[str, Any], s: KBSummary,
+           on_progress: Callable[[int, int], None] | None) -> Any:
     import numpy as np
 
     todo = [i for i, p in enumerate(passages) if p.hash not in old]
-    new = encode(model, [passages[i].text for i in todo], cfg.batch_size) if todo else None
+    new = None
+    if todo:
+        step, parts = cfg.batch_size * 8, []
+        for a in range(0, len(todo), step):
+            parts.append(encode(model, [passages[i].text for i in todo[a:a + step]], cfg.batch_size))
+            if on_progress:
+                on_progress(min(a + step, len(todo)), len(todo))
+        new = np.vstack(parts)
     rows, j = [], 0
     for i, p in enumerate(passages):
-        if todo and j < len(todo) and todo[j] == i:
+        if new is not None and j < len(todo) and todo[j] == i:
             rows.append(new[j])
             j += 1
         else:
@@ -89,13 +98,15 @@ def _embed(passages: list[Passage], model: str, cfg: KBConfig, old: dict[str, An
     return np.vstack(rows).astype("float32") if rows else np.zeros((0, 0), dtype="float32")
 
 
-def build_kb(ws: Workspace, jsonl: list[str | Path] | None = None, chunks: bool = True) -> KBSummary:
+def build_kb(ws: Workspace, jsonl: list[str | Path] | None = None, chunks: bool = True,
+             on_progress: Callable[[int, int], None] | None = None) -> KBSummary:
     """Build the knowledge base from the workspace's chunks and the given passage JSONL files.
 
     Args:
         jsonl: JSONL files of passages (``id``, ``text``, ``source``, optional ``pages``); bad lines are skipped
             and reported in ``errors``.
         chunks: also index the workspace's chunks (``corpusforge corpus``).
+        on_progress: called with (passages embedded, passages to embed) after each slice.
     """
     import bm25s
     import numpy as np
@@ -132,7 +143,7 @@ def build_kb(ws: Workspace, jsonl: list[str | Path] | None = None, chunks: bool 
             bm.index([words(p.text) for p in passages], show_progress=False)
             bm.save(str(tmp / "bm25"), show_progress=False)
         if model and passages:
-            np.save(tmp / "embeddings.npy", _embed(passages, model, cfg, _previous_vectors(root), s))
+            np.save(tmp / "embeddings.npy", _embed(passages, model, cfg, _previous_vectors(root), s, on_progress))
             s.model = model_name(model)
         meta = {"passages": s.passages, "from_chunks": s.from_chunks, "from_jsonl": s.from_jsonl,
                 "embedding_model": s.model, "embedding_path": model if s.model else None,

@@ -117,7 +117,7 @@ class KnowledgeBase:
         if not den:  # BM25 alone: its own score is more telling than a rank
             fused = {i: s for i, s in lex}
         order = sorted(fused, key=lambda i: (-fused[i], i))
-        hits = []
+        hits: list[Hit] = []
         for i in order:
             p = self.passages[i]
             if p.id in exclude:

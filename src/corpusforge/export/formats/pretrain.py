@@ -45,5 +45,5 @@ def write(ctx: ExportContext) -> None:
     """Write pretrain/corpus.jsonl and its dataset_info.json entry."""
     filters = Filters(sources=list(ctx.cfg.sources))
     rel = "pretrain/corpus.jsonl"
-    ctx.write_jsonl(rel, list(iter_corpus(ctx, filters)))
+    ctx.write_jsonl(rel, iter_corpus(ctx, filters))
     ctx.lf_entries[ctx.lf_name("pretrain")] = {"file_name": rel, "columns": {"prompt": "text"}}
