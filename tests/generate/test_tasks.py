@@ -104,6 +104,8 @@ def test_pages_label():
 def test_runaway_detects_repetition_not_prose():
     assert runaway('{"pairs": [{"question": "' + "1." * 60)
     assert runaway('{"organizations": [' + '"Sydney", ' * 10)
+    # a length-bounded field stops the loop, the reply goes on: still a looping model
+    assert runaway('{"pairs": [{"question": "' + "1." * 50 + '", "answer": "2026年工作计划"}')
     assert not runaway("The Qingxi City Water Utility treats 40,000 cubic metres of water per day at Elm Street.")
 
 

@@ -25,17 +25,18 @@ MAX_AVOID = 10
 
 
 def runaway(text: str, min_len: int = 48, max_period: int = 42) -> bool:
-    """True when a reply ends in one pattern repeated (``1.1.1.1…``, ``"Aurora", "Aurora", …``).
+    """True when a reply holds one pattern repeated over and over (``1.1.1.1…``, ``"Aurora", "Aurora", …``).
 
-    A bigger budget would only buy more of the same, so such a reply is not asked again.
+    Such a reply was cut off because the model looped, not because the budget was small: asking again
+    with a bigger budget would only buy more of the same, so it is not asked again.
     """
     n = len(text)
     for p in range(1, max_period + 1):
-        i = n - 1
-        while i - p >= 0 and text[i] == text[i - p]:
-            i -= 1
-        if n - 1 - i + p >= max(min_len, 3 * p):
-            return True
+        need, run = max(min_len, 3 * p) - p, 0
+        for i in range(p, n):
+            run = run + 1 if text[i] == text[i - p] else 0
+            if run >= need:
+                return True
     return False
 
 
