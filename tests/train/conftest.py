@@ -85,8 +85,8 @@ def sft_ws(tmp_path_factory, smollm_hf_dir):
 
 @pytest.fixture(scope="session")
 def sft_run(sft_ws, export_dir, tmp_path_factory):
-    """Three LoRA SFT steps on the same four samples, recorded in a workspace store."""
+    """Two LoRA SFT steps on the same four samples, recorded in a workspace store."""
     from corpusforge.train.run import train
 
     out = tmp_path_factory.mktemp("runs") / "sft"
-    return train("sft", export_dir, out, method="lora", max_steps=3, ws=sft_ws, **FAST)
+    return train("sft", export_dir, out, method="lora", max_steps=2, ws=sft_ws, **FAST)

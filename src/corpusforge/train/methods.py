@@ -57,7 +57,9 @@ def load_base(base_model: str | None, method: str) -> tuple[Any, Any]:
         kwargs["quantization_config"] = BitsAndBytesConfig(
             load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
             bnb_4bit_compute_dtype=torch.bfloat16)
-        kwargs["device_map"] = {"": torch.cuda.current_device()}
+        from accelerate import PartialState
+
+        kwargs["device_map"] = {"": PartialState().local_process_index}  # one GPU per DDP process
         dtype = torch.bfloat16
     elif cuda and method != "full":
         dtype = torch.bfloat16  # frozen base in bf16; adapters stay fp32

@@ -34,6 +34,7 @@ class TrainResult:
         hyperparameters: the effective recipe and method settings.
         memory: MiB: ``baseline_rss`` (after imports, before the model), ``peak_rss`` (process high-water
             mark), ``peak_rss_delta`` (their difference) and ``cuda_peak`` (max allocated) on a GPU.
+        num_tokens, tokens_per_s: tokens trained on (as TRL counts them) and their rate in this run.
     """
 
     stage: str
@@ -50,6 +51,8 @@ class TrainResult:
     total_params: int = 0
     runtime_s: float = 0.0
     memory: dict[str, float | None] = field(default_factory=dict)
+    num_tokens: int = 0
+    tokens_per_s: float = 0.0
     plot: str | None = None
     run_id: int | None = None
 
@@ -98,20 +101,22 @@ def train(stage: str, data: str | Path, out: str | Path, *, base_model: str | No
         corpusforge.train.methods.MethodError, corpusforge.train.data.DataError,
         corpusforge.train.recipe.RecipeError: one-line reasons the run cannot start.
     """
-    import trl  # noqa: F401  (heavy imports first, so the RSS baseline excludes them)
-    from transformers.trainer_utils import get_last_checkpoint
-
-    from corpusforge.train.general import mix_general
-    from corpusforge.train.memory import cuda_peak_mb, peak_rss_mb, rss_mb
-    from corpusforge.train.stages import build_trainer
-
     t0 = time.time()
-    baseline = rss_mb()
     recipe = load_recipe(stage, _recipe_overrides(overrides, method, stage, ws), recipe_file)
     check_method(method)
     base_model = base_model or (ws.config.train.base_model if ws is not None else "") or ""
     path = resolve_data_path(stage, data)
     rows, summary = read_records(stage, path)
+
+    import trl  # noqa: F401  (heavy imports before the RSS baseline, so it excludes them)
+    from transformers.trainer_utils import get_last_checkpoint
+
+    from corpusforge.train.general import mix_general
+    from corpusforge.train.memory import cuda_peak_mb, peak_rss_mb, reset_cuda_peak, rss_mb
+    from corpusforge.train.stages import build_trainer
+
+    baseline = rss_mb()
+    reset_cuda_peak()
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     model, tok = load_base(base_model, method)
@@ -129,9 +134,15 @@ def train(stage: str, data: str | Path, out: str | Path, *, base_model: str | No
               "peak_rss_delta": round(peak - baseline, 1) if peak and baseline else None}
 
     final = out / ("model" if method == "full" else "adapter")
-    trainer.save_model(str(final))
-    tok.save_pretrained(str(final))
+    trainer.save_model(str(final))  # collective under FSDP/ZeRO-3: every process calls it
+    main = trainer.is_world_process_zero()
+    if main:
+        tok.save_pretrained(str(final))
     trainable, total = _count_params(trainer.model)
+    logs = trainer.state.log_history
+    num_tokens = int(max((h.get("num_tokens", 0) for h in logs), default=0))
+    runtime = next((h["train_runtime"] for h in reversed(logs) if "train_runtime" in h), 0.0)
+    rate = round(num_tokens / runtime, 1) if runtime and not last else 0.0  # resumed runs mix old tokens in
     losses = [(int(h["step"]), float(h["loss"])) for h in trainer.state.log_history if "loss" in h]
     hyper = {**recipe.model_dump(), **facts, "method": method, "max_steps": max_steps,
              "learning_rate_used": recipe.lr_for(method)}
@@ -139,8 +150,9 @@ def train(stage: str, data: str | Path, out: str | Path, *, base_model: str | No
                          final_dir=str(final), steps=int(trainer.state.global_step), losses=losses,
                          resumed_from=last, data=summary.as_dict(), hyperparameters=hyper,
                          trainable_params=trainable, total_params=total, runtime_s=round(time.time() - t0, 2),
-                         memory=memory)
-    _write_outputs(result, ws)
+                         memory=memory, num_tokens=num_tokens, tokens_per_s=rate)
+    if main:  # card, curve, store and summary once, not once per GPU process
+        _write_outputs(result, ws)
     return result
 
 
