@@ -13,7 +13,7 @@ MAX_ERROR_LINES = 20
 
 def generate(
     task: Optional[list[str]] = typer.Option(  # noqa: UP045
-        None, "--task", "-t", metavar="TASK", help="Task to run (repeatable): qa, summary, classify, report, claim, cot, "
+        None, "--task", "-t", metavar="TASK", help="Task to run (repeatable): qa, summary, classify, report, claim, cot, rag, "
                                    "entities. Default: generate.tasks (qa)."),
     candidates: int = typer.Option(0, "--candidates", "-k", min=0,
                                    help="K extra answers per kept question at different temperatures, "
