@@ -228,3 +228,17 @@ def test_workspace_prompts_dir_is_relative_to_the_workspace(workspace):
     ctx = RunContext(ws=workspace, cfg=GenerateConfig(prompts_dir="my_prompts"), client=None, gate=None)
     assert ctx.prompt("summary", "zh").fill("instruction") == "用一句话概括下文。"
     assert "+" in ctx.prompt("summary", "zh").version and ctx.prompt("summary", "en").version == "summary.en.v1"
+
+
+def test_a_broken_prompt_file_stops_generate_before_any_request(tmp_path):
+    from gen_helpers import DOCS, make_workspace
+
+    from corpusforge.generate.runner import generate
+
+    ws = make_workspace(tmp_path / "ws", {"plant.txt": DOCS["plant.txt"]}, extra="  prompts_dir: mine\n")
+    (ws.root / "mine").mkdir()
+    (ws.root / "mine" / "qa.zh.yaml").write_text("request: [oops\n", encoding="utf-8")
+    with pytest.raises(PromptError, match=r"mine/qa\.zh\.yaml: not valid YAML"):
+        generate(ws)
+    assert ws.store.counts()["llm_cache"] == 0
+    ws.close()

@@ -6,7 +6,7 @@ is written with its batch in one short transaction.
 
 from __future__ import annotations
 
-from collections import Counter
+import logging
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
     from corpusforge.generate.llm import LLMClient
     from corpusforge.generate.tasks.base import Task
     from corpusforge.workspace import Workspace
+
+log = logging.getLogger(__name__)
 
 KEPT = ("passed", "flagged", "generated")
 MAX_ERRORS = 200
@@ -97,7 +99,6 @@ class RunContext:
     active: dict[str, Any] = field(default_factory=dict)  # doc_id -> DocState of documents still being asked
     _prompts: dict[tuple[str, str], Prompt] = field(default_factory=dict)
     _superseded_seen: int = 0
-    _reasons: Counter[str] = field(default_factory=Counter)
 
     def __post_init__(self) -> None:
         if self.store is None:
@@ -114,12 +115,10 @@ class RunContext:
 
     def error(self, line: str) -> None:
         """Count an error line (the first few hundred are kept for the summary)."""
-        import logging
-
         self.summary.n_errors += 1
         if len(self.summary.errors) < MAX_ERRORS:
             self.summary.errors.append(line)
-        logging.getLogger(__name__).warning("%s", line)
+        log.warning("%s", line)
 
     def make_sample(self, task: Task, unit: Unit, prompt: Prompt, item: Item, round_: int = 0) -> Sample:
         """The sample of one item, with provenance and a deterministic id."""

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from corpusforge.generate.context import GenerateSummary, RunContext
 from corpusforge.generate.jobs import DocState, QAJob, UnitJob, unit_for
+from corpusforge.generate.prompts import LANGS
 from corpusforge.generate.tasks import TASKS, get_task
 from corpusforge.generate.units import count_work, doc_chunks, iter_documents
 from corpusforge.records import Chunk
@@ -163,6 +164,9 @@ def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0,
 
         commit_store = Store(ws.store.path)
     ctx = RunContext(ws=ws, cfg=cfg, client=client, gate=gate, candidates=max(0, candidates), store=commit_store)
+    for name in [*names, *(["answer"] if candidates else [])]:  # a broken prompt file fails now, in one line
+        for lang in LANGS:
+            ctx.prompt(name, lang)
     run_id = ws.store.start_run(f"generate {' '.join(names)}")
     window = cfg.window or 2 * ws.config.llm.concurrency
     t0 = time.monotonic()
