@@ -18,7 +18,7 @@ class Answer:
     """An answer with its evidence.
 
     Attributes:
-        text: the model's answer; hits: the passages it was given (best first).
+        text: the model's answer (sentences repeating an earlier one removed); hits: the passages it was given (best first).
         sources: file and pages of each passage given, best first (what the answer is drawn from).
         cited: files the answer itself names (a weak model may name none; ``sources`` still lists them).
     """
@@ -50,6 +50,22 @@ def build_messages(question: str, hits: list[Hit], lang: str) -> list[dict[str, 
                            for i, h in enumerate(hits, 1))
     return [{"role": "system", "content": str(load("ask", lang)["system"]).strip()},
             {"role": "user", "content": fill("ask", lang, "user", passages=passages, question=question)}]
+
+
+_SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]?\s*")
+
+
+def collapse_repeats(text: str) -> str:
+    """The answer with sentences that repeat an earlier one removed (small models loop)."""
+    seen: set[str] = set()
+    out = []
+    for m in _SENTENCE.finditer(text):
+        key = " ".join(m.group(0).split()).lower()
+        if key and key in seen:
+            continue
+        seen.add(key)
+        out.append(m.group(0))
+    return "".join(out).strip()
 
 
 def cited_files(text: str, hits: list[Hit]) -> list[str]:
@@ -95,5 +111,5 @@ def ask(ws: Workspace, question: str, k: int | None = None, kb: KnowledgeBase | 
             client.close()
     sources = [{"file": h.passage.source, "pages": h.passage.pages, "id": h.passage.id, "score": round(h.score, 6)}
                for h in hits]
-    return Answer(question=question, text=comp.text.strip(), hits=hits, sources=sources,
+    return Answer(question=question, text=collapse_repeats(comp.text), hits=hits, sources=sources,
                   cited=cited_files(comp.text, hits), model=getattr(comp, "model", ""), cached=comp.cached)
