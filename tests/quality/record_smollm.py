@@ -7,7 +7,8 @@ Run once (about two minutes on two cores); it rewrites ``tests/quality/data/smol
 For passages of the quickstart documents (examples/quickstart/docs) it asks the model, in-process
 through llama-cpp-python with the generate stage's prompt texts (common/qa/answer .{zh,en}.yaml, read
 here as they were when recording), for question-answer pairs as schema-constrained JSON, and for plain
-answers to a few questions. Each line holds what the model really wrote: passage, question, answer,
+answers to a few questions; then four more sampled rounds of pairs for the English passages (as
+``generate`` asks again to reach ``qa_min``). Each line holds what the model really wrote: passage, question, answer,
 finish_reason, the mode (``qa_json`` or ``answer``), temperature and seed. Nothing is edited by hand.
 """
 
@@ -64,14 +65,46 @@ def passages() -> list[tuple[str, str, str]]:
     return out
 
 
+def _qa_json(llm, p: dict, system: dict, head: str, src: str, lang: str, text: str, temp: float,
+             seed: int) -> list[dict]:
+    """One schema-constrained request for three question-answer pairs; one row per pair."""
+    user = head + p["common"]["separator"] + p["qa"]["request"].replace("{n}", "3")
+    r = llm.create_chat_completion([system, {"role": "user", "content": user}], temperature=temp, seed=seed,
+                                   max_tokens=400, response_format={"type": "json_object", "schema": SCHEMA})
+    ch = r["choices"][0]
+    raw = ch["message"]["content"] or ""
+    try:
+        pairs = json.loads(raw).get("pairs", [])
+    except ValueError:
+        pairs = []
+    base = {"mode": "qa_json", "source": src, "lang": lang, "context": text, "raw": raw,
+            "finish_reason": ch["finish_reason"], "temperature": temp, "seed": seed}
+    if not pairs:
+        return [{**base, "question": "", "answer": ""}]
+    return [{**base, "question": str(x.get("question", "")), "answer": str(x.get("answer", ""))} for x in pairs]
+
+
+def extra_rounds(llm, prompts: dict, rounds: int = 4) -> list[dict]:
+    """More sampled rounds for the English passages, as generate asks again to reach qa_min."""
+    rows = []
+    for k, (src, lang, text) in enumerate(passages()):
+        if lang != "en":
+            continue
+        p = prompts[lang]
+        head = p["common"]["passage"].format(source=src, pages=1, text=text)
+        system = {"role": "system", "content": p["common"]["system"]}
+        for r in range(rounds):
+            rows += _qa_json(llm, p, system, head, src, lang, text, 0.8, 100 + 10 * k + r)
+    return rows
+
+
+def _prompts() -> dict:
+    return {lang: {name: yaml.safe_load((PROMPTS / f"{name}.{lang}.yaml").read_text(encoding="utf-8"))
+                   for name in ("common", "qa", "answer")} for lang in ("en", "zh")}
+
+
 def main() -> None:
-    from llama_cpp import Llama
-
-    from corpusforge.models import embedded_gguf_path
-
-    llm = Llama(model_path=str(embedded_gguf_path()), n_ctx=2048, n_threads=1, verbose=False, seed=0)
-    prompts = {lang: {name: yaml.safe_load((PROMPTS / f"{name}.{lang}.yaml").read_text(encoding="utf-8"))
-                      for name in ("common", "qa", "answer")} for lang in ("en", "zh")}
+    llm, prompts = _load(), _prompts()
     rows: list[dict] = []
     OUT.write_text("", encoding="utf-8")
     for k, (src, lang, text) in enumerate(passages()):
@@ -80,23 +113,7 @@ def main() -> None:
         head = p["common"]["passage"].format(source=src, pages=1, text=text)
         system = {"role": "system", "content": p["common"]["system"]}
         for temp, seed in ((0.0, 0), (0.8, k + 1)):
-            user = head + p["common"]["separator"] + p["qa"]["request"].replace("{n}", "3")
-            r = llm.create_chat_completion([system, {"role": "user", "content": user}], temperature=temp, seed=seed,
-                                           max_tokens=400, response_format={"type": "json_object", "schema": SCHEMA})
-            ch = r["choices"][0]
-            raw = ch["message"]["content"] or ""
-            try:
-                pairs = json.loads(raw).get("pairs", [])
-            except ValueError:
-                pairs = []
-            if not pairs:
-                rows.append({"mode": "qa_json", "source": src, "lang": lang, "context": text, "question": "",
-                             "answer": "", "raw": raw, "finish_reason": ch["finish_reason"], "temperature": temp,
-                             "seed": seed})
-            for pair in pairs:
-                rows.append({"mode": "qa_json", "source": src, "lang": lang, "context": text,
-                             "question": str(pair.get("question", "")), "answer": str(pair.get("answer", "")),
-                             "raw": raw, "finish_reason": ch["finish_reason"], "temperature": temp, "seed": seed})
+            rows += _qa_json(llm, p, system, head, src, lang, text, temp, seed)
         for q in QUESTIONS[lang] if k % 2 == 0 else []:
             user = head + p["common"]["separator"] + p["answer"]["request"].format(question=q)
             r = llm.create_chat_completion([system, {"role": "user", "content": user}], temperature=0.0, seed=0,
@@ -108,8 +125,28 @@ def main() -> None:
         with OUT.open("a", encoding="utf-8") as f:  # written passage by passage, so a stopped run keeps them
             f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[start:])
         print(f"{src}: {len(rows)} rows so far", file=sys.stderr)
+    _append_extra(llm, prompts, rows)
     print(f"wrote {len(rows)} replies to {OUT}", file=sys.stderr)
 
 
+def _append_extra(llm, prompts: dict, rows: list[dict]) -> None:
+    extra = extra_rounds(llm, prompts)
+    with OUT.open("a", encoding="utf-8") as f:
+        f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in extra)
+    rows += extra
+
+
+def _load(threads: int = 1):  # noqa: ANN202
+    """The embedded model in this process (one thread: steady speed on a busy machine)."""
+    from llama_cpp import Llama
+
+    from corpusforge.models import embedded_gguf_path
+
+    return Llama(model_path=str(embedded_gguf_path()), n_ctx=2048, n_threads=threads, verbose=False, seed=0)
+
+
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:] == ["--extra-only"]:  # append only the extra rounds to an existing recording
+        _append_extra(_load(), _prompts(), [])
+    else:
+        main()

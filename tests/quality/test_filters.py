@@ -96,3 +96,16 @@ def test_prompt_leak():
     assert run(F.prompt_leak, "The answer is 42.\nQuestion: what else?", ctx=EN) == "prompt_leak:question:"
     assert run(F.prompt_leak, "Answer: the utility tested 106 indicators.", ctx=EN) is None
     assert run(F.prompt_leak, "公司成立于1987年3月12日。") is None
+
+
+@pytest.mark.parametrize("q", ["熏水公司", "2022", "The water is too soft.", "The primary purpose of lead pipes is to"])
+def test_not_a_question(q):
+    # all four are questions SmolLM2 really wrote (tests/quality/data/smollm_replies.jsonl)
+    assert run(F.not_a_question, "x", q=q) == "not_a_question"
+
+
+@pytest.mark.parametrize("q", ["公司什么时候成立？", "东湖水厂二期扩建工程总投资多少", "请说明投诉处理的时限。",
+                               "丙烯颜料溶于汽油吗", "How hard is the water", "Describe the treatment process.",
+                               "Is tap water in Qingxi safe to drink?"])
+def test_questions_and_requests_pass(q):
+    assert run(F.not_a_question, "x", q=q) is None

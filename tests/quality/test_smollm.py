@@ -32,9 +32,9 @@ def gated():
 
 
 def _loops(text: str) -> bool:
-    """Some 8+ character stretch (spaces and punctuation ignored) occurs three times or more."""
+    """Some 12-character stretch (spaces and punctuation ignored) occurs three times or more."""
     t = re.sub(r"[\W_]+", "", text)
-    return any(t.count(t[i:i + 8]) >= 3 for i in range(0, max(0, len(t) - 8)))
+    return any(t.count(t[i:i + 12]) >= 3 for i in range(0, max(0, len(t) - 12)))
 
 
 def _missing_numbers(answer: str, context: str) -> list[str]:

@@ -19,6 +19,7 @@ DEFAULT_ACTIONS: dict[str, Action] = {
     "refusal": "drop",
     "prompt_leak": "drop",
     "language_mismatch": "flag",
+    "not_a_question": "flag",
     "unbalanced_brackets": "flag",
     "unfinished": "flag",
     "truncated": "drop",
@@ -50,6 +51,9 @@ class QualityConfig(Section):
     ungrounded_tasks: list[str] = Field(
         default_factory=lambda: ["classify", "entities"],
         description="Tasks whose answers are labels, not text from the source: no grounding threshold.")
+    question_tasks: list[str] = Field(
+        default_factory=lambda: ["qa"],
+        description="Tasks whose instruction must be a question or a request (else the reason not_a_question).")
     check_numbers: bool = Field(True, description="Numbers and dates in the answer must occur in the source.")
     derived_number_tasks: list[str] = Field(
         default_factory=lambda: ["cot", "report"],

@@ -55,8 +55,10 @@ def answer_entities(answer: str, *, zh_names: bool = True, source: str | None = 
             w = w.split(" ", 1)[1]  # "The Qingxi Utility" -> "Qingxi Utility"
         if lang == "en":
             # in English: capitalised words and acronyms; at a sentence start, not the common words
+            # a lone capitalised word starting a sentence ("Very hard", "Pour ...") is no name
             starts = _SENT_START_RE.search(answer[: m.start()])
-            if not w[0].isupper() or len(w) == 1 or (starts and w.lower() in _COMMON_EN):
+            if not w[0].isupper() or len(w) == 1 or (starts and (w.lower() in _COMMON_EN
+                                                                    or (" " not in w and not w.isupper()))):
                 continue
         elif len(w) < 2:
             continue

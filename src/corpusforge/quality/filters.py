@@ -170,6 +170,18 @@ def unfinished(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     return None
 
 
+_QUESTION_RE = re.compile(
+    r"[?？]\s*$|[吗呢]\s*[。.]?$|什么|多少|哪|谁|几|怎|如何|为何|为什么|是否|能否|有没有|请|说明|描述|列出|列举|介绍|解释|概括|比较"
+    r"|^\s*(what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|should|will|would"
+    r"|has|have|describe|explain|list|name|give|summari[sz]e|compare|tell|state|identify|outline)\b",
+    re.IGNORECASE)
+
+
+def not_a_question(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
+    """The question of a Q&A sample is no question or request (「熏水公司」, "2022", "The water is too soft.")."""
+    return None if _QUESTION_RE.search(q.strip()) else "not_a_question"
+
+
 FILTERS: dict[str, Filter] = {
     "length": length,
     "refusal": refusal,
