@@ -43,13 +43,12 @@ def render_passages(passages: list[Passage], lang: str) -> str:
                     for i, p in enumerate(passages, 1))
 
 
-def _oracle(ws: Workspace, kb: KnowledgeBase, s: Sample) -> Passage | None:
+def _oracle(ws: Workspace, by_id: dict[str, Passage], s: Sample) -> Passage | None:
     if not s.chunk_ids:
         return None
     cid = s.chunk_ids[0]
-    for p in kb.passages:
-        if p.id == cid:
-            return p
+    if cid in by_id:
+        return by_id[cid]
     c = ws.store.get_chunk(cid)
     return Passage(id=c.chunk_id, text=c.text, source=c.source, pages=list(c.pages), doc_id=c.doc_id) if c else None
 
@@ -97,6 +96,7 @@ def build_rag_samples(ws: Workspace, kb: KnowledgeBase, tasks: list[str] | None 
 
     cfg, store = ws.config.kb, ws.store
     out = RagSummary()
+    by_id = {p.id: p for p in kb.passages}
     for s in list(store.iter_samples(status=cfg.rag_statuses)):
         if s.task not in (tasks or cfg.rag_source_tasks) or s.metadata.get("rag"):
             continue
@@ -104,7 +104,7 @@ def build_rag_samples(ws: Workspace, kb: KnowledgeBase, tasks: list[str] | None 
         if s.task != "rag" and store.get_sample(new_id) is not None:
             out.skipped["already_done"] += 1
             continue
-        oracle = _oracle(ws, kb, s)
+        oracle = _oracle(ws, by_id, s)
         if oracle is None:
             out.skipped["source_chunk_missing"] += 1
             continue
