@@ -120,9 +120,17 @@ def test_qa_parser_on_real_replies():
         assert 1 <= len(items) <= r["n"]
         assert all(i["question"] and i["answer"] for i in items)
     # the real model's Chinese replies run away ("1.1.1." / "！！！"): nothing usable, and not worth a retry
-    for r in [r for r in replies("qa") if r["lang"] == "zh"]:
-        assert r["finish_reason"] == "length" and runaway(r["text"])
+    for r in [r for r in replies("qa") if r["lang"] == "zh" and r["finish_reason"] == "length"]:
+        assert runaway(r["text"])
         assert task.items(parse(task, r["text"], "length"), CFG) == []
+
+
+def test_items_with_a_looping_text_are_not_usable():
+    task = get_task("qa")
+    [loop] = [r for r in replies("qa") if "2021-01-01" in r["text"]]  # answer "…45.312.12.12.12.12…"
+    assert loop["finish_reason"] == "stop" and task.items(parse(task, loop["text"], "stop"), CFG) == []
+    [dates] = [r for r in replies("qa") if "1987年3月12日" in r["text"]]
+    assert len(task.items(parse(task, dates["text"], "stop"), CFG)) == 2  # poor, but the gate judges those
 
 
 def test_qa_keeps_the_complete_pairs_of_a_cut_off_reply():

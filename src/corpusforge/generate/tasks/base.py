@@ -42,6 +42,14 @@ def texts(value: Any) -> list[str]:
     return [s for s in (text(v) for v in value) if s] if isinstance(value, list) else []
 
 
+def looping(item: dict[str, Any], min_len: int = 24) -> bool:
+    """Whether a text of the item repeats one short pattern (``1.1.2.2.3.3.3.3…``): a model stuck in a loop."""
+    from corpusforge.generate.asking import runaway
+
+    values = [v for x in item.values() for v in (x if isinstance(x, list) else [x]) if isinstance(v, str)]
+    return any(runaway(v, min_len=min_len, max_period=8) for v in values)
+
+
 class Task:
     """Base class of tasks.
 
@@ -76,9 +84,9 @@ class Task:
         raise NotImplementedError
 
     def items(self, reply: JSONReply, cfg: GenerateConfig) -> list[dict[str, Any]]:
-        """The usable items of a parsed reply, in order."""
+        """The usable items of a parsed reply, in order (items with a looping text are not usable)."""
         raw = reply.items if self.list_key else ([reply.data] if reply.data is not None else [])
-        return [v for v in (self.valid(x, cfg) for x in raw) if v is not None]
+        return [v for v in (self.valid(x, cfg) for x in raw) if v is not None and not looping(v)]
 
     def fields(self, item: dict[str, Any], prompt: Prompt, cfg: GenerateConfig) -> tuple[str, str]:
         """(instruction, output) of the sample made from an item (``input`` is the passage or '')."""
