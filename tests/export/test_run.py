@@ -141,3 +141,23 @@ def test_cli_lists_formats_and_exports(export_ws, tmp_path):
     assert r["task"] == "qa" and r["messages"][0]["content"] == "Be brief."
     res = runner.invoke(app, ["--workspace", str(export_ws.root), "export", "-f", "csv", "--out", str(tmp_path)])
     assert res.exit_code == 1 and "unknown export format 'csv'" in res.output
+
+
+def test_rag_samples_showing_other_split_documents_are_counted_or_dropped(export_ws, tmp_path):
+    from corpusforge.records import Sample
+
+    where = run_export(export_ws, ["messages"], tmp_path / "a").split_of_source
+    a = next(s for s, sp in where.items() if sp == "train")
+    b = next(s for s, sp in where.items() if sp == "test")
+    chunk_a = next(c for c in export_ws.store.iter_chunks() if c.source == a)
+    chunk_b = next(c for c in export_ws.store.iter_chunks() if c.source == b)
+    export_ws.store.add_samples([Sample(
+        sample_id="rag-cross", task="rag", instruction="Answer from the passages.", input="[1] ...\n\n[2] ...",
+        output="... [a]", source=a, doc_id=chunk_a.doc_id, pages=chunk_a.pages,
+        chunk_ids=[chunk_a.chunk_id, chunk_b.chunk_id], status="passed")])
+    s = run_export(export_ws, ["messages"], tmp_path / "b")
+    assert s.cross_split == 1 and s.split_of_source == where
+    assert "rag-cross" in {r["sample_id"] for r in read_jsonl(tmp_path / "b" / "messages" / "train.jsonl")}
+    s = run_export(export_ws, ["messages"], tmp_path / "c", drop_cross_split=True)
+    assert s.skipped["cross_split"] == 1
+    assert "rag-cross" not in {r["sample_id"] for r in read_jsonl(tmp_path / "c" / "messages" / "train.jsonl")}

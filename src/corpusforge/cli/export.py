@@ -44,6 +44,9 @@ def export(
     rows = [(k, s.splits[k], sum(1 for v in s.split_of_source.values() if v == k), s.pair_splits.get(k, 0))
             for k in s.splits]
     summary_table("splits (by source document)", rows, ("split", "samples", "sources", "pairs"))
+    if s.cross_split:
+        console.print(f"[yellow]{s.cross_split} samples show passages of documents in another split[/] "
+                      "(rag distractors); set export.drop_cross_split to leave them out", highlight=False)
     if s.skipped:
         summary_table("left out", s.skipped, ("reason", "count"))
     if not any(s.splits.values()):

@@ -30,6 +30,8 @@ class ExportConfig(Section):
                                         description="Only samples whose grounding score is at least this.")
     preference_style: Literal["conversational", "standard"] = Field(
         "conversational", description="TRL preference records: chat turns (conversational) or plain strings.")
+    drop_cross_split: bool = Field(False, description="Leave out samples whose input shows a chunk of a document "
+                                                      "in another split (rag distractors), instead of only counting them.")
     hf_card_title: str = Field("", description="Title of the Hugging Face dataset card (default: project name).")
 
     @model_validator(mode="after")

@@ -15,6 +15,7 @@ from corpusforge.export.formats import get_format
 from corpusforge.export.selection import Filters, select_pairs, select_samples
 from corpusforge.export.split import SPLITS, split_sources
 from corpusforge.io import atomic_open
+from corpusforge.records import Sample
 from corpusforge.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class ExportSummary:
         splits: split -> samples; ``pair_splits``: split -> preference pairs.
         split_of_source: source file -> split (each source in exactly one split).
         skipped: reason -> samples (or pairs, ``pair_*``) left out by the filters.
+        cross_split: samples whose chunk_ids include a chunk of a document in another split (rag
+            distractors); left out when ``export.drop_cross_split`` is set.
     """
 
     out_dir: Path
@@ -43,6 +46,20 @@ class ExportSummary:
     pair_splits: dict[str, int] = field(default_factory=dict)
     split_of_source: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
+    cross_split: int = 0
+
+
+def cross_split(ws: Workspace, samples: list[Sample], where: dict[str, str]) -> set[str]:
+    """Ids of samples showing a chunk (``<doc_id>-<index>``) of a document assigned to another split."""
+    source_of = {d.doc_id: d.source for d in ws.store.iter_documents(include_stale=True)}
+    out = set()
+    for s in samples:
+        for cid in s.chunk_ids:
+            src = source_of.get(cid.rsplit("-", 1)[0])
+            if src in where and where[src] != where[s.source]:
+                out.add(s.sample_id)
+                break
+    return out
 
 
 def export_config(base: ExportConfig, overrides: dict[str, Any]) -> ExportConfig:
@@ -92,6 +109,13 @@ def run_export(ws: Workspace, formats: list[str] | None = None, out_dir: str | P
     pairs = select_pairs(ws.store, flt, skipped) if "preference" in formats else []
     items = [(s.source, s.task) for s in samples] + [(p["source"], "preference") for p in pairs]
     where = split_sources(items, {"validation": cfg.validation_size, "test": cfg.test_size}, cfg.seed)
+    crossing = cross_split(ws, samples, where)
+    if crossing:
+        log.warning("export: %d samples show passages of documents in another split (rag distractors)%s",
+                    len(crossing), "; left out" if cfg.drop_cross_split else "")
+        if cfg.drop_cross_split:
+            samples = [s for s in samples if s.sample_id not in crossing]
+            skipped["cross_split"] += len(crossing)
     by_split = {sp: [s for s in samples if where[s.source] == sp] for sp in SPLITS}
     pairs_split = {sp: [p for p in pairs if where[p["source"]] == sp] for sp in SPLITS}
     ctx = ExportContext(ws=ws, cfg=cfg, out_dir=out, samples=by_split, pairs=pairs_split)
@@ -104,7 +128,8 @@ def run_export(ws: Workspace, formats: list[str] | None = None, out_dir: str | P
     summary = ExportSummary(out_dir=out, formats=formats, files=dict(sorted(ctx.files.items())),
                             splits={k: len(v) for k, v in by_split.items()},
                             pair_splits={k: len(v) for k, v in pairs_split.items()},
-                            split_of_source=dict(sorted(where.items())), skipped=dict(sorted(skipped.items())))
+                            split_of_source=dict(sorted(where.items())), skipped=dict(sorted(skipped.items())),
+                            cross_split=len(crossing))
     _write_manifest(out / "manifest.json", summary, cfg)
     return summary
 
@@ -125,7 +150,8 @@ def _merge_dataset_info(path: Path, entries: dict[str, dict[str, Any]]) -> None:
 def _write_manifest(path: Path, summary: ExportSummary, cfg: ExportConfig) -> None:
     """manifest.json: the split of every source, counts and the filters used (no timestamps: deterministic)."""
     data = {"formats": summary.formats, "splits": summary.splits, "pair_splits": summary.pair_splits,
-            "split_of_source": summary.split_of_source, "skipped": summary.skipped, "files": summary.files,
+            "split_of_source": summary.split_of_source, "skipped": summary.skipped,
+            "cross_split": summary.cross_split, "files": summary.files,
             "filters": {"statuses": cfg.statuses, "tasks": cfg.tasks, "sources": cfg.sources,
                         "min_grounding": cfg.min_grounding},
             "seed": cfg.seed, "validation_size": cfg.validation_size, "test_size": cfg.test_size}
