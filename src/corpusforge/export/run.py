@@ -111,7 +111,7 @@ def run_export(ws: Workspace, formats: list[str] | None = None, out_dir: str | P
     where = split_sources(items, {"validation": cfg.validation_size, "test": cfg.test_size}, cfg.seed)
     crossing = cross_split(ws, samples, where)
     if crossing:
-        log.warning("export: %d samples show passages of documents in another split (rag distractors)%s",
+        log.info("export: %d samples show passages of documents in another split (rag distractors)%s",
                     len(crossing), "; left out" if cfg.drop_cross_split else "")
         if cfg.drop_cross_split:
             samples = [s for s in samples if s.sample_id not in crossing]
