@@ -112,7 +112,7 @@ def run_export(ws: Workspace, formats: list[str] | None = None, out_dir: str | P
     crossing = cross_split(ws, samples, where)
     if crossing:
         log.info("export: %d samples show passages of documents in another split (rag distractors)%s",
-                    len(crossing), "; left out" if cfg.drop_cross_split else "")
+                 len(crossing), "; left out" if cfg.drop_cross_split else "")
         if cfg.drop_cross_split:
             samples = [s for s in samples if s.sample_id not in crossing]
             skipped["cross_split"] += len(crossing)
