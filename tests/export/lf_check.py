@@ -46,10 +46,19 @@ def check(out_dir: str, tokenizer_dir: str) -> dict:
         stage = stage_of(info[next(iter(names.values()))], kind)
         train = ",".join(names[s] for s in ("train", "test") if s in names)
         with tempfile.TemporaryDirectory() as tmp:
-            args = {"model_name_or_path": tokenizer_dir, "stage": stage, "do_train": True,
-                    "finetuning_type": "lora", "dataset": train, "dataset_dir": out_dir, "template": "qwen",
-                    "cutoff_len": 32 if stage == "pt" else 512, "output_dir": tmp, "overwrite_cache": True,
-                    "report_to": "none"}
+            args = {
+                "model_name_or_path": tokenizer_dir,
+                "stage": stage,
+                "do_train": True,
+                "finetuning_type": "lora",
+                "dataset": train,
+                "dataset_dir": out_dir,
+                "template": "qwen",
+                "cutoff_len": 32 if stage == "pt" else 512,
+                "output_dir": tmp,
+                "overwrite_cache": True,
+                "report_to": "none",
+            }
             if "validation" in names and stage != "pt":
                 args["eval_dataset"] = names["validation"]
             model_args, data_args, training_args, _, _ = get_train_args(args)
@@ -61,9 +70,14 @@ def check(out_dir: str, tokenizer_dir: str) -> dict:
         ids = first.get("input_ids") or first.get("chosen_input_ids")
         labels = first.get("labels") or first.get("chosen_labels") or []
         ev = module.get("eval_dataset")
-        report[kind] = {"stage": stage, "entries": sorted(names.values()), "train_rows": len(ds),
-                        "eval_rows": len(ev) if ev is not None else 0,
-                        "has_labels": any(x != -100 for x in labels), "text": tok_module["tokenizer"].decode(ids)}
+        report[kind] = {
+            "stage": stage,
+            "entries": sorted(names.values()),
+            "train_rows": len(ds),
+            "eval_rows": len(ev) if ev is not None else 0,
+            "has_labels": any(x != -100 for x in labels),
+            "text": tok_module["tokenizer"].decode(ids),
+        }
     return report
 
 

@@ -31,12 +31,16 @@ def lf_python() -> str:
     if Path(py).exists() and subprocess.run(probe, capture_output=True).returncode == 0:
         return py
     venv = Path(py).parent.parent
-    steps = [[sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-             [str(venv / "bin" / "pip"), "install", "-q", f"llamafactory=={LF_VERSION}"]]
+    steps = [
+        [sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
+        [str(venv / "bin" / "pip"), "install", "-q", f"llamafactory=={LF_VERSION}"],
+    ]
     for cmd in steps:
         res = subprocess.run(cmd, capture_output=True, text=True)
         if res.returncode:
-            pytest.fail(f"cannot create the LLaMA-Factory venv ({' '.join(cmd)}): {res.stderr.strip()[-400:]}")
+            pytest.fail(
+                f"cannot create the LLaMA-Factory venv ({' '.join(cmd)}): {res.stderr.strip()[-400:]}"
+            )
     return py
 
 
@@ -46,8 +50,19 @@ def test_llamafactory_loads_every_entry(export_ws, tmp_path, lf_python):
     run_export(export_ws, ["alpaca", "sharegpt", "messages", "preference", "pretrain"], out)
     report_path = tmp_path / "lf.json"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "DISABLE_VERSION_CHECK": "1"}
-    res = subprocess.run([lf_python, str(Path(__file__).with_name("lf_check.py")), str(out), str(QWEN_TOKENIZER),
-                          str(report_path)], capture_output=True, text=True, env=env, cwd=tmp_path)
+    res = subprocess.run(
+        [
+            lf_python,
+            str(Path(__file__).with_name("lf_check.py")),
+            str(out),
+            str(QWEN_TOKENIZER),
+            str(report_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+    )
     assert res.returncode == 0, res.stderr[-3000:]
     report = json.loads(report_path.read_text(encoding="utf-8"))
     assert set(report) == {"alpaca", "sharegpt", "messages", "ranking", "pretrain"}
@@ -57,7 +72,11 @@ def test_llamafactory_loads_every_entry(export_ws, tmp_path, lf_python):
         assert r["stage"] == "sft" and r["has_labels"]
         assert r["train_rows"] == manifest["splits"]["train"] + manifest["splits"]["test"]
         assert r["eval_rows"] == manifest["splits"]["validation"]
-        assert r["text"].startswith("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n")
+        assert r["text"].startswith(
+            "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
+        )
     assert report["ranking"]["stage"] == "rm"
-    assert report["ranking"]["train_rows"] == manifest["pair_splits"]["train"] + manifest["pair_splits"]["test"]
+    assert (
+        report["ranking"]["train_rows"] == manifest["pair_splits"]["train"] + manifest["pair_splits"]["test"]
+    )
     assert report["pretrain"]["stage"] == "pt" and report["pretrain"]["train_rows"] >= 1

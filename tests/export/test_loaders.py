@@ -58,7 +58,9 @@ def test_chat_records_render_through_qwen_chat_template(exported):
     ds = load_dataset("json", data_files=str(exported / "messages" / "train.jsonl"), split="train")
     for row in ds:
         text = tok.apply_chat_template(row["messages"], tokenize=False)
-        assert text.startswith("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n")
+        assert text.startswith(
+            "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
+        )
         assert row["messages"][2]["content"] in text and text.rstrip().endswith("<|im_end|>")
         ids = tok.apply_chat_template(row["messages"], tokenize=True, return_dict=True)["input_ids"]
         assert tok.decode(ids) == text
@@ -72,10 +74,20 @@ def test_trl_sft_trainer_tokenizes_messages(exported, smollm_hf_dir, tmp_path):
 
     ds = load_dataset("json", data_files=str(exported / "messages" / "train.jsonl"), split="train")
     tok = AutoTokenizer.from_pretrained(smollm_hf_dir)
-    trainer = SFTTrainer(model=smollm_hf_dir, processing_class=tok, train_dataset=ds,
-                         args=SFTConfig(output_dir=str(tmp_path / "sft"), max_steps=1, report_to="none",
-                                        per_device_train_batch_size=2, max_length=256, use_cpu=True,
-                                        assistant_only_loss=False))
+    trainer = SFTTrainer(
+        model=smollm_hf_dir,
+        processing_class=tok,
+        train_dataset=ds,
+        args=SFTConfig(
+            output_dir=str(tmp_path / "sft"),
+            max_steps=1,
+            report_to="none",
+            per_device_train_batch_size=2,
+            max_length=256,
+            use_cpu=True,
+            assistant_only_loss=False,
+        ),
+    )
     row = trainer.train_dataset[0]
     assert len(row["input_ids"]) > 10
     assert ds[0]["messages"][2]["content"] in tok.decode(row["input_ids"])
@@ -91,9 +103,19 @@ def test_trl_dpo_trainer_tokenizes_preference(exported, smollm_hf_dir, tmp_path)
 
     ds = load_dataset("json", data_files=str(exported / "preference" / "train.jsonl"), split="train")
     tok = AutoTokenizer.from_pretrained(smollm_hf_dir)
-    trainer = DPOTrainer(model=smollm_hf_dir, processing_class=tok, train_dataset=ds,
-                         args=DPOConfig(output_dir=str(tmp_path / "dpo"), max_steps=1, report_to="none",
-                                        per_device_train_batch_size=2, max_length=256, use_cpu=True))
+    trainer = DPOTrainer(
+        model=smollm_hf_dir,
+        processing_class=tok,
+        train_dataset=ds,
+        args=DPOConfig(
+            output_dir=str(tmp_path / "dpo"),
+            max_steps=1,
+            report_to="none",
+            per_device_train_batch_size=2,
+            max_length=256,
+            use_cpu=True,
+        ),
+    )
     row = trainer.train_dataset[0]
     assert row["prompt_ids"] and row["chosen_ids"] and row["rejected_ids"]
     assert ds[0]["chosen"][0]["content"] in tok.decode(row["chosen_ids"])

@@ -18,8 +18,11 @@ ALL = list(FORMATS)
 
 
 def _digests(root: Path) -> dict[str, str]:
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(root.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_only_passed_and_accepted_with_provenance(export_ws, tmp_path):
@@ -29,13 +32,21 @@ def test_only_passed_and_accepted_with_provenance(export_ws, tmp_path):
         for r in read_jsonl(tmp_path / "out" / "messages" / f"{split}.jsonl"):
             sample = export_ws.store.get_sample(r["sample_id"])
             assert sample.status in {"passed", "accepted"}
-            assert r["source"] == sample.source and r["pages"] == sample.pages and r["chunk_ids"] == sample.chunk_ids
+            assert (
+                r["source"] == sample.source
+                and r["pages"] == sample.pages
+                and r["chunk_ids"] == sample.chunk_ids
+            )
             assert [m["role"] for m in r["messages"]] == ["system", "user", "assistant"]
             assert r["messages"][2]["content"] == sample.output
             ids.add(r["sample_id"])
     expected = {x.sample_id for x in export_ws.store.iter_samples(status=["passed", "accepted"])}
     assert ids == expected and sum(s.splits.values()) == len(expected) == 24
-    assert s.skipped.get("status:flagged") and s.skipped.get("status:rejected") and s.skipped.get("status:dropped")
+    assert (
+        s.skipped.get("status:flagged")
+        and s.skipped.get("status:rejected")
+        and s.skipped.get("status:dropped")
+    )
     alpaca = next(read_jsonl(tmp_path / "out" / "alpaca" / "train.jsonl"))
     assert {"instruction", "input", "output", "system", "source", "pages", "chunk_ids"} <= alpaca.keys()
     share = next(read_jsonl(tmp_path / "out" / "sharegpt" / "train.jsonl"))
@@ -48,7 +59,9 @@ def test_no_source_document_in_two_splits(export_ws, tmp_path):
     for kind in ("messages", "preference"):
         for split in ("train", "validation", "test"):
             for r in read_jsonl(tmp_path / "out" / kind / f"{split}.jsonl"):
-                assert seen.setdefault(r["source"], split) == split, f"{r['source']} in {seen[r['source']]} and {split}"
+                assert seen.setdefault(r["source"], split) == split, (
+                    f"{r['source']} in {seen[r['source']]} and {split}"
+                )
     assert set(seen.values()) == {"train", "validation", "test"}
     assert seen == s.split_of_source
     manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
@@ -56,12 +69,20 @@ def test_no_source_document_in_two_splits(export_ws, tmp_path):
 
 
 def test_filters_task_source_score_and_status(export_ws, tmp_path):
-    s = run_export(export_ws, ["messages"], tmp_path / "a", tasks=["qa"], sources=["*.txt"], min_grounding=0.5)
-    recs = [r for sp in ("train", "validation", "test") for r in read_jsonl(tmp_path / "a" / "messages" / f"{sp}.jsonl")]
+    s = run_export(
+        export_ws, ["messages"], tmp_path / "a", tasks=["qa"], sources=["*.txt"], min_grounding=0.5
+    )
+    recs = [
+        r
+        for sp in ("train", "validation", "test")
+        for r in read_jsonl(tmp_path / "a" / "messages" / f"{sp}.jsonl")
+    ]
     assert recs and all(r["task"] == "qa" and r["source"].endswith(".txt") for r in recs)
     assert all(export_ws.store.get_sample(r["sample_id"]).grounding >= 0.5 for r in recs)
     assert s.skipped["task"] and s.skipped["source"]
-    s2 = run_export(export_ws, ["messages"], tmp_path / "b", statuses=["flagged"], validation_size=0, test_size=0)
+    s2 = run_export(
+        export_ws, ["messages"], tmp_path / "b", statuses=["flagged"], validation_size=0, test_size=0
+    )
     assert s2.splits == {"train": export_ws.store.count_samples()["flagged"], "validation": 0, "test": 0}
 
 
@@ -69,7 +90,9 @@ def test_system_prompt_is_configurable(export_ws, tmp_path):
     run_export(export_ws, ["messages", "alpaca"], tmp_path, system_prompt="你是清溪市自来水公司的客服助手。")
     r = next(read_jsonl(tmp_path / "messages" / "train.jsonl"))
     assert r["messages"][0] == {"role": "system", "content": "你是清溪市自来水公司的客服助手。"}
-    assert next(read_jsonl(tmp_path / "alpaca" / "train.jsonl"))["system"] == "你是清溪市自来水公司的客服助手。"
+    assert (
+        next(read_jsonl(tmp_path / "alpaca" / "train.jsonl"))["system"] == "你是清溪市自来水公司的客服助手。"
+    )
 
 
 def test_reexport_is_byte_identical_and_leaves_no_temp_files(export_ws, tmp_path):
@@ -85,8 +108,12 @@ def test_dataset_info_merges_entries_and_names_files_that_exist(export_ws, tmp_p
     run_export(export_ws, ["alpaca"], tmp_path)
     run_export(export_ws, ["sharegpt", "pretrain", "preference"], tmp_path)
     info = json.loads((tmp_path / "dataset_info.json").read_text(encoding="utf-8"))
-    assert {"corpusforge_alpaca_train", "corpusforge_sharegpt_test", "corpusforge_pretrain",
-            "corpusforge_ranking_validation"} <= info.keys()
+    assert {
+        "corpusforge_alpaca_train",
+        "corpusforge_sharegpt_test",
+        "corpusforge_pretrain",
+        "corpusforge_ranking_validation",
+    } <= info.keys()
     assert info["corpusforge_ranking_train"]["ranking"] is True
     assert info["corpusforge_pretrain"]["columns"] == {"prompt": "text"}
     for entry in info.values():
@@ -102,16 +129,21 @@ def test_pretrain_from_store_chunks_or_corpus_jsonl(export_ws, workspace, tmp_pa
     (ws2.out_dir).mkdir()
     (ws2.out_dir / "corpus.jsonl").write_text(
         '{"text": "Mains are flushed each spring.", "source": "ops.pdf", "pages": [3], "chunk_id": "x-00000"}\n'
-        '{"source": "broken.pdf"}\n', encoding="utf-8")
+        '{"source": "broken.pdf"}\n',
+        encoding="utf-8",
+    )
     run_export(ws2, ["pretrain"], tmp_path / "b")
     assert list(read_jsonl(tmp_path / "b" / "pretrain" / "corpus.jsonl")) == [
-        {"text": "Mains are flushed each spring.", "source": "ops.pdf", "pages": [3], "chunk_id": "x-00000"}]
+        {"text": "Mains are flushed each spring.", "source": "ops.pdf", "pages": [3], "chunk_id": "x-00000"}
+    ]
     ws2.close()
 
 
 def test_preference_records_follow_trl_and_lf_shapes(export_ws, tmp_path):
     s = run_export(export_ws, ["preference"], tmp_path)
-    assert sum(s.pair_splits.values()) == 3 * 8  # 3 pairs (good>fair, good>poor, fair>poor) per passed qa sample
+    assert (
+        sum(s.pair_splits.values()) == 3 * 8
+    )  # 3 pairs (good>fair, good>poor, fair>poor) per passed qa sample
     r = next(read_jsonl(tmp_path / "preference" / "train.jsonl"))
     assert [m["role"] for m in r["prompt"]] == ["system", "user"]
     assert r["chosen"][0]["role"] == r["rejected"][0]["role"] == "assistant"
@@ -134,12 +166,30 @@ def test_cli_lists_formats_and_exports(export_ws, tmp_path):
     runner = CliRunner()
     res = runner.invoke(app, ["--workspace", str(export_ws.root), "export", "--list-formats"])
     assert res.exit_code == 0 and all(name in res.output for name in FORMATS)
-    res = runner.invoke(app, ["--workspace", str(export_ws.root), "export", "-f", "messages", "-f", "alpaca",
-                              "--out", str(tmp_path / "cli"), "--task", "qa", "--system-prompt", "Be brief."])
+    res = runner.invoke(
+        app,
+        [
+            "--workspace",
+            str(export_ws.root),
+            "export",
+            "-f",
+            "messages",
+            "-f",
+            "alpaca",
+            "--out",
+            str(tmp_path / "cli"),
+            "--task",
+            "qa",
+            "--system-prompt",
+            "Be brief.",
+        ],
+    )
     assert res.exit_code == 0, res.output
     r = next(read_jsonl(tmp_path / "cli" / "messages" / "train.jsonl"))
     assert r["task"] == "qa" and r["messages"][0]["content"] == "Be brief."
-    res = runner.invoke(app, ["--workspace", str(export_ws.root), "export", "-f", "csv", "--out", str(tmp_path)])
+    res = runner.invoke(
+        app, ["--workspace", str(export_ws.root), "export", "-f", "csv", "--out", str(tmp_path)]
+    )
     assert res.exit_code == 1 and "unknown export format 'csv'" in res.output
 
 
@@ -151,13 +201,27 @@ def test_rag_samples_showing_other_split_documents_are_counted_or_dropped(export
     b = next(s for s, sp in where.items() if sp == "test")
     chunk_a = next(c for c in export_ws.store.iter_chunks() if c.source == a)
     chunk_b = next(c for c in export_ws.store.iter_chunks() if c.source == b)
-    export_ws.store.add_samples([Sample(
-        sample_id="rag-cross", task="rag", instruction="Answer from the passages.", input="[1] ...\n\n[2] ...",
-        output="... [a]", source=a, doc_id=chunk_a.doc_id, pages=chunk_a.pages,
-        chunk_ids=[chunk_a.chunk_id, chunk_b.chunk_id], status="passed")])
+    export_ws.store.add_samples(
+        [
+            Sample(
+                sample_id="rag-cross",
+                task="rag",
+                instruction="Answer from the passages.",
+                input="[1] ...\n\n[2] ...",
+                output="... [a]",
+                source=a,
+                doc_id=chunk_a.doc_id,
+                pages=chunk_a.pages,
+                chunk_ids=[chunk_a.chunk_id, chunk_b.chunk_id],
+                status="passed",
+            )
+        ]
+    )
     s = run_export(export_ws, ["messages"], tmp_path / "b")
     assert s.cross_split == 1 and s.split_of_source == where
     assert "rag-cross" in {r["sample_id"] for r in read_jsonl(tmp_path / "b" / "messages" / "train.jsonl")}
     s = run_export(export_ws, ["messages"], tmp_path / "c", drop_cross_split=True)
     assert s.skipped["cross_split"] == 1
-    assert "rag-cross" not in {r["sample_id"] for r in read_jsonl(tmp_path / "c" / "messages" / "train.jsonl")}
+    assert "rag-cross" not in {
+        r["sample_id"] for r in read_jsonl(tmp_path / "c" / "messages" / "train.jsonl")
+    }

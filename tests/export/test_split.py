@@ -46,10 +46,15 @@ def test_split_shares_close_to_targets_for_every_task():
 def test_zero_sizes_put_everything_in_train_and_one_source_stays_in_train():
     items = _items(5)
     assert set(split_sources(items, {"validation": 0, "test": 0}, seed=0).values()) == {"train"}
-    assert split_sources([("only.pdf", "qa")] * 9, {"validation": 0.1, "test": 0.1}, seed=0) == {"only.pdf": "train"}
+    assert split_sources([("only.pdf", "qa")] * 9, {"validation": 0.1, "test": 0.1}, seed=0) == {
+        "only.pdf": "train"
+    }
 
 
 def test_small_sets_still_fill_validation_and_test():
     items = [("a.pdf", "qa")] * 10 + [("b.pdf", "qa")] * 9 + [("c.pdf", "qa")] * 8
-    assert sorted(split_sources(items, {"validation": 0.05, "test": 0.05}, seed=0).values()) == \
-        ["test", "train", "validation"]
+    assert sorted(split_sources(items, {"validation": 0.05, "test": 0.05}, seed=0).values()) == [
+        "test",
+        "train",
+        "validation",
+    ]

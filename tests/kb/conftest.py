@@ -30,5 +30,7 @@ def kb_ws(tmp_path_factory, quickstart_dir):
 @pytest.fixture(scope="session")
 def quickstart_questions() -> list[dict]:
     """Hand-written questions about the quickstart docs: question, source file, answer text in the chunk."""
-    return [json.loads(line) for line in (DATA / "quickstart_questions.jsonl").read_text(encoding="utf-8").splitlines()]
-
+    return [
+        json.loads(line)
+        for line in (DATA / "quickstart_questions.jsonl").read_text(encoding="utf-8").splitlines()
+    ]

@@ -31,9 +31,21 @@ def main() -> int:
     with open(out, "w", encoding="utf-8") as f:
         for s in ws.store.iter_samples(task="rag"):
             chunk = ws.store.get_chunk(s.chunk_ids[0])
-            f.write(json.dumps({"question": s.metadata.get("question") or s.instruction, "answer": s.output,
-                                "source": s.source, "chunk_start": chunk.text[:30], "status": s.status,
-                                "reasons": s.reasons, "model": s.model}, ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "question": s.metadata.get("question") or s.instruction,
+                        "answer": s.output,
+                        "source": s.source,
+                        "chunk_start": chunk.text[:30],
+                        "status": s.status,
+                        "reasons": s.reasons,
+                        "model": s.model,
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     sys.stderr.write(f"wrote {out}\n")
     return 0
 

@@ -20,7 +20,9 @@ def test_ask_answers_with_the_embedded_model_and_cites_the_right_file(kb_ws):
     assert a["answer"].strip() and a["model"]
     assert a["sources"][0]["file"] == "water_quality_faq.md" and a["sources"][0]["pages"] == [1]
     assert not a["cached"]
-    res = runner.invoke(app, ["-w", str(kb_ws.root), "ask", q, "--k", "2"])  # same request: from the store's cache
+    res = runner.invoke(
+        app, ["-w", str(kb_ws.root), "ask", q, "--k", "2"]
+    )  # same request: from the store's cache
     assert res.exit_code == 0, res.output
     assert "Sources:" in res.stdout and "[1] water_quality_faq.md, p. 1" in res.stdout
     assert kb_ws.store.counts()["llm_cache"] >= 1

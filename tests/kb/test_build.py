@@ -29,14 +29,34 @@ def test_build_indexes_every_chunk_with_provenance(kb_ws):
 def test_jsonl_passages_are_indexed_and_bad_lines_reported(workspace, tmp_path):
     workspace.config.kb.embedding_model = "none"
     f = tmp_path / "passages.jsonl"
-    f.write_text("\n".join([
-        json.dumps({"id": "p1", "text": "Meters are read every two months.", "source": "ops.txt", "pages": [2]}),
-        "{not json",
-        json.dumps({"id": "p2", "text": "", "source": "ops.txt"}),
-        json.dumps({"id": "p3", "text": "Leaks are fixed within 24 hours.", "source": "ops.txt", "pages": "x"}),
-        json.dumps({"id": "p1", "text": "duplicate id", "source": "ops.txt"}),
-        json.dumps({"id": "p4", "text": "停水超过12小时，安排送水车。", "source": "规则.docx"}),
-    ]) + "\n", encoding="utf-8")
+    f.write_text(
+        "\n".join(
+            [
+                json.dumps(
+                    {
+                        "id": "p1",
+                        "text": "Meters are read every two months.",
+                        "source": "ops.txt",
+                        "pages": [2],
+                    }
+                ),
+                "{not json",
+                json.dumps({"id": "p2", "text": "", "source": "ops.txt"}),
+                json.dumps(
+                    {
+                        "id": "p3",
+                        "text": "Leaks are fixed within 24 hours.",
+                        "source": "ops.txt",
+                        "pages": "x",
+                    }
+                ),
+                json.dumps({"id": "p1", "text": "duplicate id", "source": "ops.txt"}),
+                json.dumps({"id": "p4", "text": "停水超过12小时，安排送水车。", "source": "规则.docx"}),
+            ]
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     s = build_kb(workspace, jsonl=[f])
     assert (s.passages, s.from_jsonl, s.duplicates, s.model) == (2, 2, 1, "")
     assert [e.split(": ", 1)[0] for e in s.errors] == [f"{f}:2", f"{f}:3", f"{f}:4"]

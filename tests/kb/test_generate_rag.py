@@ -15,7 +15,9 @@ def test_rag_task_is_registered_and_parses_replies():
     assert task.with_input and task.question_key == "question"
     assert set(task.schema(cfg, 1)["required"]) == {"question", "answer"}
     assert task.valid({"question": " Why is my water cloudy? ", "answer": "Air bubbles."}, cfg) == {
-        "question": "Why is my water cloudy?", "answer": "Air bubbles."}
+        "question": "Why is my water cloudy?",
+        "answer": "Air bubbles.",
+    }
     assert task.valid({"question": "", "answer": "x"}, cfg) is None and task.valid(["x"], cfg) is None
 
 
@@ -34,7 +36,8 @@ def test_generate_rag_then_kb_build_completes_the_samples(workspace, quickstart_
     # the tiny model's samples are often dropped by the gate: complete whatever it made, for the plumbing
     (workspace.root / "corpusforge.yaml").write_text(
         "kb:\n  embedding_model: none\n  rag_distractors: 1\n  rag_statuses: [passed, flagged, dropped]\n",
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     res = CliRunner().invoke(app, ["-w", str(workspace.root), "kb", "build"])
     assert res.exit_code == 0, res.output
     for s in made:

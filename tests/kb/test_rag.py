@@ -18,19 +18,42 @@ DATA = Path(__file__).with_name("data")
 def seeded(kb_ws):
     """kb_ws with a gated seed per hand-written question: qa samples, and every third one a `rag` sample."""
     kb = open_kb(kb_ws)
-    qs = [json.loads(x) for x in (DATA / "quickstart_questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    qs = [
+        json.loads(x) for x in (DATA / "quickstart_questions.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     seeds = []
     for i, q in enumerate(qs):
         oracle = next(p for p in kb.passages if p.source == q["source"] and q["answer"] in p.text)
         task = "rag" if i % 3 == 0 else "qa"
-        seeds.append(Sample(
-            sample_id=content_hash(f"seed:{i}"), task=task, instruction=q["question"],
-            input=oracle.text if task == "rag" else "", output=q["answer"], source=oracle.source,
-            doc_id=oracle.doc_id, pages=oracle.pages, chunk_ids=[oracle.id], status="passed", grounding=0.9,
-            metadata={"question": q["question"], "lang": "zh" if q["question"][0] > "\u3000" else "en"}))
-    seeds.append(Sample(sample_id="flagged-seed", task="qa", instruction="Q?", input="", output="A.",
-                        source=seeds[0].source, doc_id=seeds[0].doc_id, chunk_ids=seeds[0].chunk_ids,
-                        status="flagged"))
+        seeds.append(
+            Sample(
+                sample_id=content_hash(f"seed:{i}"),
+                task=task,
+                instruction=q["question"],
+                input=oracle.text if task == "rag" else "",
+                output=q["answer"],
+                source=oracle.source,
+                doc_id=oracle.doc_id,
+                pages=oracle.pages,
+                chunk_ids=[oracle.id],
+                status="passed",
+                grounding=0.9,
+                metadata={"question": q["question"], "lang": "zh" if q["question"][0] > "\u3000" else "en"},
+            )
+        )
+    seeds.append(
+        Sample(
+            sample_id="flagged-seed",
+            task="qa",
+            instruction="Q?",
+            input="",
+            output="A.",
+            source=seeds[0].source,
+            doc_id=seeds[0].doc_id,
+            chunk_ids=seeds[0].chunk_ids,
+            status="flagged",
+        )
+    )
     kb_ws.store.add_samples(seeds)
     kb_ws.config.kb.rag_negative_share = 0.5
     summary = build_rag_samples(kb_ws, kb)

@@ -37,7 +37,9 @@ def test_recall_at_5_on_quickstart_questions(kb_ws, quickstart_questions):
 def test_recall_at_5_on_questions_generated_by_the_embedded_model(kb_ws):
     """Questions SmolLM2-135M wrote for the quickstart chunks (`rag` task, recorded by record_smollm_rag.py)."""
     kb = open_kb(kb_ws)
-    recs = [json.loads(x) for x in (DATA / "quickstart_smollm_rag.jsonl").read_text(encoding="utf-8").splitlines()]
+    recs = [
+        json.loads(x) for x in (DATA / "quickstart_smollm_rag.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     pairs = []
     for r in recs:
         rel = {p.id for p in kb.passages if p.source == r["source"] and p.text.startswith(r["chunk_start"])}
@@ -55,8 +57,13 @@ def test_recall_at_5_on_cmrc2018(fixtures_dir, workspace, tmp_path):
     with open(f, "w", encoding="utf-8") as out:
         for art in data["data"]:
             for p in art["paragraphs"]:
-                out.write(json.dumps({"id": p["id"], "text": p["context"], "source": art["title"] or art["id"]},
-                                     ensure_ascii=False) + "\n")
+                out.write(
+                    json.dumps(
+                        {"id": p["id"], "text": p["context"], "source": art["title"] or art["id"]},
+                        ensure_ascii=False,
+                    )
+                    + "\n"
+                )
                 pairs += [(qa["question"], {p["id"]}) for qa in p["qas"]]
     workspace.config.kb.embedding_model = "none"
     s = build_kb(workspace, jsonl=[f], chunks=False)
@@ -68,8 +75,9 @@ def test_recall_at_5_on_cmrc2018(fixtures_dir, workspace, tmp_path):
 
 
 def test_cli_search_json_gives_file_pages_score(kb_ws):
-    res = CliRunner().invoke(app, ["-w", str(kb_ws.root), "kb", "search", "东湖水厂二期扩建工程哪天通水", "--k", "3",
-                                   "--json"])
+    res = CliRunner().invoke(
+        app, ["-w", str(kb_ws.root), "kb", "search", "东湖水厂二期扩建工程哪天通水", "--k", "3", "--json"]
+    )
     assert res.exit_code == 0, res.output
     hits = json.loads(res.stdout)
     assert len(hits) == 3 and hits[0]["file"] == "news_east_lake.html" and hits[0]["pages"] == [1]
@@ -83,8 +91,12 @@ def test_cli_build_with_jsonl_and_search_without_kb(workspace, tmp_path):
     res = runner.invoke(app, ["-w", str(workspace.root), "kb", "search", "anything"])
     assert res.exit_code == 1 and "kb build" in res.output
     f = tmp_path / "p.jsonl"
-    f.write_text(json.dumps({"id": "a", "text": "Hydrant flushing happens each April.", "source": "ops.txt"}) + "\n"
-                 + "oops\n", encoding="utf-8")
+    f.write_text(
+        json.dumps({"id": "a", "text": "Hydrant flushing happens each April.", "source": "ops.txt"})
+        + "\n"
+        + "oops\n",
+        encoding="utf-8",
+    )
     (workspace.root / "corpusforge.yaml").write_text("kb:\n  embedding_model: none\n", encoding="utf-8")
     res = runner.invoke(app, ["-w", str(workspace.root), "kb", "build", "--jsonl", str(f)])
     assert res.exit_code == 0, res.output

@@ -10,11 +10,15 @@ from corpusforge.cli.common import console, fail, get_workspace, out, summary_ta
 
 
 def export(
-    formats: list[str] = typer.Option([], "--format", "-f", help="Format to write (repeatable); see --list-formats."),
+    formats: list[str] = typer.Option(
+        [], "--format", "-f", help="Format to write (repeatable); see --list-formats."
+    ),
     out_dir: Path | None = typer.Option(None, "--out", "-o", help="Export folder (default: export.out_dir)."),
     list_formats: bool = typer.Option(False, "--list-formats", help="List the formats and exit."),
     task: list[str] = typer.Option([], "--task", help="Only this task (repeatable)."),
-    status: list[str] = typer.Option([], "--status", help="Only this status (repeatable; default passed, accepted)."),
+    status: list[str] = typer.Option(
+        [], "--status", help="Only this status (repeatable; default passed, accepted)."
+    ),
     source: list[str] = typer.Option([], "--source", help="Only this source file (glob, repeatable)."),
     min_grounding: float | None = typer.Option(None, "--min-grounding", help="Lowest grounding score kept."),
     system_prompt: str | None = typer.Option(None, "--system-prompt", help="System prompt of chat formats."),
@@ -33,20 +37,35 @@ def export(
 
     ws = get_workspace()
     try:
-        s = run_export(ws, formats or None, out_dir, tasks=task or None, statuses=status or None,
-                       sources=source or None, min_grounding=min_grounding, system_prompt=system_prompt, seed=seed,
-                       validation_size=validation_size, test_size=test_size)
+        s = run_export(
+            ws,
+            formats or None,
+            out_dir,
+            tasks=task or None,
+            statuses=status or None,
+            sources=source or None,
+            min_grounding=min_grounding,
+            system_prompt=system_prompt,
+            seed=seed,
+            validation_size=validation_size,
+            test_size=test_size,
+        )
     except (UnknownFormat, ValueError) as e:
         fail(str(e).splitlines()[0])
     finally:
         ws.close()
     summary_table(f"export -> {s.out_dir}", s.files, ("file", "records"))
-    rows = [(k, s.splits[k], sum(1 for v in s.split_of_source.values() if v == k), s.pair_splits.get(k, 0))
-            for k in s.splits]
+    rows = [
+        (k, s.splits[k], sum(1 for v in s.split_of_source.values() if v == k), s.pair_splits.get(k, 0))
+        for k in s.splits
+    ]
     summary_table("splits (by source document)", rows, ("split", "samples", "sources", "pairs"))
     if s.cross_split:
-        console.print(f"[yellow]{s.cross_split} samples show passages of documents in another split[/] "
-                      "(rag distractors); set export.drop_cross_split to leave them out", highlight=False)
+        console.print(
+            f"[yellow]{s.cross_split} samples show passages of documents in another split[/] "
+            "(rag distractors); set export.drop_cross_split to leave them out",
+            highlight=False,
+        )
     if s.skipped:
         summary_table("left out", s.skipped, ("reason", "count"))
     if not any(s.splits.values()):

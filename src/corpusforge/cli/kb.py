@@ -9,14 +9,18 @@ import typer
 
 from corpusforge.cli.common import console, fail, get_workspace, out, summary_table
 
-kb_app = typer.Typer(help="Knowledge base of the chunks: BM25 (+ dense embeddings), search, rag samples.",
-                     no_args_is_help=True)
+kb_app = typer.Typer(
+    help="Knowledge base of the chunks: BM25 (+ dense embeddings), search, rag samples.", no_args_is_help=True
+)
 
 
 @kb_app.command("build")
 def build(
-    jsonl: list[Path] = typer.Option([], "--jsonl", help="Also index the passages of this JSONL (id, text, source; "
-                                                         "optional pages). Repeatable."),
+    jsonl: list[Path] = typer.Option(
+        [],
+        "--jsonl",
+        help="Also index the passages of this JSONL (id, text, source; optional pages). Repeatable.",
+    ),
     no_chunks: bool = typer.Option(False, "--no-chunks", help="Index only the --jsonl passages."),
 ) -> None:
     """Index the chunks (and passage files) into kb.dir; complete pending `rag` samples."""
@@ -31,11 +35,21 @@ def build(
     if missing:
         fail(f"{missing[0]}: no such file")
     try:
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=console, transient=True) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=console,
+            transient=True,
+        ) as bar:
             job = bar.add_task("indexing (BM25, embeddings)", total=None)
-            s = build_kb(ws, jsonl=list(jsonl), chunks=not no_chunks,
-                         on_progress=lambda done, total: bar.update(job, completed=done, total=total))
+            s = build_kb(
+                ws,
+                jsonl=list(jsonl),
+                chunks=not no_chunks,
+                on_progress=lambda done, total: bar.update(job, completed=done, total=total),
+            )
             bar.update(job, description="completing rag samples")
             rag = build_rag_samples(ws, open_kb(ws), tasks=["rag"]) if s.passages else None
     except EmbeddingUnavailable as e:
@@ -44,10 +58,17 @@ def build(
         ws.close()
     for line in s.errors[:20]:
         console.print(f"[yellow]skipped[/] {line}", highlight=False, soft_wrap=True)
-    rows = {"passages": s.passages, "from chunks": s.from_chunks, "from jsonl": s.from_jsonl,
-            "skipped lines": len(s.errors), "duplicate ids": s.duplicates,
-            "embedding model": s.model or "none (BM25 only)", "embedded": s.embedded, "embeddings reused": s.reused,
-            "seconds": s.seconds}
+    rows = {
+        "passages": s.passages,
+        "from chunks": s.from_chunks,
+        "from jsonl": s.from_jsonl,
+        "skipped lines": len(s.errors),
+        "duplicate ids": s.duplicates,
+        "embedding model": s.model or "none (BM25 only)",
+        "embedded": s.embedded,
+        "embeddings reused": s.reused,
+        "seconds": s.seconds,
+    }
     if rag is not None:
         rows["rag samples completed"] = rag.completed
     summary_table(f"knowledge base -> {s.dir}", rows)
@@ -73,13 +94,26 @@ def search(
     if as_json:
         out.print_json(json.dumps([h.to_dict() for h in hits], ensure_ascii=False))
         return
-    summary_table(f"top {len(hits)} for: {question}",
-                  [(h.rank, h.passage.source, ",".join(map(str, h.passage.pages)), f"{h.score:.4f}",
-                    h.passage.text[:80].replace("\n", " ")) for h in hits], ("rank", "file", "pages", "score", "text"))
+    summary_table(
+        f"top {len(hits)} for: {question}",
+        [
+            (
+                h.rank,
+                h.passage.source,
+                ",".join(map(str, h.passage.pages)),
+                f"{h.score:.4f}",
+                h.passage.text[:80].replace("\n", " "),
+            )
+            for h in hits
+        ],
+        ("rank", "file", "pages", "score", "text"),
+    )
 
 
 @kb_app.command("rag")
-def rag(task: list[str] = typer.Option([], "--task", help="Seed task (repeatable; default kb.rag_source_tasks).")) -> None:
+def rag(
+    task: list[str] = typer.Option([], "--task", help="Seed task (repeatable; default kb.rag_source_tasks)."),
+) -> None:
     """Make `rag` training samples: each seed question with its source passage among retrieved distractors."""
     from corpusforge.kb.build import open_kb
     from corpusforge.kb.index import KBMissing
@@ -92,9 +126,15 @@ def rag(task: list[str] = typer.Option([], "--task", help="Seed task (repeatable
         fail(str(e))
     finally:
         ws.close()
-    summary_table("rag samples", {"completed in place": s.completed, "added": s.added,
-                                  "of which 'passages do not say'": s.negatives,
-                                  **{f"skipped: {k}": v for k, v in sorted(s.skipped.items())}})
+    summary_table(
+        "rag samples",
+        {
+            "completed in place": s.completed,
+            "added": s.added,
+            "of which 'passages do not say'": s.negatives,
+            **{f"skipped: {k}": v for k, v in sorted(s.skipped.items())},
+        },
+    )
 
 
 def ask(

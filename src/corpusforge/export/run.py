@@ -20,8 +20,13 @@ from corpusforge.workspace import Workspace
 
 log = logging.getLogger(__name__)
 
-_ALIASES = {"task": "tasks", "status": "statuses", "source": "sources", "score": "min_grounding",
-            "min_score": "min_grounding"}
+_ALIASES = {
+    "task": "tasks",
+    "status": "statuses",
+    "source": "sources",
+    "score": "min_grounding",
+    "min_score": "min_grounding",
+}
 
 
 @dataclass
@@ -81,8 +86,9 @@ def export_config(base: ExportConfig, overrides: dict[str, Any]) -> ExportConfig
     return ExportConfig.model_validate(data)
 
 
-def run_export(ws: Workspace, formats: list[str] | None = None, out_dir: str | Path | None = None,
-               **filters: Any) -> ExportSummary:
+def run_export(
+    ws: Workspace, formats: list[str] | None = None, out_dir: str | Path | None = None, **filters: Any
+) -> ExportSummary:
     """Export the workspace's samples (and corpus, preference pairs) in the given formats.
 
     Args:
@@ -103,7 +109,9 @@ def run_export(ws: Workspace, formats: list[str] | None = None, out_dir: str | P
     formats = list(dict.fromkeys(formats or cfg.formats))
     modules = {name: get_format(name) for name in formats}  # fail before writing anything
     out = Path(out_dir) if out_dir else ws.root / cfg.out_dir
-    flt = Filters(statuses=cfg.statuses, tasks=cfg.tasks, sources=cfg.sources, min_grounding=cfg.min_grounding)
+    flt = Filters(
+        statuses=cfg.statuses, tasks=cfg.tasks, sources=cfg.sources, min_grounding=cfg.min_grounding
+    )
     skipped: Counter[str] = Counter()
     samples = select_samples(ws.store, flt, skipped)
     pairs = select_pairs(ws.store, flt, skipped) if "preference" in formats else []
@@ -111,8 +119,11 @@ def run_export(ws: Workspace, formats: list[str] | None = None, out_dir: str | P
     where = split_sources(items, {"validation": cfg.validation_size, "test": cfg.test_size}, cfg.seed)
     crossing = cross_split(ws, samples, where)
     if crossing:
-        log.info("export: %d samples show passages of documents in another split (rag distractors)%s",
-                 len(crossing), "; left out" if cfg.drop_cross_split else "")
+        log.info(
+            "export: %d samples show passages of documents in another split (rag distractors)%s",
+            len(crossing),
+            "; left out" if cfg.drop_cross_split else "",
+        )
         if cfg.drop_cross_split:
             samples = [s for s in samples if s.sample_id not in crossing]
             skipped["cross_split"] += len(crossing)
@@ -125,11 +136,16 @@ def run_export(ws: Workspace, formats: list[str] | None = None, out_dir: str | P
     if ctx.lf_entries:
         _merge_dataset_info(out / "dataset_info.json", ctx.lf_entries)
         ctx.files["dataset_info.json"] = len(ctx.lf_entries)
-    summary = ExportSummary(out_dir=out, formats=formats, files=dict(sorted(ctx.files.items())),
-                            splits={k: len(v) for k, v in by_split.items()},
-                            pair_splits={k: len(v) for k, v in pairs_split.items()},
-                            split_of_source=dict(sorted(where.items())), skipped=dict(sorted(skipped.items())),
-                            cross_split=len(crossing))
+    summary = ExportSummary(
+        out_dir=out,
+        formats=formats,
+        files=dict(sorted(ctx.files.items())),
+        splits={k: len(v) for k, v in by_split.items()},
+        pair_splits={k: len(v) for k, v in pairs_split.items()},
+        split_of_source=dict(sorted(where.items())),
+        skipped=dict(sorted(skipped.items())),
+        cross_split=len(crossing),
+    )
     _write_manifest(out / "manifest.json", summary, cfg)
     return summary
 
@@ -149,11 +165,23 @@ def _merge_dataset_info(path: Path, entries: dict[str, dict[str, Any]]) -> None:
 
 def _write_manifest(path: Path, summary: ExportSummary, cfg: ExportConfig) -> None:
     """manifest.json: the split of every source, counts and the filters used (no timestamps: deterministic)."""
-    data = {"formats": summary.formats, "splits": summary.splits, "pair_splits": summary.pair_splits,
-            "split_of_source": summary.split_of_source, "skipped": summary.skipped,
-            "cross_split": summary.cross_split, "files": summary.files,
-            "filters": {"statuses": cfg.statuses, "tasks": cfg.tasks, "sources": cfg.sources,
-                        "min_grounding": cfg.min_grounding},
-            "seed": cfg.seed, "validation_size": cfg.validation_size, "test_size": cfg.test_size}
+    data = {
+        "formats": summary.formats,
+        "splits": summary.splits,
+        "pair_splits": summary.pair_splits,
+        "split_of_source": summary.split_of_source,
+        "skipped": summary.skipped,
+        "cross_split": summary.cross_split,
+        "files": summary.files,
+        "filters": {
+            "statuses": cfg.statuses,
+            "tasks": cfg.tasks,
+            "sources": cfg.sources,
+            "min_grounding": cfg.min_grounding,
+        },
+        "seed": cfg.seed,
+        "validation_size": cfg.validation_size,
+        "test_size": cfg.test_size,
+    }
     with atomic_open(path) as f:
         f.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

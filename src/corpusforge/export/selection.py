@@ -40,7 +40,9 @@ class Filters:
             return "task"
         if not self.source_ok(sample.source):
             return "source"
-        if self.min_grounding is not None and (sample.grounding is None or sample.grounding < self.min_grounding):
+        if self.min_grounding is not None and (
+            sample.grounding is None or sample.grounding < self.min_grounding
+        ):
             return "grounding"
         return None
 
@@ -79,13 +81,20 @@ def select_pairs(store: Store, filters: Filters, skipped: Counter[str]) -> list[
 def provenance(item: Sample | dict[str, Any]) -> dict[str, Any]:
     """The extra fields every exported record keeps (trainers ignore them)."""
     get = item.get if isinstance(item, dict) else lambda k: getattr(item, k)  # type: ignore[union-attr]
-    return {"source": get("source"), "pages": list(get("pages") or []), "chunk_ids": list(get("chunk_ids") or []),
-            "task": get("task"), "sample_id": get("sample_id")}
+    return {
+        "source": get("source"),
+        "pages": list(get("pages") or []),
+        "chunk_ids": list(get("chunk_ids") or []),
+        "task": get("task"),
+        "sample_id": get("sample_id"),
+    }
 
 
 def chat_turns(sample: Sample, system_prompt: str) -> list[dict[str, str]]:
     """The sample as chat turns: [system,] user..., assistant (its stored messages, else instruction+input)."""
-    turns = [{"role": m["role"], "content": m["content"]} for m in (sample.messages or sample.default_messages())]
+    turns = [
+        {"role": m["role"], "content": m["content"]} for m in (sample.messages or sample.default_messages())
+    ]
     if system_prompt and (not turns or turns[0]["role"] != "system"):
         turns.insert(0, {"role": "system", "content": system_prompt})
     return turns

@@ -57,6 +57,8 @@ def _fill_empty(out: dict[str, str], per_source: dict[str, Counter[str]], target
     for split in ("validation", "test"):
         if target[split] <= 0 or split in out.values():
             continue
-        train = sorted((s for s, v in out.items() if v == "train"), key=lambda s: (sum(per_source[s].values()), s))
+        train = sorted(
+            (s for s, v in out.items() if v == "train"), key=lambda s: (sum(per_source[s].values()), s)
+        )
         if len(train) >= 2:
             out[train[0]] = split

@@ -33,8 +33,14 @@ class Answer:
 
     def to_dict(self) -> dict[str, Any]:
         """JSON for ``ask --json``."""
-        return {"question": self.question, "answer": self.text, "sources": self.sources, "cited": self.cited,
-                "model": self.model, "cached": self.cached}
+        return {
+            "question": self.question,
+            "answer": self.text,
+            "sources": self.sources,
+            "cited": self.cited,
+            "model": self.model,
+            "cached": self.cached,
+        }
 
     def render(self) -> str:
         """The answer followed by its sources as ``[n] file, p. N``."""
@@ -45,11 +51,22 @@ class Answer:
 
 def build_messages(question: str, hits: list[Hit], lang: str) -> list[dict[str, str]]:
     """System and user messages: the numbered passages, then the question."""
-    passages = "\n\n".join(fill("ask", lang, "passage", n=i, source=h.passage.source,
-                                pages=pages_label(h.passage.pages), text=h.passage.text)
-                           for i, h in enumerate(hits, 1))
-    return [{"role": "system", "content": str(load("ask", lang)["system"]).strip()},
-            {"role": "user", "content": fill("ask", lang, "user", passages=passages, question=question)}]
+    passages = "\n\n".join(
+        fill(
+            "ask",
+            lang,
+            "passage",
+            n=i,
+            source=h.passage.source,
+            pages=pages_label(h.passage.pages),
+            text=h.passage.text,
+        )
+        for i, h in enumerate(hits, 1)
+    )
+    return [
+        {"role": "system", "content": str(load("ask", lang)["system"]).strip()},
+        {"role": "user", "content": fill("ask", lang, "user", passages=passages, question=question)},
+    ]
 
 
 _SENTENCE = re.compile(r"[^.!?。！？\n]+[.!?。！？]?\s*")
@@ -79,8 +96,9 @@ def cited_files(text: str, hits: list[Hit]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def ask(ws: Workspace, question: str, k: int | None = None, kb: KnowledgeBase | None = None,
-        client: Any = None) -> Answer:
+def ask(
+    ws: Workspace, question: str, k: int | None = None, kb: KnowledgeBase | None = None, client: Any = None
+) -> Answer:
     """Retrieve ``k`` passages and answer ``question`` from them through the configured backend.
 
     Args:
@@ -104,12 +122,26 @@ def ask(ws: Workspace, question: str, k: int | None = None, kb: KnowledgeBase | 
 
         client = LLMClient(ws.config.llm, ws.store)
     try:
-        comp = client.chat_sync(build_messages(question, hits, lang), max_tokens=cfg.ask_max_tokens,
-                                temperature=0.1, seed=0, prompt_version=f"ask.{lang}.v{load('ask', lang)['version']}")
+        comp = client.chat_sync(
+            build_messages(question, hits, lang),
+            max_tokens=cfg.ask_max_tokens,
+            temperature=0.1,
+            seed=0,
+            prompt_version=f"ask.{lang}.v{load('ask', lang)['version']}",
+        )
     finally:
         if own:
             client.close()
-    sources = [{"file": h.passage.source, "pages": h.passage.pages, "id": h.passage.id, "score": round(h.score, 6)}
-               for h in hits]
-    return Answer(question=question, text=collapse_repeats(comp.text), hits=hits, sources=sources,
-                  cited=cited_files(comp.text, hits), model=getattr(comp, "model", ""), cached=comp.cached)
+    sources = [
+        {"file": h.passage.source, "pages": h.passage.pages, "id": h.passage.id, "score": round(h.score, 6)}
+        for h in hits
+    ]
+    return Answer(
+        question=question,
+        text=collapse_repeats(comp.text),
+        hits=hits,
+        sources=sources,
+        cited=cited_files(comp.text, hits),
+        model=getattr(comp, "model", ""),
+        cached=comp.cached,
+    )

@@ -58,7 +58,9 @@ def kb_dir(ws: Workspace) -> Path:
 def open_kb(ws: Workspace) -> KnowledgeBase:
     """The workspace's knowledge base (raises ``KBMissing`` before ``kb build``)."""
     cfg = ws.config.kb
-    return KnowledgeBase.load(kb_dir(ws), resolve_model(cfg.embedding_model), cfg.dense_languages, cfg.fusion_k)
+    return KnowledgeBase.load(
+        kb_dir(ws), resolve_model(cfg.embedding_model), cfg.dense_languages, cfg.fusion_k
+    )
 
 
 def _previous_vectors(root: Path) -> dict[str, Any]:
@@ -74,8 +76,14 @@ def _previous_vectors(root: Path) -> dict[str, Any]:
         return {}
 
 
-def _embed(passages: list[Passage], model: str, cfg: KBConfig, old: dict[str, Any], s: KBSummary,
-           on_progress: Callable[[int, int], None] | None) -> Any:
+def _embed(
+    passages: list[Passage],
+    model: str,
+    cfg: KBConfig,
+    old: dict[str, Any],
+    s: KBSummary,
+    on_progress: Callable[[int, int], None] | None,
+) -> Any:
     import numpy as np
 
     todo = [i for i, p in enumerate(passages) if p.hash not in old]
@@ -83,7 +91,7 @@ def _embed(passages: list[Passage], model: str, cfg: KBConfig, old: dict[str, An
     if todo:
         step, parts = cfg.batch_size * 8, []
         for a in range(0, len(todo), step):
-            parts.append(encode(model, [passages[i].text for i in todo[a:a + step]], cfg.batch_size))
+            parts.append(encode(model, [passages[i].text for i in todo[a : a + step]], cfg.batch_size))
             if on_progress:
                 on_progress(min(a + step, len(todo)), len(todo))
         new = np.vstack(parts)
@@ -98,8 +106,12 @@ def _embed(passages: list[Passage], model: str, cfg: KBConfig, old: dict[str, An
     return np.vstack(rows).astype("float32") if rows else np.zeros((0, 0), dtype="float32")
 
 
-def build_kb(ws: Workspace, jsonl: list[str | Path] | None = None, chunks: bool = True,
-             on_progress: Callable[[int, int], None] | None = None) -> KBSummary:
+def build_kb(
+    ws: Workspace,
+    jsonl: list[str | Path] | None = None,
+    chunks: bool = True,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> KBSummary:
     """Build the knowledge base from the workspace's chunks and the given passage JSONL files.
 
     Args:
@@ -143,11 +155,19 @@ def build_kb(ws: Workspace, jsonl: list[str | Path] | None = None, chunks: bool 
             bm.index([words(p.text) for p in passages], show_progress=False)
             bm.save(str(tmp / "bm25"), show_progress=False)
         if model and passages:
-            np.save(tmp / "embeddings.npy", _embed(passages, model, cfg, _previous_vectors(root), s, on_progress))
+            np.save(
+                tmp / "embeddings.npy", _embed(passages, model, cfg, _previous_vectors(root), s, on_progress)
+            )
             s.model = model_name(model)
-        meta = {"passages": s.passages, "from_chunks": s.from_chunks, "from_jsonl": s.from_jsonl,
-                "embedding_model": s.model, "embedding_path": model if s.model else None,
-                "segmentation": "jieba (zh) + word tokens", "bm25": "bm25s lucene k1=1.5 b=0.75"}
+        meta = {
+            "passages": s.passages,
+            "from_chunks": s.from_chunks,
+            "from_jsonl": s.from_jsonl,
+            "embedding_model": s.model,
+            "embedding_path": model if s.model else None,
+            "segmentation": "jieba (zh) + word tokens",
+            "bm25": "bm25s lucene k1=1.5 b=0.75",
+        }
         (tmp / "kb.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         old = root.with_name(f"{tmp.name}.old")
         if root.exists():

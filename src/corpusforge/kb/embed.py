@@ -35,8 +35,10 @@ def resolve_model(name: str) -> str | None:
             return None
         return str(get_model_path())
     if not Path(name).is_dir():
-        raise EmbeddingUnavailable(f"kb.embedding_model: {name}: no such folder (models are never downloaded; "
-                                   "give a local sentence-transformers folder, 'auto' or 'none')")
+        raise EmbeddingUnavailable(
+            f"kb.embedding_model: {name}: no such folder (models are never downloaded; "
+            "give a local sentence-transformers folder, 'auto' or 'none')"
+        )
     return str(Path(name).resolve())
 
 
@@ -57,8 +59,13 @@ def encode(path: str, texts: list[str], batch_size: int = 32) -> Any:
 
     if not texts:
         return np.zeros((0, 0), dtype="float32")
-    vecs = load_model(path).encode(texts, batch_size=batch_size, normalize_embeddings=True,
-                                   show_progress_bar=False, convert_to_numpy=True)
+    vecs = load_model(path).encode(
+        texts,
+        batch_size=batch_size,
+        normalize_embeddings=True,
+        show_progress_bar=False,
+        convert_to_numpy=True,
+    )
     return np.asarray(vecs, dtype="float32")
 
 

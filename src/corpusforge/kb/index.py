@@ -36,9 +36,16 @@ class Hit:
     def to_dict(self) -> dict[str, Any]:
         """JSON for ``kb search --json``: id, file, pages, score, text."""
         p = self.passage
-        return {"rank": self.rank, "id": p.id, "file": p.source, "pages": p.pages, "score": round(self.score, 6),
-                "bm25": round(self.bm25, 4), "dense": None if self.dense is None else round(self.dense, 4),
-                "text": p.text}
+        return {
+            "rank": self.rank,
+            "id": p.id,
+            "file": p.source,
+            "pages": p.pages,
+            "score": round(self.score, 6),
+            "bm25": round(self.bm25, 4),
+            "dense": None if self.dense is None else round(self.dense, 4),
+            "text": p.text,
+        }
 
 
 @dataclass
@@ -60,8 +67,13 @@ class KnowledgeBase:
     meta: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, root: str | Path, model_path: str | None = None, dense_languages: list[str] | None = None,
-             fusion_k: int = 60) -> KnowledgeBase:
+    def load(
+        cls,
+        root: str | Path,
+        model_path: str | None = None,
+        dense_languages: list[str] | None = None,
+        fusion_k: int = 60,
+    ) -> KnowledgeBase:
         """Open the knowledge base in ``root``.
 
         Raises:
@@ -81,9 +93,16 @@ class KnowledgeBase:
         vectors = None
         if meta.get("embedding_model") and (root / "embeddings.npy").exists():
             vectors = np.load(root / "embeddings.npy")
-        return cls(root=root, passages=passages, bm25=bm25, vectors=vectors,
-                   model_path=(model_path or meta.get("embedding_path")) if vectors is not None else None,
-                   dense_languages=list(dense_languages or ["en"]), fusion_k=fusion_k, meta=meta)
+        return cls(
+            root=root,
+            passages=passages,
+            bm25=bm25,
+            vectors=vectors,
+            model_path=(model_path or meta.get("embedding_path")) if vectors is not None else None,
+            dense_languages=list(dense_languages or ["en"]),
+            fusion_k=fusion_k,
+            meta=meta,
+        )
 
     def _bm25(self, query: str, n: int) -> list[tuple[int, float]]:
         toks = words(query)
@@ -122,7 +141,9 @@ class KnowledgeBase:
             p = self.passages[i]
             if p.id in exclude:
                 continue
-            hits.append(Hit(passage=p, rank=len(hits) + 1, score=fused[i], bm25=bm.get(i, 0.0), dense=dn.get(i)))
+            hits.append(
+                Hit(passage=p, rank=len(hits) + 1, score=fused[i], bm25=bm.get(i, 0.0), dense=dn.get(i))
+            )
             if len(hits) == k:
                 break
         return hits

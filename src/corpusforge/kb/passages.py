@@ -40,7 +40,9 @@ class Passage:
 def from_store(store: Store) -> Iterator[Passage]:
     """The current chunks, in (source, index) order."""
     for c in store.iter_chunks():
-        yield Passage(id=c.chunk_id, text=c.text, source=c.source, pages=list(c.pages), doc_id=c.doc_id, lang=c.lang)
+        yield Passage(
+            id=c.chunk_id, text=c.text, source=c.source, pages=list(c.pages), doc_id=c.doc_id, lang=c.lang
+        )
 
 
 def from_jsonl(path: str | Path, errors: list[str]) -> Iterator[Passage]:
@@ -70,5 +72,11 @@ def from_jsonl(path: str | Path, errors: list[str]) -> Iterator[Passage]:
             if not isinstance(pages, list) or not all(isinstance(p, int) for p in pages):
                 errors.append(f"{where}: pages must be a list of integers")
                 continue
-            yield Passage(id=str(r["id"]), text=str(r["text"]), source=str(r["source"]), pages=pages,
-                          doc_id=str(r.get("doc_id", "")), lang=str(r.get("lang", "")))
+            yield Passage(
+                id=str(r["id"]),
+                text=str(r["text"]),
+                source=str(r["source"]),
+                pages=pages,
+                doc_id=str(r.get("doc_id", "")),
+                lang=str(r.get("lang", "")),
+            )

@@ -39,8 +39,10 @@ class RagSummary:
 def render_passages(passages: list[Passage], lang: str) -> str:
     """The numbered passages as the sample's input."""
     sep = fill("rag", lang, "passage_separator")
-    return sep.join(fill("rag", lang, "passage", n=i, source=p.source, pages=pages_label(p.pages), text=p.text)
-                    for i, p in enumerate(passages, 1))
+    return sep.join(
+        fill("rag", lang, "passage", n=i, source=p.source, pages=pages_label(p.pages), text=p.text)
+        for i, p in enumerate(passages, 1)
+    )
 
 
 def _oracle(ws: Workspace, by_id: dict[str, Passage], s: Sample) -> Passage | None:
@@ -50,7 +52,11 @@ def _oracle(ws: Workspace, by_id: dict[str, Passage], s: Sample) -> Passage | No
     if cid in by_id:
         return by_id[cid]
     c = ws.store.get_chunk(cid)
-    return Passage(id=c.chunk_id, text=c.text, source=c.source, pages=list(c.pages), doc_id=c.doc_id) if c else None
+    return (
+        Passage(id=c.chunk_id, text=c.text, source=c.source, pages=list(c.pages), doc_id=c.doc_id)
+        if c
+        else None
+    )
 
 
 def rag_fields(s: Sample, oracle: Passage, shown: list[Passage], lang: str, negative: bool) -> dict[str, Any]:
@@ -60,20 +66,41 @@ def rag_fields(s: Sample, oracle: Passage, shown: list[Passage], lang: str, nega
     if negative:
         output = fill("rag", lang, "not_found", sources=", ".join(dict.fromkeys(p.source for p in shown)))
     else:
-        output = fill("rag", lang, "answer", answer=s.output.strip(), source=oracle.source,
-                      pages=pages_label(oracle.pages))
+        output = fill(
+            "rag",
+            lang,
+            "answer",
+            answer=s.output.strip(),
+            source=oracle.source,
+            pages=pages_label(oracle.pages),
+        )
     text = render_passages(shown, lang)
-    meta = {**s.metadata, "question": question, "lang": lang,
-            "rag": {"oracle": oracle.id, "shown": [p.id for p in shown], "negative": negative,
-                    "seed_sample": s.sample_id, "oracle_position": None if negative else
-                    [p.id for p in shown].index(oracle.id) + 1}}
+    meta = {
+        **s.metadata,
+        "question": question,
+        "lang": lang,
+        "rag": {
+            "oracle": oracle.id,
+            "shown": [p.id for p in shown],
+            "negative": negative,
+            "seed_sample": s.sample_id,
+            "oracle_position": None if negative else [p.id for p in shown].index(oracle.id) + 1,
+        },
+    }
     user = f"{instruction}\n\n{text}"
-    return {"instruction": instruction, "input": text, "output": output,
-            "messages": [{"role": "user", "content": user}, {"role": "assistant", "content": output}],
-            "chunk_ids": [oracle.id, *[p.id for p in shown if p.id != oracle.id]], "metadata": meta}
+    return {
+        "instruction": instruction,
+        "input": text,
+        "output": output,
+        "messages": [{"role": "user", "content": user}, {"role": "assistant", "content": output}],
+        "chunk_ids": [oracle.id, *[p.id for p in shown if p.id != oracle.id]],
+        "metadata": meta,
+    }
 
 
-def distractors(kb: KnowledgeBase, question: str, oracle: Passage, n: int, rng: random.Random) -> list[Passage]:
+def distractors(
+    kb: KnowledgeBase, question: str, oracle: Passage, n: int, rng: random.Random
+) -> list[Passage]:
     """``n`` passages other than the oracle: the best retrieved ones (hard negatives), topped up with random
     passages (seeded) when retrieval finds fewer, e.g. a specific Chinese question sharing few words."""
     same = oracle.text.strip()
@@ -115,7 +142,7 @@ def build_rag_samples(ws: Workspace, kb: KnowledgeBase, tasks: list[str] | None 
         if len(others) < min(cfg.rag_distractors, 1):
             out.skipped["no_distractor"] += 1
             continue
-        shown = [oracle, *others[:cfg.rag_distractors]]
+        shown = [oracle, *others[: cfg.rag_distractors]]
         rng.shuffle(shown)
         pos = rag_fields(s, oracle, shown, lang, negative=False)
         new: list[Sample] = []
@@ -125,7 +152,9 @@ def build_rag_samples(ws: Workspace, kb: KnowledgeBase, tasks: list[str] | None 
         else:
             new.append(_derived(s, new_id, pos))
         if rng.random() < cfg.rag_negative_share:
-            neg_shown = others[:max(cfg.rag_distractors, 1) + (1 if len(others) > cfg.rag_distractors else 0)]
+            neg_shown = others[
+                : max(cfg.rag_distractors, 1) + (1 if len(others) > cfg.rag_distractors else 0)
+            ]
             rng.shuffle(neg_shown)
             if any(grounding_score(s.output, p.text) >= NEGATIVE_SUPPORT for p in neg_shown):
                 out.skipped["negative_answer_in_distractor"] += 1
@@ -140,9 +169,24 @@ def build_rag_samples(ws: Workspace, kb: KnowledgeBase, tasks: list[str] | None 
 
 def _derived(seed: Sample, sample_id: str, f: dict[str, Any]) -> Sample:
     """A new rag sample from a seed sample (same provenance document, status and grounding)."""
-    return Sample(sample_id=sample_id, task="rag", instruction=f["instruction"], input=f["input"], output=f["output"],
-                  source=seed.source, doc_id=seed.doc_id, pages=list(seed.pages), chunk_ids=f["chunk_ids"],
-                  messages=f["messages"], backend=seed.backend, model=seed.model,
-                  prompt_version=f"rag.v1+{seed.prompt_version}", request_key=seed.request_key,
-                  status=seed.status, grounding=seed.grounding, scores=dict(seed.scores), tags=dict(seed.tags),
-                  metadata=f["metadata"])
+    return Sample(
+        sample_id=sample_id,
+        task="rag",
+        instruction=f["instruction"],
+        input=f["input"],
+        output=f["output"],
+        source=seed.source,
+        doc_id=seed.doc_id,
+        pages=list(seed.pages),
+        chunk_ids=f["chunk_ids"],
+        messages=f["messages"],
+        backend=seed.backend,
+        model=seed.model,
+        prompt_version=f"rag.v1+{seed.prompt_version}",
+        request_key=seed.request_key,
+        status=seed.status,
+        grounding=seed.grounding,
+        scores=dict(seed.scores),
+        tags=dict(seed.tags),
+        metadata=f["metadata"],
+    )

@@ -10,8 +10,11 @@ _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w", re.UNICODE)
 STOP_EN = frozenset(
     "a an and are as at be by can do does for from has have how i in is it its my of on or our that the their "
-    "them there this to was were what when where which who why will with you your".split())
-STOP_ZH = frozenset("的 了 是 在 和 与 及 或 也 就 都 而 把 被 对 为 以 之 其 吗 呢 吧 啊 什么 哪些 怎么 如何 多少 几 有".split())
+    "them there this to was were what when where which who why will with you your".split()
+)
+STOP_ZH = frozenset(
+    "的 了 是 在 和 与 及 或 也 就 都 而 把 被 对 为 以 之 其 吗 呢 吧 啊 什么 哪些 怎么 如何 多少 几 有".split()
+)
 
 
 def quiet_bm25s() -> None:

@@ -24,12 +24,19 @@ def features() -> Any:
     """The column types (explicit, so empty splits keep the same schema)."""
     from datasets import Features, List, Value
 
-    return Features({
-        "messages": List({"role": Value("string"), "content": Value("string")}),
-        "instruction": Value("string"), "input": Value("string"), "output": Value("string"),
-        "source": Value("string"), "pages": List(Value("int64")), "chunk_ids": List(Value("string")),
-        "task": Value("string"), "sample_id": Value("string"),
-    })
+    return Features(
+        {
+            "messages": List({"role": Value("string"), "content": Value("string")}),
+            "instruction": Value("string"),
+            "input": Value("string"),
+            "output": Value("string"),
+            "source": Value("string"),
+            "pages": List(Value("int64")),
+            "chunk_ids": List(Value("string")),
+            "task": Value("string"),
+            "sample_id": Value("string"),
+        }
+    )
 
 
 def build(ctx: ExportContext) -> Any:
@@ -41,8 +48,16 @@ def build(ctx: ExportContext) -> Any:
     feats = features()
     dd = {}
     for split, samples in ctx.samples.items():
-        rows = [{"messages": chat_turns(s, ctx.cfg.system_prompt), "instruction": s.instruction, "input": s.input,
-                 "output": s.output, **provenance(s)} for s in samples]
+        rows = [
+            {
+                "messages": chat_turns(s, ctx.cfg.system_prompt),
+                "instruction": s.instruction,
+                "input": s.input,
+                "output": s.output,
+                **provenance(s),
+            }
+            for s in samples
+        ]
         ds = Dataset.from_list(rows, features=feats)
         fp = content_hash(json.dumps(rows, ensure_ascii=False, sort_keys=True))
         dd[split] = Dataset(ds.data, info=ds.info, split=split, fingerprint=fp)

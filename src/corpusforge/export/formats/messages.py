@@ -11,15 +11,25 @@ from corpusforge.export.selection import chat_turns, provenance
 
 HELP = "OpenAI/Qwen/TRL chat JSONL (messages with a system prompt): messages/{train,validation,test}.jsonl"
 
-LF_TAGS = {"role_tag": "role", "content_tag": "content", "user_tag": "user", "assistant_tag": "assistant",
-           "system_tag": "system"}
+LF_TAGS = {
+    "role_tag": "role",
+    "content_tag": "content",
+    "user_tag": "user",
+    "assistant_tag": "assistant",
+    "system_tag": "system",
+}
 
 
 def write(ctx: ExportContext) -> None:
     """Write messages/<split>.jsonl and the matching LLaMA-Factory entries."""
     for split, samples in ctx.samples.items():
         rel = f"messages/{split}.jsonl"
-        ctx.write_jsonl(rel, [{"messages": chat_turns(s, ctx.cfg.system_prompt), **provenance(s)}
-                              for s in samples])
+        ctx.write_jsonl(
+            rel, [{"messages": chat_turns(s, ctx.cfg.system_prompt), **provenance(s)} for s in samples]
+        )
         ctx.lf_entries[ctx.lf_name("messages", split)] = {
-            "file_name": rel, "formatting": "sharegpt", "columns": {"messages": "messages"}, "tags": LF_TAGS}
+            "file_name": rel,
+            "formatting": "sharegpt",
+            "columns": {"messages": "messages"},
+            "tags": LF_TAGS,
+        }

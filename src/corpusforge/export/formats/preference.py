@@ -19,12 +19,19 @@ HELP = "DPO pairs (TRL prompt/chosen/rejected) + LLaMA-Factory ranking: preferen
 def trl_record(pair: dict[str, Any], system_prompt: str, style: str) -> dict[str, Any]:
     """One TRL preference record (conversational or standard) with provenance."""
     if style == "standard":
-        body: dict[str, Any] = {"prompt": pair["prompt"], "chosen": pair["chosen"], "rejected": pair["rejected"]}
+        body: dict[str, Any] = {
+            "prompt": pair["prompt"],
+            "chosen": pair["chosen"],
+            "rejected": pair["rejected"],
+        }
     else:
-        prompt = ([{"role": "system", "content": system_prompt}] if system_prompt else [])
+        prompt = [{"role": "system", "content": system_prompt}] if system_prompt else []
         prompt.append({"role": "user", "content": pair["prompt"]})
-        body = {"prompt": prompt, "chosen": [{"role": "assistant", "content": pair["chosen"]}],
-                "rejected": [{"role": "assistant", "content": pair["rejected"]}]}
+        body = {
+            "prompt": prompt,
+            "chosen": [{"role": "assistant", "content": pair["chosen"]}],
+            "rejected": [{"role": "assistant", "content": pair["rejected"]}],
+        }
     return {**body, **provenance(pair)}
 
 
@@ -32,13 +39,32 @@ def write(ctx: ExportContext) -> None:
     """Write the TRL and LLaMA-Factory preference files of every split."""
     for split, pairs in ctx.pairs.items():
         sys_prompt = ctx.cfg.system_prompt
-        ctx.write_jsonl(f"preference/{split}.jsonl",
-                        [trl_record(p, sys_prompt, ctx.cfg.preference_style) for p in pairs])
+        ctx.write_jsonl(
+            f"preference/{split}.jsonl", [trl_record(p, sys_prompt, ctx.cfg.preference_style) for p in pairs]
+        )
         rel = f"preference/ranking_{split}.jsonl"
-        ctx.write_jsonl(rel, [{"instruction": p["prompt"], "input": "", "chosen": p["chosen"],
-                               "rejected": p["rejected"], "system": sys_prompt, **provenance(p)} for p in pairs])
+        ctx.write_jsonl(
+            rel,
+            [
+                {
+                    "instruction": p["prompt"],
+                    "input": "",
+                    "chosen": p["chosen"],
+                    "rejected": p["rejected"],
+                    "system": sys_prompt,
+                    **provenance(p),
+                }
+                for p in pairs
+            ],
+        )
         ctx.lf_entries[ctx.lf_name("ranking", split)] = {
-            "file_name": rel, "ranking": True,
-            "columns": {"prompt": "instruction", "query": "input", "chosen": "chosen", "rejected": "rejected",
-                        "system": "system"},
+            "file_name": rel,
+            "ranking": True,
+            "columns": {
+                "prompt": "instruction",
+                "query": "input",
+                "chosen": "chosen",
+                "rejected": "rejected",
+                "system": "system",
+            },
         }

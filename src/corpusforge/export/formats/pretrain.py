@@ -37,8 +37,12 @@ def iter_corpus(ctx: ExportContext, filters: Filters) -> Iterator[dict[str, Any]
             log.warning("%s:%d: skipped: no 'text' field", path, i)
             continue
         if filters.source_ok(str(r.get("source", ""))):
-            yield {"text": r["text"], "source": r.get("source", ""), "pages": list(r.get("pages") or []),
-                   "chunk_id": r.get("chunk_id", "")}
+            yield {
+                "text": r["text"],
+                "source": r.get("source", ""),
+                "pages": list(r.get("pages") or []),
+                "chunk_id": r.get("chunk_id", ""),
+            }
 
 
 def write(ctx: ExportContext) -> None:

@@ -18,8 +18,15 @@ def write(ctx: ExportContext) -> None:
         for s in samples:
             turns = chat_turns(s, "")
             system = turns[0]["content"] if turns and turns[0]["role"] == "system" else ctx.cfg.system_prompt
-            convs = [{"from": ROLE_TO_FROM[t["role"]], "value": t["content"]} for t in turns if t["role"] != "system"]
+            convs = [
+                {"from": ROLE_TO_FROM[t["role"]], "value": t["content"]}
+                for t in turns
+                if t["role"] != "system"
+            ]
             records.append({"conversations": convs, "system": system, **provenance(s)})
         ctx.write_jsonl(rel, records)
         ctx.lf_entries[ctx.lf_name("sharegpt", split)] = {
-            "file_name": rel, "formatting": "sharegpt", "columns": {"messages": "conversations", "system": "system"}}
+            "file_name": rel,
+            "formatting": "sharegpt",
+            "columns": {"messages": "conversations", "system": "system"},
+        }

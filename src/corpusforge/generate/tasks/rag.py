@@ -25,8 +25,11 @@ class RAGTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"question": "...", "answer": "..."}``."""
-        return {"type": "object", "properties": {"question": {"type": "string"}, "answer": {"type": "string"}},
-                "required": ["question", "answer"]}
+        return {
+            "type": "object",
+            "properties": {"question": {"type": "string"}, "answer": {"type": "string"}},
+            "required": ["question", "answer"],
+        }
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
         """Both question and answer must be non-empty text."""
