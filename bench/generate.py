@@ -141,14 +141,29 @@ def build_workspace(url: str, concurrency: int) -> object:
     return ws
 
 
-TWO_STEP = {
-    "en": ("Text:\n{text}\n\nWrite {n} questions that the text answers. Reply with JSON: "
-           '{{"questions": ["..."]}}', "Text:\n{text}\n\nAnswer from the text only.\nQuestion: {q}"),
-    "zh": ("文本：\n{text}\n\n写出 {n} 个可以由这段文本回答的问题。用 JSON 回复："
-           '{{"questions": ["..."]}}', "文本：\n{text}\n\n只根据文本回答。\n问题：{q}"),
+TWO_STEP = {  # the scheme-specific requests; system prompt and passage layout are generate's own
+    "en": ("Write {n} different questions that the passage above answers. Reply with JSON: "
+           '{{"questions": ["..."]}}', "Answer from the passage above only, in full sentences.\nQuestion: {q}"),
+    "zh": ("根据上面的文段，写出 {n} 个不同的、仅凭文段就能回答的问题。以 JSON 回复："
+           '{{"questions": ["……"]}}', "只根据上面的文段，用完整的句子回答。\n问题：{q}"),
 }
-Q_SCHEMA = {"type": "object", "properties": {"questions": {"type": "array", "items": {"type": "string"}}},
-            "required": ["questions"]}
+
+
+def q_schema(n: int) -> dict:
+    """A list of 1..n questions (as generate's schema bounds its pairs)."""
+    return {"type": "object", "properties": {"questions": {
+        "type": "array", "minItems": 1, "maxItems": n, "items": {"type": "string"}}}, "required": ["questions"]}
+
+
+def two_step_messages(chunk, request: str) -> list[dict[str, str]]:
+    """generate's message layout (system prompt, passage first, separator) around a two-step request."""
+    from corpusforge.generate.prompts import load_prompt
+    from corpusforge.generate.units import pages_label
+
+    p = load_prompt("qa", "zh" if chunk.lang == "zh" else "en")
+    passage = p.fill("passage", source=chunk.source, pages=pages_label(chunk.pages), text=chunk.text)
+    return [{"role": "system", "content": str(p["system"]).strip()},
+            {"role": "user", "content": passage + str(p["separator"]) + request}]
 
 
 async def two_step(ws, client, gate, docs: list, per_doc: int) -> dict[str, int]:
@@ -160,12 +175,11 @@ async def two_step(ws, client, gate, docs: list, per_doc: int) -> dict[str, int]
     async def chunk_pairs(chunk, n: int) -> list[tuple[str, str, object]]:
         ask_q, ask_a = TWO_STEP["zh" if chunk.lang == "zh" else "en"]
         try:
-            comp = await client.chat([{"role": "user", "content": ask_q.format(text=chunk.text, n=n)}],
-                                     schema=Q_SCHEMA)
+            comp = await client.chat(two_step_messages(chunk, ask_q.format(n=n)), schema=q_schema(n))
             qs = [q for q in parse_json_reply(comp.text, comp.finish_reason, key="questions").items
                   if isinstance(q, str) and q.strip()][:n]
-            answers = await asyncio.gather(*[client.chat(
-                [{"role": "user", "content": ask_a.format(text=chunk.text, q=q)}]) for q in qs])
+            answers = await asyncio.gather(*[client.chat(two_step_messages(chunk, ask_a.format(q=q)))
+                                             for q in qs])
         except LLMError:
             counts["errors"] += 1
             return []
@@ -235,7 +249,7 @@ def bench_generate(url: str, concurrency: int, n_docs: int) -> None:
 def main() -> None:
     """Parse arguments, start the server, run both parts, stop the server."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--requests", type=int, default=16, help="requests per side and round (part 1)")
+    ap.add_argument("--requests", type=int, default=16, help="requests per side and round (part 1; 0 = skip part 1)")
     ap.add_argument("--concurrency", type=int, default=4, help="requests in flight, both sides")
     ap.add_argument("--max-tokens", type=int, default=16, help="max_tokens per request (part 1)")
     ap.add_argument("--docs", type=int, default=2, help="quickstart documents for part 2 (0 = skip part 2)")
@@ -244,7 +258,8 @@ def main() -> None:
     args = ap.parse_args()
     proc, url = start_server()
     try:
-        bench_client(url, args.requests, args.concurrency, args.max_tokens)
+        if args.requests:
+            bench_client(url, args.requests, args.concurrency, args.max_tokens)
         if args.docs:
             bench_generate(url, args.gen_concurrency, args.docs)
     finally:
