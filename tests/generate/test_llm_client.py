@@ -155,3 +155,17 @@ def test_in_process_generation_leaves_the_event_loop_free(workspace):
 
     comp = asyncio.run(run())
     assert comp.tokens_out > 0 and ticks >= 3  # the loop kept running while llama.cpp generated
+
+
+@pytest.mark.slow
+def test_a_waiter_survives_the_cancellation_of_the_request_it_waits_for(client):
+    async def run():
+        first = asyncio.ensure_future(client.chat(MSGS, max_tokens=6, seed=31))
+        await asyncio.sleep(0)  # first is now sending
+        second = asyncio.ensure_future(client.chat(MSGS, max_tokens=6, seed=31))
+        await asyncio.sleep(0.01)  # second is waiting on first
+        first.cancel()
+        return await second, first
+
+    comp, first = asyncio.run(run())
+    assert first.cancelled() and comp.text and not comp.cached

@@ -137,8 +137,13 @@ class LLMClient:
         if hit is not None:
             return hit
         state = self._state()
-        if key in state.inflight:  # the same request is already on its way
-            done = await asyncio.shield(state.inflight[key])
+        while (pending := state.inflight.get(key)) is not None:  # the same request is already on its way
+            try:
+                done = await asyncio.shield(pending)
+            except asyncio.CancelledError:
+                if not pending.cancelled():
+                    raise  # we were cancelled ourselves
+                continue  # its sender was cancelled: send it ourselves
             self.stats.cached += 1
             return Completion(**{**asdict(done), "cached": True})
         fut: asyncio.Future[Completion] = asyncio.get_running_loop().create_future()
@@ -147,6 +152,9 @@ class LLMClient:
             comp = await self._send(req, key, params, prompt_version)
             fut.set_result(comp)
             return comp
+        except asyncio.CancelledError:
+            fut.cancel()
+            raise
         except BaseException as e:
             fut.set_exception(e)
             fut.exception()  # mark retrieved: waiters re-raise it, nobody else must
