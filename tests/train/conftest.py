@@ -48,12 +48,14 @@ def write_export(root: Path) -> Path:
     return root
 
 
-@pytest.fixture(scope="session", autouse=True)
+@pytest.fixture(scope="module", autouse=True)
 def _one_thread():
     import torch
 
+    before = torch.get_num_threads()
     torch.set_num_threads(1)
     yield
+    torch.set_num_threads(before)  # leave other stages' tests as they were
 
 
 @pytest.fixture(scope="session")

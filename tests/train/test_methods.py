@@ -15,6 +15,8 @@ def test_qlora_on_cpu_fails_in_one_line(export_dir, tmp_path):
         train("sft", export_dir, tmp_path / "q", method="qlora", max_steps=1)
     assert "qlora needs a CUDA GPU" in str(e.value) and "\n" not in str(e.value)
     assert not (tmp_path / "q").exists()  # failed before touching anything
+    with pytest.raises(MethodError, match="unknown method 'adapters'"):
+        train("sft", export_dir, tmp_path / "q", method="adapters", max_steps=1)
 
 
 @pytest.mark.parametrize("stage", STAGES)

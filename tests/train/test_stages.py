@@ -64,10 +64,11 @@ def test_dpo_learns_the_preference(smollm_hf_dir, export_dir, tmp_path, fast):
     assert losses[-1] < losses[0], losses
 
 
-def test_prompt_tuning_trains_virtual_tokens_only(smollm_hf_dir, export_dir, tmp_path, fast):
+def test_prompt_tuning_trains_virtual_tokens_only(smollm_gguf, smollm_hf_dir, export_dir, tmp_path, fast):
+    """Also starts from the GGUF file itself (de-quantised once into the cache)."""
     from corpusforge.train.run import train
 
-    res = train("sft", export_dir, tmp_path / "prompt", base_model=smollm_hf_dir, method="prompt", max_steps=1,
+    res = train("sft", export_dir, tmp_path / "prompt", base_model=str(smollm_gguf), method="prompt", max_steps=1,
                 **{**fast, "prompt__num_virtual_tokens": 8})
     cfg = json.loads((tmp_path / "prompt" / "adapter" / "adapter_config.json").read_text())
     assert cfg["peft_type"] == "PROMPT_TUNING" and cfg["num_virtual_tokens"] == 8
@@ -103,4 +104,6 @@ def test_qwen25_template_uses_assistant_only_loss(tmp_path):
     assert facts["loss_mode"] == "assistant_only"
     ex = trainer.train_dataset[0]
     text = tok.decode([i for i, lab in zip(ex["input_ids"], ex["labels"], strict=True) if lab != -100])
-    assert text.startswith("Call the 24-hour service line.") and "burst pipe" not in text
+    # TRL's Qwen2.5 training template opens the generation block just before the newline of the header
+    assert text.lstrip("\n").startswith("Call the 24-hour service line.<|im_end|>")
+    assert "burst pipe" not in text and "<|im_start|>" not in text

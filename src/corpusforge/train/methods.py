@@ -31,6 +31,10 @@ def check_method(method: str) -> None:
     Raises:
         MethodError: qlora without CUDA or without bitsandbytes.
     """
+    from corpusforge.train.recipe import METHODS
+
+    if method not in METHODS:
+        raise MethodError(f"unknown method {method!r} (choose from {', '.join(METHODS)})")
     if method != "qlora":
         return
     if not has_cuda():
