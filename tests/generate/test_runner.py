@@ -70,21 +70,30 @@ def test_cli_generate_prints_the_summary(generated):
     assert res.exit_code == 0, res.output
     assert "LLM requests sent" in res.output and "answered from cache" in res.output
     assert "samples by task" in res.output
+    assert "estimated cost" not in res.output  # no prices configured
+    cfg = ws.root / "corpusforge.yaml"
+    text = cfg.read_text()
+    cfg.write_text(text.replace("llm:\n", "llm:\n  price_in_per_1k: 0.001\n  price_out_per_1k: 0.002\n", 1))
+    try:
+        priced = CliRunner().invoke(app, ["-w", str(ws.root), "generate", "--no-progress"])
+    finally:
+        cfg.write_text(text)
+    assert priced.exit_code == 0 and "estimated cost" in priced.output
     bad = CliRunner().invoke(app, ["-w", str(ws.root), "generate", "--task", "poem"])
     assert bad.exit_code == 1 and "unknown task 'poem'" in bad.output
 
 
 def test_candidates_and_entities(generated):
     ws, _ = generated
-    s = generate(ws, tasks=["qa", "entities"], candidates=1, limit_docs=1)
-    kept = [x for x in ws.store.iter_samples(task="qa") if x.status != "dropped"
-            and x.source == "mains_2023.txt"]
-    assert kept, "the embedded model kept no pair for mains_2023.txt"
+    s = generate(ws, tasks=["qa"], candidates=1)  # pairs from the cache; only the candidates are new
+    kept = [x for x in ws.store.iter_samples(task="qa") if x.status != "dropped"]
+    assert kept, "the embedded model kept no pair at all"
     for x in kept:
         cands = ws.store.iter_candidates(x.sample_id)
         assert [c.idx for c in cands] == [0, 1] and cands[0].output == x.output
         assert cands[1].output and cands[1].temperature == 0.2 and cands[1].output != x.output
-    assert s.candidates == len(kept)
+    assert s.candidates == len(kept) and s.new_samples == 0
+    s = generate(ws, tasks=["entities"], limit_docs=1)
     # entities are stored on the chunks of the first document: typed lists of names found in the chunk
     chunks = list(ws.store.iter_chunks(next(iter(ws.store.iter_documents())).doc_id))
     with_entities = [c for c in chunks if "entities" in c.metadata]

@@ -91,7 +91,7 @@ async def ask(client: LLMClient, task: Task, unit: Unit, prompt: Prompt, cfg: Ge
     from corpusforge.generate.llm import LLMError
 
     out = Asked()
-    budget = cfg.max_tokens or client.cfg.max_tokens
+    budget = int((cfg.max_tokens or client.cfg.max_tokens) * task.budget_scale)
     want = n
     for attempt in range(cfg.truncation_retries + 1):
         request = prompt.fill("request", **task.request_vars(cfg, prompt, want))

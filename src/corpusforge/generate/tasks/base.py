@@ -60,12 +60,14 @@ class Task:
             (closed-book tasks, which teach the model the document's facts).
         scope: ``chunk`` (one request per chunk) or ``document``.
         question_key: the item field that is a question (for --candidates and de-duplication), or None.
+        budget_scale: the task's first token budget, as a multiple of the configured one (long replies).
     """
 
     name: ClassVar[str] = ""
     list_key: ClassVar[str | None] = None
     with_input: ClassVar[bool] = False
     question_key: ClassVar[str | None] = None
+    budget_scale: ClassVar[float] = 1.0
 
     def scope(self, cfg: GenerateConfig) -> str:
         """``chunk`` or ``document``."""

@@ -14,7 +14,7 @@ from corpusforge.generate.prompts import Prompt
 from corpusforge.generate.tasks.base import Task, string_list, texts
 
 KINDS = ("organizations", "people", "places", "dates", "events")
-MAX_PER_KIND = 5
+MAX_PER_KIND = 4
 
 
 def grounded(entities: dict[str, list[str]], passage: str) -> dict[str, list[str]]:
@@ -35,6 +35,7 @@ class EntitiesTask(Task):
 
     name = "entities"
     with_input = True
+    budget_scale = 2.5  # five lists of names
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """One list of strings per kind."""

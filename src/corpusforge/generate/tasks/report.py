@@ -14,6 +14,7 @@ class ReportTask(Task):
 
     name = "report"
     with_input = True
+    budget_scale = 2.0  # one text per field
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{<field>: "...", ...}`` with every configured field required."""
