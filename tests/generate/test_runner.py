@@ -12,12 +12,20 @@ from corpusforge.generate.runner import NothingToDo, generate
 
 pytestmark = pytest.mark.slow
 
+# the embedded model is weak: flag rather than drop most faults, so that some pairs are kept to work on
+LENIENT_GATE = """
+quality:
+  below_threshold: flag
+  actions: {repeats_question: flag, invented_number: flag, misplaced_number: flag, too_short: flag,
+            repetition: flag, unfinished: flag, not_a_question: flag, truncated: flag}
+"""
+
 
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory):
     """A workspace after one qa run over two documents (three chunks) with the embedded model."""
     docs = {k: DOCS[k] for k in ("mains_2023.txt", "plant.txt")}
-    ws = make_workspace(tmp_path_factory.mktemp("gen") / "ws", docs)
+    ws = make_workspace(tmp_path_factory.mktemp("gen") / "ws", docs, extra=LENIENT_GATE)
     summary = generate(ws)
     yield ws, summary
     ws.close()
@@ -85,9 +93,9 @@ def test_cli_generate_prints_the_summary(generated):
 
 def test_candidates_and_entities(generated):
     ws, _ = generated
-    s = generate(ws, tasks=["qa"], candidates=1)  # pairs from the cache; only the candidates are new
-    kept = [x for x in ws.store.iter_samples(task="qa") if x.status != "dropped"]
-    assert kept, "the embedded model kept no pair at all"
+    s = generate(ws, tasks=["qa"], candidates=1, limit_docs=1)  # pairs from the cache; candidates are new
+    kept = [x for x in ws.store.iter_samples(task="qa", source="mains_2023.txt") if x.status != "dropped"]
+    assert kept, "the gate kept no pair of mains_2023.txt"
     for x in kept:
         cands = ws.store.iter_candidates(x.sample_id)
         assert [c.idx for c in cands] == [0, 1] and cands[0].output == x.output
