@@ -47,7 +47,8 @@ class GenerateConfig(Section):
                                                          "for the missing items.")
     retry_budget_factor: float = Field(2.0, ge=1.0, description="Each retry of a truncated reply multiplies the "
                                                                 "token budget by this.")
-    seed: int = Field(0, description="Base sampling seed (round r uses seed + r), for reproducible runs.")
+    seed: int = Field(0, description="Base sampling seed (Q&A round r uses seed + r; retries and candidates "
+                                     "offset it), so runs are reproducible and retries are new requests.")
     window: int = Field(0, ge=0, description="Units of work (a document's Q&A, a chunk's task) in flight at once "
                                              "(0 = 2 x llm.concurrency). Memory stays flat whatever the corpus size.")
     min_chunk_chars: int = Field(40, ge=0, description="Chunks shorter than this (characters) are skipped.")
