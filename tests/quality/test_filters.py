@@ -109,3 +109,15 @@ def test_not_a_question(q):
                                "Is tap water in Qingxi safe to drink?"])
 def test_questions_and_requests_pass(q):
     assert run(F.not_a_question, "x", q=q) is None
+
+
+def test_question_reasons():
+    from corpusforge.quality.filters import question_reasons
+
+    ctx = "一、服务热线966123服务热线实行7×24小时服务，接通率不低于95%，来电应在铃响三声内接听。"
+    # a question SmolLM2 really wrote in a generate run: it loops over the system prompt
+    q = "你为一个熟悉某机构文档的助手编写训练数据的事实，说明你的熟悉某机构文档的助手编写训练数据的事实，说明你的熟悉某机构文档的助手编写训练数据的事"
+    names = [r.split(":")[0] for r in question_reasons(q, ctx, CFG)]
+    assert names == ["repetition", "question_off_source"]
+    assert question_reasons(q, ctx, CFG)[0].startswith("repetition:question:")
+    assert question_reasons("服务热线的接通率不低于多少？", ctx, CFG) == []

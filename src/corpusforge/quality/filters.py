@@ -182,6 +182,18 @@ def not_a_question(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     return None if _QUESTION_RE.search(q.strip()) else "not_a_question"
 
 
+def question_reasons(q: str, ctx: str, cfg: QualityConfig) -> list[str]:
+    """Checks of the question itself (Q&A tasks): a question at all, about the source, not looping."""
+    from corpusforge.quality.grounding import lexical_support
+
+    out = [r for r in (not_a_question(q, "", ctx, cfg), repetition("", q, ctx, cfg)) if r]
+    out = [f"repetition:question:{r.split(':', 1)[1]}" if r.startswith("repetition:") else r for r in out]
+    support = lexical_support(q, ctx)
+    if support < cfg.question_min_support:
+        out.append(f"question_off_source:{support:.2f}")
+    return out
+
+
 FILTERS: dict[str, Filter] = {
     "length": length,
     "refusal": refusal,

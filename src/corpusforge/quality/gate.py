@@ -17,7 +17,7 @@ from typing import Any
 
 from corpusforge.quality.config import DEFAULT_ACTIONS, QualityConfig
 from corpusforge.quality.dedup import QuestionIndex
-from corpusforge.quality.filters import not_a_question, run_filters
+from corpusforge.quality.filters import question_reasons, run_filters
 from corpusforge.quality.grounding import grounding_details
 from corpusforge.quality.text import detect_lang
 from corpusforge.records import Sample
@@ -95,8 +95,8 @@ class QualityGate:
         ctx, ctx_lang = _context_text(context)
         lang = lang or ctx_lang or detect_lang(ctx)
         reasons = run_filters(question, answer, ctx, cfg)
-        if task in cfg.question_tasks and question.strip() and (r := not_a_question(question, answer, ctx, cfg)):
-            reasons.append(r)
+        if task in cfg.question_tasks and question.strip():
+            reasons += question_reasons(question, ctx, cfg)
         g = grounding_details(answer, ctx, question, check_numbers=cfg.check_numbers,
                               check_entities=cfg.check_entities, allow_derived=task in cfg.derived_number_tasks)
         reasons += [f"invented_number:{n}" for n in g.invented_numbers[:5]]
