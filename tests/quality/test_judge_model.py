@@ -25,3 +25,22 @@ def test_judge_with_embedded_model(workspace):
     again = QualityGate(cfg, backend=LLMConfig(backend="llamacpp", n_ctx=1024, n_threads=1), store=workspace.store)
     assert again.check("公司什么时候成立？", "公司成立于1987年3月12日。", CTX).scores["judge"] == v.scores["judge"]
     assert workspace.store.counts()["llm_cache"] == 1
+
+
+@pytest.mark.slow
+def test_cli_check_jsonl_with_judge(tmp_path):
+    pytest.importorskip("llama_cpp")
+    import json
+
+    from typer.testing import CliRunner
+
+    from corpusforge.cli.app import app
+
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"question": "服务热线是多少？", "answer": "服务热线是966123。", "context": CTX},
+                              ensure_ascii=False) + "\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    r = CliRunner().invoke(app, ["-w", str(tmp_path), "check", "--jsonl", str(src), "--out", str(out), "--judge"])
+    assert r.exit_code == 0, r.output
+    rec = json.loads(out.read_text(encoding="utf-8"))
+    assert rec["scores"]["judge"] in {0.0, 0.25, 0.5, 0.75, 1.0}

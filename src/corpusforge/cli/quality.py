@@ -26,6 +26,8 @@ def check(
     threshold: float | None = typer.Option(
         None, "--threshold", min=0.0, max=1.0, help="Grounding threshold (default: quality.grounding_threshold)."),
     flag: bool = typer.Option(False, "--flag", help="Flag samples below the threshold for review instead of dropping."),
+    judge: bool = typer.Option(False, "--judge", help="Also ask the LLM backend (section llm; default: the embedded "
+                               "model) to score support 1-5 (quality.judge)."),
 ) -> None:
     """Run the quality gate: grounding, filters and question de-duplication, with a reason for each verdict.
 
@@ -39,15 +41,15 @@ def check(
             fail("--jsonl needs --out (the file to write the scored records to)")
         if not jsonl.is_file():
             fail(f"{jsonl}: no such file")
-        cfg = _config_or_default()
-        cfg = _override(cfg, threshold, flag)
-        res = check_jsonl(jsonl, out, cfg, progress=True)
+        cfg, llm = _config_or_default()
+        cfg = _override(cfg, threshold, flag, judge)
+        res = check_jsonl(jsonl, out, cfg, backend=llm if cfg.judge.enabled else None, progress=True)
         _show(f"checked {jsonl} -> {out}", res)
         return
     from corpusforge.quality.check import check_workspace
 
     ws = get_workspace()
-    ws.config.quality = _override(ws.config.quality, threshold, flag)
+    ws.config.quality = _override(ws.config.quality, threshold, flag, judge)
     try:
         res = check_workspace(ws, progress=True)
     finally:
@@ -56,20 +58,23 @@ def check(
 
 
 def _config_or_default():  # type: ignore[no-untyped-def]
-    """The workspace's quality section when there is a workspace here, else the defaults."""
+    """The workspace's quality and llm sections when there is a workspace here, else the defaults."""
     from corpusforge.cli.common import workspace_dir
     from corpusforge.config import CONFIG_NAME
+    from corpusforge.generate.backends.config import LLMConfig
     from corpusforge.quality.config import QualityConfig
 
     if (workspace_dir() / CONFIG_NAME).exists():
         ws = get_workspace()
         ws.close()
-        return ws.config.quality
-    return QualityConfig()
+        return ws.config.quality, ws.config.llm
+    return QualityConfig(), LLMConfig()
 
 
-def _override(cfg, threshold: float | None, flag: bool):  # type: ignore[no-untyped-def]
+def _override(cfg, threshold: float | None, flag: bool, judge: bool = False):  # type: ignore[no-untyped-def]
     upd: dict[str, Any] = {}
+    if judge:
+        upd["judge"] = cfg.judge.model_copy(update={"enabled": True})
     if threshold is not None:
         upd["grounding_threshold"] = threshold
     if flag:
