@@ -99,3 +99,34 @@ def test_what_passes_is_grounded(gated):
     passed = [(r, s) for r, s in gated if s.status == "passed"]
     for r, s in passed:
         assert s.grounding >= 0.5 and not _loops(r["answer"]) and not _missing_numbers(r["answer"], r["context"])
+
+
+def test_generate_run_samples_regated_in_a_workspace(workspace):
+    """Samples of a real `corpusforge generate` run: the looping question, the copied headings and the
+    repeated question are caught; what passes is supported by its chunk."""
+    from corpusforge.quality.check import check_workspace
+    from corpusforge.records import Chunk
+
+    rows = [json.loads(x) for x in (DATA.parent / "generate_run_samples.jsonl").read_text(encoding="utf-8").splitlines()]
+    for r in rows:
+        workspace.store.put_chunks(r["doc_id"], [Chunk(chunk_id=c["chunk_id"], doc_id=r["doc_id"], source=r["source"],
+                                                       pages=[1], text=c["text"], lang=c["lang"]) for c in r["chunks"]])
+    workspace.store.add_samples([Sample(sample_id=r["sample_id"], task=r["task"], instruction=r["instruction"],
+                                        input="", output=r["output"], source=r["source"], doc_id=r["doc_id"],
+                                        chunk_ids=r["chunk_ids"], metadata=r["metadata"], created_at=i)
+                                 for i, r in enumerate(rows)])
+    res = check_workspace(workspace)
+    got = {s.sample_id: s for s in workspace.store.iter_samples()}
+    by_q: dict[str, list] = {}
+    for s in got.values():
+        by_q.setdefault(_norm(s.instruction), []).append(s)
+        if _loops(s.instruction):
+            assert s.status == "dropped" and any(x.startswith("repetition:question:") for x in s.reasons)
+        if s.status == "passed":
+            assert s.grounding >= 0.5 and not _loops(s.instruction)
+    for copies in by_q.values():  # the same question asked again is kept at most once
+        assert sum(s.status != "dropped" for s in copies) <= 1
+        if len(copies) > 1 and any(s.status != "dropped" for s in copies):
+            assert all(any(x.startswith("duplicate_question:") for x in s.reasons) for s in copies if s.status == "dropped")
+    assert res["records"] == 10 and res["reasons"]["duplicate_question"] >= 1
+    assert any(_loops(s.instruction) for s in got.values())
