@@ -225,3 +225,26 @@ def test_rag_samples_showing_other_split_documents_are_counted_or_dropped(export
     assert "rag-cross" not in {
         r["sample_id"] for r in read_jsonl(tmp_path / "c" / "messages" / "train.jsonl")
     }
+
+
+def test_pretrain_splits_follow_the_sample_split_and_empty_hf_split_exports(export_ws, tmp_path):
+    summary = run_export(export_ws, ["messages", "pretrain", "hf"], tmp_path, validation_size=0.0)
+    where = {}
+    for split in ("train", "validation", "test"):
+        for r in read_jsonl(tmp_path / "messages" / f"{split}.jsonl"):
+            where[r["source"]] = split
+    seen = {}
+    for split in ("train", "validation", "test"):
+        for r in read_jsonl(tmp_path / "pretrain" / f"{split}.jsonl"):
+            assert where.get(r["source"], "train") == split
+            seen.setdefault(r["source"], set()).add(split)
+    assert seen and all(len(v) == 1 for v in seen.values())
+    assert sum(1 for _ in read_jsonl(tmp_path / "pretrain" / "corpus.jsonl")) == sum(
+        sum(1 for _ in read_jsonl(tmp_path / "pretrain" / f"{s}.jsonl")) for s in ("train", "validation", "test"))
+    # validation is empty: hf/ leaves it out and still loads both ways
+    from datasets import load_dataset, load_from_disk
+
+    dd = load_from_disk(str(tmp_path / "hf"))
+    assert "validation" not in dd and len(dd["train"]) > 0
+    assert set(load_dataset(str(tmp_path / "hf"))) == set(dd)
+    assert summary is not None

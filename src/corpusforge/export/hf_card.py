@@ -33,7 +33,7 @@ def render_card(ctx: ExportContext) -> str:
         "configs": [
             {
                 "config_name": "default",
-                "data_files": [{"split": s, "path": f"data/{s}-*.parquet"} for s in st["splits"]],
+                "data_files": [{"split": s, "path": f"data/{s}-*.parquet"} for s, n in st["splits"].items() if n],
             }
         ],
     }

@@ -58,6 +58,8 @@ def build(ctx: ExportContext) -> Any:
             }
             for s in samples
         ]
+        if not rows:  # datasets can save but not load an empty split: leave it out (the card counts it as 0)
+            continue
         ds = Dataset.from_list(rows, features=feats)
         fp = content_hash(json.dumps(rows, ensure_ascii=False, sort_keys=True))
         dd[split] = Dataset(ds.data, info=ds.info, split=split, fingerprint=fp)

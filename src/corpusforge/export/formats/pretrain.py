@@ -1,5 +1,9 @@
 """Pretraining corpus: ``pretrain/corpus.jsonl`` with ``text`` and provenance, one line per chunk.
 
+Also ``pretrain/{train,validation,test}.jsonl``: the same chunks split by source document the way the
+samples were split (sources with no exported sample go to train), so continued pretraining can leave the
+evaluation documents out and ``corpusforge eval`` measures domain perplexity on held-out text.
+
 Reads the chunks in the store (``corpusforge corpus``); when the store has none, reads the corpus step's
 ``out/corpus.jsonl``. Source filters apply; sample filters (task, status, score) do not.
 """
@@ -50,4 +54,8 @@ def write(ctx: ExportContext) -> None:
     filters = Filters(sources=list(ctx.cfg.sources))
     rel = "pretrain/corpus.jsonl"
     ctx.write_jsonl(rel, iter_corpus(ctx, filters))
+    where = {s.source: split for split, samples in ctx.samples.items() for s in samples}
+    for split in ("train", "validation", "test"):
+        ctx.write_jsonl(f"pretrain/{split}.jsonl",
+                        (r for r in iter_corpus(ctx, filters) if where.get(r["source"], "train") == split))
     ctx.lf_entries[ctx.lf_name("pretrain")] = {"file_name": rel, "columns": {"prompt": "text"}}
