@@ -42,11 +42,24 @@ def eval_cmd(
     data = data or root / "export"
     if not data.exists():
         fail(f"{data}: no test split found; run `corpusforge export` or pass --data")
+    test_file = data / "messages" / "test.jsonl"
+    if data.is_dir() and test_file.exists() and not test_file.read_text(encoding="utf-8").strip():
+        for split in ("validation", "train"):
+            alt = data / "messages" / f"{split}.jsonl"
+            if alt.exists() and alt.read_text(encoding="utf-8").strip():
+                console.print(f"[yellow]warning:[/] {test_file} is empty (too few documents kept samples); "
+                              f"evaluating on {alt} instead: these scores are not held out", highlight=False)
+                data = alt
+                break
     if domain is None:
-        for cand in (data / "pretrain" / "test.jsonl", data.parent / "pretrain" / "test.jsonl"):
-            if cand.exists():
+        for cand in (data / "pretrain" / "test.jsonl", data.parent / "pretrain" / "test.jsonl",
+                     data.parent.parent / "pretrain" / "test.jsonl"):
+            if cand.exists() and cand.read_text(encoding="utf-8").strip():
                 domain = cand
                 break
+        else:
+            console.print("[yellow]warning:[/] no held-out corpus chunks (pretrain/test.jsonl) found: "
+                          "no domain perplexity; pass --domain-texts", highlight=False)
     models, judge_client = [], None
     if (backend or judge) and ws is None:
         fail("--backend and --judge need a workspace (for the llm section of corpusforge.yaml)")

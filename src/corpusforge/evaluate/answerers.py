@@ -29,7 +29,7 @@ class TransformersModel:
         if adapter is not None:
             from peft import PeftModel
 
-            self.model = PeftModel.from_pretrained(self.model, str(adapter))
+            self.model = PeftModel.from_pretrained(self.model, str(resolve_adapter(adapter)))
         self.model.eval()
         self.tok.padding_side = "left"
         self.name = name or (Path(adapter).name if adapter else "base")
@@ -88,16 +88,33 @@ class BackendModel:
         return None
 
 
+def resolve_adapter(path: str | Path) -> Path:
+    """An adapter folder: the path itself, or the ``adapter/`` folder of a ``corpusforge train`` run.
+
+    Raises:
+        ValueError: naming the path when it holds no PEFT adapter.
+    """
+    root = Path(path)
+    for cand in (root, root / "adapter"):
+        if (cand / "adapter_config.json").exists():
+            return cand
+    raise ValueError(f"{root}: no PEFT adapter here (no adapter_config.json, nor adapter/adapter_config.json)")
+
+
 def training_loss(adapter: str | Path | None) -> list[dict[str, float]]:
-    """Loss history saved with an adapter (``trainer_state.json`` or ``loss.json``), if any."""
+    """Loss history of the run that made an adapter (``train_result.json`` or ``trainer_state.json``)."""
     import json
 
     if not adapter:
         return []
     root = Path(adapter)
-    for cand in [root / "loss.json", root / "trainer_state.json", *sorted(root.glob("checkpoint-*/trainer_state.json"))]:
-        if cand.exists():
-            data = json.loads(cand.read_text())
-            hist = data.get("log_history", data) if isinstance(data, dict) else data
-            return [{"step": h["step"], "loss": h["loss"]} for h in hist if isinstance(h, dict) and "loss" in h]
+    for cand in [root / "train_result.json", root.parent / "train_result.json", root / "trainer_state.json",
+                 *sorted(root.glob("checkpoint-*/trainer_state.json"))]:
+        if not cand.exists():
+            continue
+        data = json.loads(cand.read_text())
+        if isinstance(data, dict) and isinstance(data.get("losses"), list):
+            return [{"step": int(s), "loss": float(v)} for s, v in data["losses"]]
+        hist = data.get("log_history", []) if isinstance(data, dict) else data
+        return [{"step": h["step"], "loss": h["loss"]} for h in hist if isinstance(h, dict) and "loss" in h]
     return []

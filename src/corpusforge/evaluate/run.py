@@ -65,7 +65,8 @@ def evaluate(data: str | Path, out_dir: str | Path, *, base: str | None = None,
     general = load_texts(general_texts or general_text_path())
     built = [TransformersModel(base, None, "base")] if (base is not None or adapters) else []
     for i, a in enumerate(adapters or []):
-        name = Path(a).name if Path(a).name not in {m.name for m in built} else f"{Path(a).name}-{i}"
+        label = Path(a).parent.name if Path(a).name == "adapter" else Path(a).name
+        name = label if label not in {m.name for m in built} else f"{label}-{i}"
         built.append(TransformersModel(base, a, name))
     built += list(models or [])
     t0 = time.time()
