@@ -12,14 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from corpusforge.generate.config import GenerateConfig
-from corpusforge.generate.prompts import Prompt
-from corpusforge.generate.tasks.base import Task, text
+from corpusforge.generate.tasks.qa import QATask
 
 
-class RAGTask(Task):
-    """One question/answer pair per chunk; the passages and the citation are added by the kb stage."""
+class RAGTask(QATask):
+    """One question/answer pair per chunk (one object, not a list); the passages and the citation are added
+    by the kb stage. Validation and fields are those of ``qa``."""
 
     name = "rag"
+    list_key = None
     with_input = True
     question_key = "question"
 
@@ -30,17 +31,6 @@ class RAGTask(Task):
             "properties": {"question": {"type": "string"}, "answer": {"type": "string"}},
             "required": ["question", "answer"],
         }
-
-    def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
-        """Both question and answer must be non-empty text."""
-        if not isinstance(item, dict):
-            return None
-        q, a = text(item.get("question")), text(item.get("answer"))
-        return {"question": q, "answer": a} if q and a else None
-
-    def fields(self, item: dict[str, Any], prompt: Prompt, cfg: GenerateConfig) -> tuple[str, str]:
-        """The question is the instruction, the answer the output (the citation comes with the passages)."""
-        return prompt.fill("instruction", **item), prompt.fill("output", **item)
 
 
 TASK = RAGTask()
