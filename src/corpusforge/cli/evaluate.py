@@ -79,8 +79,11 @@ def eval_cmd(
     except (ValueError, OSError) as e:
         fail(str(e))
     rep = res.report
-    rows = [(m["name"], *[rep["metrics"][m["name"]]["overall"].get(k, "n/a") for k in ("rouge_l", "char_f1")],
-             rep["perplexity"][m["name"]].get("domain"), rep["perplexity"][m["name"]].get("general"))
+    def fmt(x: object) -> str:
+        return f"{x:.3f}" if isinstance(x, float) else ("n/a" if x is None else str(x))
+
+    rows = [(m["name"], *[fmt(rep["metrics"][m["name"]]["overall"].get(k)) for k in ("rouge_l", "char_f1")],
+             fmt(rep["perplexity"][m["name"]].get("domain")), fmt(rep["perplexity"][m["name"]].get("general")))
             for m in rep["models"]]
     summary_table(f"evaluation on {rep['n_items']} questions", rows,
                   ("model", "rouge_l", "char_f1", "ppl domain", "ppl general"))
