@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import json
 import logging
-import shutil
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpusforge.io import atomic_dir
 from corpusforge.kb.config import KBConfig
 from corpusforge.kb.embed import encode, model_name, resolve_model
 from corpusforge.kb.index import KnowledgeBase
@@ -145,8 +144,7 @@ def build_kb(
     s.passages = len(passages)
     model = resolve_model(cfg.embedding_model)
     root.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{root.name}.", dir=root.parent))
-    try:
+    with atomic_dir(root) as tmp:
         with open(tmp / "passages.jsonl", "w", encoding="utf-8") as f:
             for p in passages:
                 f.write(json.dumps(p.to_dict(), ensure_ascii=False) + "\n")
@@ -169,14 +167,6 @@ def build_kb(
             "bm25": "bm25s lucene k1=1.5 b=0.75",
         }
         (tmp / "kb.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        old = root.with_name(f"{tmp.name}.old")
-        if root.exists():
-            root.rename(old)
-        tmp.rename(root)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     s.seconds = round(time.time() - t0, 3)
     log.info("kb: %d passages indexed in %s", s.passages, root)
     return s

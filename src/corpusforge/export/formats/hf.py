@@ -7,14 +7,12 @@ folder is built beside the target and swapped in, so readers never see half an e
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from pathlib import Path
 from typing import Any
 
 from corpusforge.export.context import ExportContext
 from corpusforge.export.hf_card import render_card
 from corpusforge.export.selection import chat_turns, provenance
+from corpusforge.io import atomic_dir
 from corpusforge.records import content_hash
 
 HELP = "Hugging Face datasets: hf/ (save_to_disk + data/*.parquet + README.md dataset card)"
@@ -82,9 +80,7 @@ def write(ctx: ExportContext) -> None:
 
 def _save(ctx: ExportContext, dd: Any) -> None:
     target = ctx.out_dir / "hf"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".hf.", dir=target.parent))
-    try:
+    with atomic_dir(target) as tmp:
         dd.save_to_disk(str(tmp))
         for split, ds in dd.items():
             (tmp / "data").mkdir(exist_ok=True)
@@ -92,11 +88,3 @@ def _save(ctx: ExportContext, dd: Any) -> None:
             ctx.files[f"hf/data/{split}-00000-of-00001.parquet"] = len(ds)
         (tmp / "README.md").write_text(render_card(ctx), encoding="utf-8")
         ctx.files["hf/README.md"] = 1
-        old = target.with_name(f".hf.old.{tmp.name}")
-        if target.exists():
-            target.rename(old)
-        tmp.rename(target)
-        shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
