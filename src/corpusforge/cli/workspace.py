@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from corpusforge.cli.common import console, fail, get_workspace, out, summary_table, workspace_dir
+from corpusforge.cli.common import console, get_workspace, out, summary_table
 
 dump_app = typer.Typer(help="Write records from the store as JSONL, for scripts and for reading by eye.",
                        no_args_is_help=True)
@@ -83,4 +83,3 @@ def register(app: typer.Typer) -> None:
     app.command()(init)
     app.command()(status)
     app.add_typer(dump_app, name="dump")
-    _ = (fail, workspace_dir)
