@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import Field, ValidationError
 
-from corpusforge.configbase import Section
+from corpusforge.configbase import Section, first_error
 from corpusforge.corpus.config import CorpusConfig
 from corpusforge.evaluate.config import EvalConfig
 from corpusforge.export.config import ExportConfig
@@ -75,11 +75,8 @@ def parse_config(data: dict[str, Any], origin: str = CONFIG_NAME) -> Config:
     try:
         return Config.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         more = f" (and {e.error_count() - 1} more)" if e.error_count() > 1 else ""
-        raise ConfigError(f"{origin}: {key}: {msg}{more}") from None
+        raise ConfigError(f"{origin}: {first_error(e)}{more}") from None
 
 
 def render_default_config() -> str:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import Field, ValidationError
 
-from corpusforge.configbase import Section
+from corpusforge.configbase import Section, first_error
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 STAGES = ("pt", "sft", "dpo")
@@ -108,7 +108,4 @@ def load_recipe(stage: str, overrides: dict[str, Any] | None = None, path: str |
     try:
         return Recipe.model_validate(data)
     except ValidationError as e:
-        err = e.errors()[0]
-        key = ".".join(str(p) for p in err["loc"])
-        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        raise RecipeError(f"{src.name}: {key}: {msg}") from None
+        raise RecipeError(f"{src.name}: {first_error(e)}") from None
