@@ -15,4 +15,6 @@ test:
 	$(PYTHON) -m pytest -q -p no:cacheprovider tests
 
 lint:
-	$(PYTHON) -m ruff check src tests bench
+	$(PYTHON) -m ruff check src tests bench scripts
+	$(PYTHON) -m ruff format --check src tests bench scripts
+	$(PYTHON) -m mypy src

@@ -90,8 +90,7 @@ async def ours_run(client, msgs: list, max_tokens: int) -> tuple[float, int]:
 
 def bench_client(url: str, n: int, concurrency: int, max_tokens: int, rounds: int = 4) -> None:
     """Part 1: raw httpx vs LLMClient at equal concurrency."""
-    from corpusforge.generate.backends.config import LLMConfig
-    from corpusforge.generate.llm import LLMClient
+    from corpusforge.llm import LLMConfig, get_client
     from corpusforge.store import Store
 
     cfg = LLMConfig(backend="openai", base_url=[url], concurrency=concurrency, max_tokens=max_tokens)
@@ -106,12 +105,12 @@ def bench_client(url: str, n: int, concurrency: int, max_tokens: int, rounds: in
                 t, k = asyncio.run(raw_run(url, msgs, concurrency, max_tokens))
                 raw_t, raw_tok = raw_t + t, raw_tok + k
             else:
-                t, k = asyncio.run(ours_run(LLMClient(cfg, store), msgs, max_tokens))
+                t, k = asyncio.run(ours_run(get_client(cfg, store), msgs, max_tokens))
                 ours_t, ours_tok = ours_t + t, ours_tok + k
-    seq = LLMClient(cfg.model_copy(update={"concurrency": 1}), store)  # one at a time: wall = backend + ours
+    seq = get_client(cfg.model_copy(update={"concurrency": 1}), store)  # one at a time: wall = backend + ours
     seq_t, _ = asyncio.run(ours_run(seq, prompts("seq", n), 1))
     overhead_ms = (seq_t - seq.stats.seconds) / n * 1000
-    rerun = LLMClient(cfg, store)
+    rerun = get_client(cfg, store)
     msgs = prompts("ours0", n)
     cached_t, _ = asyncio.run(ours_run(rerun, msgs, max_tokens))
     raw_rps, ours_rps = rounds * n / raw_t, rounds * n / ours_t
@@ -136,7 +135,7 @@ def build_workspace(url: str, concurrency: int) -> object:
     ingest_paths(ws, [ROOT / "examples" / "quickstart" / "docs"])
     build_corpus(ws)
     ws.config.llm.backend = "openai"
-    ws.config.llm.base_url = [url]
+    ws.config.llm.openai.base_url = [url]
     ws.config.llm.concurrency = concurrency
     ws.config.llm.timeout = 900  # llama_cpp.server answers one request at a time: queued ones wait long
     return ws
@@ -169,7 +168,7 @@ def two_step_messages(chunk, request: str) -> list[dict[str, str]]:
 
 async def two_step(ws, client, gate, docs: list, per_doc: int) -> dict[str, int]:
     """The two-step scheme on the same chunks: questions first, then one request per answer."""
-    from corpusforge.generate.llm import LLMError, parse_json_reply
+    from corpusforge.llm import LLMError, parse_json_reply
 
     counts = {"pairs": 0, "passed": 0, "errors": 0}
 
@@ -208,7 +207,8 @@ def bench_generate(url: str, concurrency: int, n_docs: int) -> None:
     except ImportError:
         print("\n(corpusforge.generate.runner not available: generation-scheme comparison skipped)")
         return
-    from corpusforge.generate.llm import LLMClient
+    from corpusforge.generate.tasks import TASKS
+    from corpusforge.llm import get_client
     from corpusforge.quality.gate import QualityGate
     from corpusforge.store import Store
 
@@ -221,8 +221,8 @@ def bench_generate(url: str, concurrency: int, n_docs: int) -> None:
     ours_tok = s.tokens_in + s.tokens_out
 
     docs = list(ws.store.iter_documents())[:n_docs]
-    client = LLMClient(ws.config.llm, Store(Path(tempfile.mkdtemp(prefix="cf-bench-2s-")) / "store.db"))
-    gate = QualityGate(ws.config.quality)
+    client = get_client(ws.config.llm, Store(Path(tempfile.mkdtemp(prefix="cf-bench-2s-")) / "store.db"))
+    gate = QualityGate(ws.config.quality, tasks=TASKS)
     t0 = time.perf_counter()
     c = asyncio.run(two_step(ws, client, gate, docs, ws.config.generate.qa_max))
     base_t = time.perf_counter() - t0

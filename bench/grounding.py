@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from corpusforge.generate.tasks import TASKS
 from corpusforge.quality.config import QualityConfig
 from corpusforge.quality.gate import QualityGate
 from corpusforge.quality.grounding import lexical_support
@@ -112,7 +113,7 @@ def evaluate(cases: list[dict], scorer: Callable[[dict], float], threshold: floa
 
 def scorers(cfg: QualityConfig) -> dict[str, Callable[[dict], float]]:
     """The gate's grounding and the two baselines."""
-    gate = QualityGate(cfg)
+    gate = QualityGate(cfg, tasks=TASKS)
 
     def unigram(c: dict) -> float:
         a, ctx = units(c["answer"]), set(units(c["context"]))
@@ -127,7 +128,7 @@ def scorers(cfg: QualityConfig) -> dict[str, Callable[[dict], float]]:
 
 def verdict_accuracy(cases: list[dict], cfg: QualityConfig) -> dict[str, float]:
     """Share of cases whose gate verdict is right (positives not dropped, negatives not passed)."""
-    gate = QualityGate(cfg)
+    gate = QualityGate(cfg, tasks=TASKS)
     out: dict[str, float] = {}
     for k in POSITIVE + NEGATIVE:
         kk = [c for c in cases if c["kind"] == k]

@@ -13,10 +13,10 @@ from corpusforge.configbase import Section, first_error
 from corpusforge.corpus.config import CorpusConfig
 from corpusforge.evaluate.config import EvalConfig
 from corpusforge.export.config import ExportConfig
-from corpusforge.generate.backends.config import LLMConfig
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.ingest.config import IngestConfig
 from corpusforge.kb.config import KBConfig
+from corpusforge.llm.config import LLMConfig
 from corpusforge.quality.config import QualityConfig
 from corpusforge.review.config import ReviewConfig
 from corpusforge.train.config import TrainConfig

@@ -81,6 +81,8 @@ def test_bad_config_is_one_line_error_naming_the_key():
 
 
 def test_progress_bar_and_empty_workspace(workspace):
-    stats = build_corpus(workspace, progress=True)
+    from corpusforge.cli.progress import RichProgress
+
+    stats = build_corpus(workspace, progress=RichProgress())
     assert stats.documents == 0 and stats.chunks == 0
     assert (workspace.out_dir / "corpus.jsonl").read_text() == ""

@@ -9,8 +9,7 @@ import logging
 import pytest
 from faultproxy import FaultProxy
 
-from corpusforge.generate.backends.config import LLMConfig
-from corpusforge.generate.llm import LLMClient, parse_json_reply
+from corpusforge.llm import LLMClient, LLMConfig, get_client, parse_json_reply
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +23,7 @@ def _cfg(*urls: str, **kw) -> LLMConfig:
 
 
 def test_schema_reply_parses_and_auto_mode_falls_back(fault_proxy, workspace, qa_schema_small):
-    c = LLMClient(_cfg(fault_proxy.url), workspace.store)
+    c = get_client(_cfg(fault_proxy.url), workspace.store)
     comp = c.chat_sync(MSGS, schema=qa_schema_small, max_tokens=128, seed=5)
     # llama-cpp-python's server refuses json_schema; the backend falls back to json_object + schema
     sent = [json.loads(b)["response_format"]["type"] for b in fault_proxy.bodies]
@@ -41,11 +40,11 @@ def test_schema_reply_parses_and_auto_mode_falls_back(fault_proxy, workspace, qa
 
 
 def test_cache_hit_makes_no_second_request(fault_proxy, workspace):
-    c = LLMClient(_cfg(fault_proxy.url), workspace.store)
+    c = get_client(_cfg(fault_proxy.url), workspace.store)
     first = c.chat_sync(MSGS, seed=1)
     assert fault_proxy.requests == 1
     second = c.chat_sync(MSGS, seed=1)
-    again = LLMClient(_cfg(fault_proxy.url), workspace.store).chat_sync(MSGS, seed=1)  # a re-run
+    again = get_client(_cfg(fault_proxy.url), workspace.store).chat_sync(MSGS, seed=1)  # a re-run
     assert second.cached and again.cached and second.text == again.text == first.text
     assert fault_proxy.requests == 1  # counted at the proxy: nothing more reached the server
     c.close()
@@ -65,7 +64,7 @@ def _many(c: LLMClient, n: int) -> list:
 def test_requests_spread_over_base_urls(fault_proxy, llama_server, workspace):
     other = FaultProxy(llama_server.removesuffix("/v1")).start()
     try:
-        c = LLMClient(_cfg(fault_proxy.url, other.url, concurrency=2), workspace.store)
+        c = get_client(_cfg(fault_proxy.url, other.url, concurrency=2), workspace.store)
         results = _many(c, 6)
         assert len(results) == 6 and not any(r.cached for r in results)
         assert fault_proxy.requests == 3 and other.requests == 3
@@ -75,7 +74,7 @@ def test_requests_spread_over_base_urls(fault_proxy, llama_server, workspace):
 
 def test_concurrency_bounds_requests_in_flight(fault_proxy, workspace):
     fault_proxy.set("slow", delay=0.5)  # every request lingers at the proxy so overlap is visible
-    c = LLMClient(_cfg(fault_proxy.url, concurrency=2), workspace.store)
+    c = get_client(_cfg(fault_proxy.url, concurrency=2), workspace.store)
     _many(c, 5)
     assert fault_proxy.requests == 5 and fault_proxy.max_inflight == 2
     assert c.stats.requests == 5
@@ -85,7 +84,7 @@ def test_api_key_is_sent_but_never_stored_or_logged(fault_proxy, workspace, monk
     secret = "sk-test-5ecret-do-not-store-9931"
     monkeypatch.setenv("CF_TEST_KEY", secret)
     caplog.set_level(logging.DEBUG)
-    c = LLMClient(_cfg(fault_proxy.url, api_key_env="CF_TEST_KEY", retries=1), workspace.store)
+    c = get_client(_cfg(fault_proxy.url, api_key_env="CF_TEST_KEY", retries=1), workspace.store)
     fault_proxy.set("500", fail_next=1)  # one failure so a retry warning is logged too
     c.chat_sync(MSGS, seed=11)
     headers = {k.lower(): v for k, v in fault_proxy.headers[-1].items()}
@@ -100,7 +99,7 @@ def test_api_key_is_sent_but_never_stored_or_logged(fault_proxy, workspace, monk
 
 @pytest.mark.parametrize("mode, sent", [("none", None), ("json_object", "json_object")])
 def test_fixed_response_format_modes(fault_proxy, workspace, qa_schema_small, mode, sent):
-    c = LLMClient(_cfg(fault_proxy.url, response_format=mode), workspace.store)
+    c = get_client(_cfg(fault_proxy.url, response_format=mode), workspace.store)
     comp = c.chat_sync(MSGS, schema=qa_schema_small, max_tokens=12, seed=21)
     bodies = [json.loads(b) for b in fault_proxy.bodies]
     assert len(bodies) == 1 and (bodies[0].get("response_format") or {}).get("type") == sent
@@ -110,7 +109,7 @@ def test_fixed_response_format_modes(fault_proxy, workspace, qa_schema_small, mo
 
 
 def test_one_client_serves_several_event_loops(fault_proxy, workspace):
-    c = LLMClient(_cfg(fault_proxy.url, concurrency=1), workspace.store)
+    c = get_client(_cfg(fault_proxy.url, concurrency=1), workspace.store)
     for _ in range(3):  # e.g. generate() called several times in one process: a new asyncio.run each time
         assert len(_many(c, 2)) == 2  # concurrency 1 with 2 requests: the semaphore is contended
     assert fault_proxy.requests == 2 and c.stats.cached == 4

@@ -7,8 +7,7 @@ import asyncio
 import pytest
 
 from conftest import free_port
-from corpusforge.generate.backends.config import LLMConfig
-from corpusforge.generate.llm import Completion, LLMClient, LLMError
+from corpusforge.llm import Completion, LLMClient, LLMConfig, LLMError, get_client
 
 pytestmark = pytest.mark.slow
 
@@ -18,7 +17,7 @@ MSGS = [{"role": "user", "content": "Name one thing a water utility does."}]
 def _client(url: str, store=None, **kw) -> LLMClient:
     opts = {"backend": "openai", "base_url": [url], "max_tokens": 4, "retries": 2, "backoff": 0.01,
             "timeout": 120} | kw
-    return LLMClient(LLMConfig(**opts), store)
+    return get_client(LLMConfig(**opts), store)
 
 
 def _fails(c: LLMClient, *match: str) -> str:

@@ -121,16 +121,16 @@ def test_no_chunks_is_a_clear_error(workspace):
 def test_cut_off_reply_is_asked_again_with_a_bigger_budget(generated):
     from corpusforge.generate.asking import SEED_STEP, ask
     from corpusforge.generate.config import GenerateConfig
-    from corpusforge.generate.llm import LLMClient
     from corpusforge.generate.prompts import load_prompt
     from corpusforge.generate.tasks import get_task
     from corpusforge.generate.units import Unit
+    from corpusforge.llm import get_client
 
     ws, _ = generated
     doc = next(d for d in ws.store.iter_documents() if d.source == "plant.txt")
     unit = Unit(doc=doc, chunks=list(ws.store.iter_chunks(doc.doc_id)), lang="en")
     cfg = GenerateConfig(max_tokens=12, retry_budget_factor=8, truncation_retries=1, max_field_chars=60)
-    client = LLMClient(ws.config.llm, ws.store)
+    client = get_client(ws.config.llm, ws.store)
     asked = asyncio.run(ask(client, get_task("qa"), unit, load_prompt("qa", "en"), cfg, 1, seed=5))
     sent = [json.loads(r[0])["params"] for r in ws.store.conn.execute("SELECT request FROM llm_cache")]
     sent = [p for p in sent if p["seed"] in (5, 5 + SEED_STEP)]

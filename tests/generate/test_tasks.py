@@ -10,11 +10,11 @@ import pytest
 from corpusforge.generate.asking import Item, build_messages, parse, runaway
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.context import RunContext
-from corpusforge.generate.llm import Completion
 from corpusforge.generate.prompts import LANGS, PromptError, load_prompt, render
 from corpusforge.generate.tasks import TASKS, get_task
 from corpusforge.generate.tasks.entities import grounded
 from corpusforge.generate.units import Unit, pages_label, plan_pairs, prompt_lang
+from corpusforge.llm import Completion
 from corpusforge.records import Chunk, Document
 
 REPLIES = json.loads((Path(__file__).parent / "data" / "replies.json").read_text(encoding="utf-8"))["replies"]
@@ -49,6 +49,20 @@ def test_every_task_has_prompts_and_a_schema(name, lang):
 def test_unknown_task_is_one_line_error():
     with pytest.raises(ValueError, match="unknown task 'poem' \\(known: qa, summary"):
         get_task("poem")
+
+
+def test_tasks_declare_what_the_gate_and_the_runner_need():
+    def having(attr: str) -> set[str]:
+        return {n for n, t in TASKS.items() if getattr(t, attr)}
+
+    # the defaults the quality and generate configs used to list by hand
+    assert {n for n, t in TASKS.items() if not t.grounded} == {"classify", "entities"}
+    assert having("has_question") == {"qa"} and having("derived_numbers") == {"cot", "report"}
+    assert having("item_in_metadata") == {"classify", "report", "entities"} and having("candidates") == {"qa", "cot"}
+    assert {n for n, t in TASKS.items() if t.scope(CFG) == "document"} == {"qa"}
+    assert {n for n, t in TASKS.items() if t.scope(GenerateConfig(summary_scope="document")) == "document"} == {
+        "qa", "summary"}
+    assert all(t.name == n and t.prompt_folder is None for n, t in TASKS.items())
 
 
 def test_messages_put_the_passage_first_and_share_it_across_tasks():

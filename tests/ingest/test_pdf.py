@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from corpusforge.cli.progress import RichProgress
 from corpusforge.ingest.config import IngestConfig
 from corpusforge.ingest.ocr import tesseract_available
 from corpusforge.ingest.pdf import read
@@ -23,7 +24,7 @@ def _read(path, **cfg):
 
 def test_every_fixture_pdf_is_ingested(make_ws, fixtures_dir):
     ws = make_ws()
-    summary = ingest_paths(ws, [fixtures_dir / "pdf"], progress=True)
+    summary = ingest_paths(ws, [fixtures_dir / "pdf"], progress=RichProgress())
     failed = dict(summary.failed)
     # without OCR only the scan, the garbled page and the locked file fail, each with its reason
     assert {k.rsplit("/", 1)[-1]: v.split(":")[0] for k, v in failed.items()} == {

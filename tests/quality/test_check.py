@@ -5,6 +5,7 @@ import json
 from typer.testing import CliRunner
 
 from corpusforge.cli.app import app
+from corpusforge.generate.tasks import TASKS
 from corpusforge.quality.check import check_jsonl, check_workspace
 from corpusforge.records import Chunk, Sample
 
@@ -26,7 +27,7 @@ def test_check_jsonl_scores_and_skips_bad_lines(tmp_path):
         {"question": "只有问题"},
         {"instruction": "服务热线是多少？", "output": "服务热线是966123。", "input": CTX},
     ])
-    res = check_jsonl(src, tmp_path / "out.jsonl")
+    res = check_jsonl(src, tmp_path / "out.jsonl", tasks=TASKS)
     out = [json.loads(x) for x in (tmp_path / "out.jsonl").read_text(encoding="utf-8").splitlines()]
     assert [r["verdict"] for r in out] == ["passed", "dropped", "passed"]
     assert "invented_number:6" in out[1]["reasons"] and out[1]["grounding"] < 0.5
@@ -57,7 +58,7 @@ def _fill(ws):
 
 def test_check_workspace_stores_verdicts_and_keeps_best_duplicate(workspace):
     _fill(workspace)
-    res = check_workspace(workspace)
+    res = check_workspace(workspace, tasks=TASKS)
     got = {s.sample_id: s for s in workspace.store.iter_samples()}
     assert got["s2"].status == "passed" and got["s2"].grounding == 1.0
     # the older, worse-grounded copy of the same question is the one dropped

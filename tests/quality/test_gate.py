@@ -46,8 +46,39 @@ def test_actions_are_configurable():
 
 
 def test_ungrounded_tasks_skip_the_threshold():
-    v = QualityGate().check("这段文字属于哪一类？", "客户服务", CTX, task="classify")
+    from corpusforge.generate.tasks import TASKS
+
+    v = QualityGate(tasks=TASKS).check("这段文字属于哪一类？", "客户服务", CTX, task="classify")
     assert "low_grounding" not in v.reasons
+    # a task the gate is not told about is gated as grounded text
+    assert "low_grounding" in QualityGate().check("这段文字属于哪一类？", "客户服务", CTX, task="classify").reasons
+
+
+def test_config_task_lists_override_what_tasks_declare():
+    from corpusforge.generate.tasks import TASKS
+
+    toy = {"toy": SimpleNamespace(grounded=False, has_question=True, derived_numbers=False)}
+    q, a = "自来水公司的营业时间", "公司位于一座美丽的海滨城市，风景优美。"
+    v = QualityGate(tasks=toy).check(q, a, CTX, task="toy")
+    assert "low_grounding" not in v.reasons and "not_a_question" in v.reasons
+    cfg = QualityConfig(ungrounded_tasks=[], question_tasks=["classify"])
+    v = QualityGate(cfg, tasks=toy).check(q, a, CTX, task="toy")
+    assert "low_grounding" in v.reasons and "not_a_question" not in v.reasons
+    assert "not_a_question" in QualityGate(cfg, tasks=TASKS).check(q, "客户服务", CTX, task="classify").reasons
+    assert "not_a_question" not in QualityGate(cfg, tasks=TASKS).check(q, a, CTX, task="qa").reasons
+
+
+def test_decide_and_add_reasons():
+    gate = QualityGate(QualityConfig(actions={"unfinished": "ignore"}))
+    assert gate.decide([]) == "passed" and gate.decide(["unfinished"]) == "passed"
+    assert gate.decide(["unfinished", "too_long"]) == "flagged" and gate.decide(["too_long", "truncated"]) == "dropped"
+    s = sample("q?", "a")
+    s.status, s.reasons = "passed", ["unfinished"]
+    gate.add_reasons(s, "duplicate_question:s0")
+    assert (s.status, s.reasons) == ("dropped", ["unfinished", "duplicate_question:s0"])
+    v = gate.check("水质投诉多久派员上门？", "涉及水质的投诉应在4小时内派员上门取样检测。", CTX)
+    gate.add_reasons(v, "too_long")
+    assert (v.verdict, v.reasons) == ("flagged", ["too_long"])
 
 
 def test_apply_sets_fields_and_marks_truncated():

@@ -11,7 +11,7 @@ CTX = "青溪市自来水公司成立于1987年3月12日，负责中心城区的
 @pytest.mark.slow
 def test_judge_with_embedded_model(workspace):
     pytest.importorskip("llama_cpp")
-    from corpusforge.generate.backends.config import LLMConfig
+    from corpusforge.llm import LLMConfig
 
     cfg = QualityConfig(judge=JudgeConfig(enabled=True, weight=0.5, max_tokens=16))
     gate = QualityGate(cfg, backend=LLMConfig(backend="llamacpp", n_ctx=1024, n_threads=1), store=workspace.store)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from corpusforge.generate.tasks import TASKS
 from corpusforge.quality.gate import QualityGate
 from corpusforge.records import Sample
 
@@ -21,7 +22,7 @@ DATA = Path(__file__).parent / "data" / "smollm_replies.jsonl"
 @pytest.fixture(scope="module")
 def gated():
     rows = [json.loads(x) for x in DATA.read_text(encoding="utf-8").splitlines()]
-    gate = QualityGate()
+    gate = QualityGate(tasks=TASKS)
     out = []
     for i, r in enumerate(rows):
         s = Sample(sample_id=f"r{i}", task="qa", instruction=r["question"], input="", output=r["answer"],
@@ -115,7 +116,7 @@ def test_generate_run_samples_regated_in_a_workspace(workspace):
                                         input="", output=r["output"], source=r["source"], doc_id=r["doc_id"],
                                         chunk_ids=r["chunk_ids"], metadata=r["metadata"], created_at=i)
                                  for i, r in enumerate(rows)])
-    res = check_workspace(workspace)
+    res = check_workspace(workspace, tasks=TASKS)
     got = {s.sample_id: s for s in workspace.store.iter_samples()}
     by_q: dict[str, list] = {}
     for s in got.values():

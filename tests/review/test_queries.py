@@ -8,6 +8,7 @@ from fastapi.testclient import TestClient
 from corpusforge.review import queries
 from corpusforge.review.app import create_app
 from corpusforge.review.queries import Filters
+from corpusforge.store.review import neighbour_query, page_query
 
 N = 100_000
 FILL = f"""
@@ -38,29 +39,29 @@ def _plan(conn, sql_args) -> str:
 
 @pytest.mark.parametrize("f", [Filters(), Filters(sort="score"), Filters(status="flagged"), Filters(doc="doc007")])
 def test_orderings_walk_an_index_instead_of_sorting(big, f):
-    plan = _plan(big.store.conn, queries.page_query(f, 1000, 50))
+    plan = _plan(big.store.conn, page_query(f, 1000, 50))
     assert "TEMP B-TREE" not in plan, plan
     key = {"doc": ("file_007.pdf", "doc007", "qa", "s000007"), "one_doc": ("qa", "s000007"),
            "score": (0.07, "s000007")}["one_doc" if f.doc else f.sort]
     for forward in (True, False):
-        plan = _plan(big.store.conn, queries.neighbour_query(f, key, forward))
+        plan = _plan(big.store.conn, neighbour_query(f, key, forward))
         assert "TEMP B-TREE" not in plan and "USING" in plan, plan
 
 
 def test_pages_and_neighbours_at_100k(big):
-    conn = big.store.conn
-    rows, total = queries.list_samples(conn, Filters(), 1, 50)
+    store = big.store
+    rows, total = store.list_samples(Filters(), 1, 50)
     assert total == N and len(rows) == 50
     order = [(r["source"], r["doc_id"], r["task"], r["sample_id"]) for r in rows]
     assert order == sorted(order) and order[0] == ("file_000.pdf", "doc000", "claim", "s000200")
-    last, _ = queries.list_samples(conn, Filters(), N // 50, 50)
+    last, _ = store.list_samples(Filters(), N // 50, 50)
     assert last[-1]["source"] == "file_199.pdf"
-    low, n_low = queries.list_samples(conn, Filters(sort="score", max_score=0.0), 1, 50)
+    low, n_low = store.list_samples(Filters(sort="score", max_score=0.0), 1, 50)
     assert n_low == 1000 and all(r["grounding"] == 0.0 for r in low)
-    assert queries.neighbour(conn, Filters(), rows[0]["sample_id"]) == rows[1]["sample_id"]
-    assert queries.neighbour(conn, Filters(), rows[1]["sample_id"], forward=False) == rows[0]["sample_id"]
-    assert queries.neighbour(conn, Filters(), last[-1]["sample_id"]) is None
-    progress = queries.progress(conn)
+    assert store.neighbour(Filters(), rows[0]["sample_id"]) == rows[1]["sample_id"]
+    assert store.neighbour(Filters(), rows[1]["sample_id"], forward=False) == rows[0]["sample_id"]
+    assert store.neighbour(Filters(), last[-1]["sample_id"]) is None
+    progress = store.review_progress()
     assert len(progress) == 200 and sum(d["total"] for d in progress) == N
     assert progress[0] == {"doc_id": "doc000", "source": "file_000.pdf", "total": 500, "accepted": 0, "rejected": 0,
                            "dropped": 0, "pending": 500, "reviewed": 0}
@@ -70,15 +71,15 @@ def test_pages_and_neighbours_at_100k(big):
 
 
 def test_bulk_accept_at_100k(big):
-    n = queries.bulk_accept(big.store.conn, Filters(), 0.95, "tester")
+    n = big.store.bulk_accept(Filters(), 0.95, "tester")
     assert n == 5000  # grounding 0.95..0.99; none of them flagged (i % 10 == 0 has grounding x.x0)
     assert big.store.count_samples("status")["accepted"] == 5000
     assert big.store.counts()["reviews"] == 5000
     (h,) = big.store.review_history("s000099")
     assert (h["action"], h["reviewer"], h["before"]["status"], h["after"]["status"]) == (
         "bulk_accept", "tester", "passed", "accepted")
-    assert queries.bulk_accept(big.store.conn, Filters(status="flagged"), 0.95, "tester") == 0
-    assert queries.bulk_accept(big.store.conn, Filters(status="flagged", task="qa"), 0.5, "tester") == 1667
+    assert big.store.bulk_accept(Filters(status="flagged"), 0.95, "tester") == 0
+    assert big.store.bulk_accept(Filters(status="flagged", task="qa"), 0.5, "tester") == 1667
 
 
 def test_summary_is_recomputed_after_any_write(review_ws):

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import importlib
+from collections.abc import Callable
 from pathlib import Path
 
 import typer
 
 from corpusforge import __version__
 from corpusforge.cli import common
+from corpusforge.registry import Registry
 
 app = typer.Typer(
     name="corpusforge",
@@ -19,8 +20,19 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 
-# One line per stage: the module under corpusforge.cli whose register(app) adds its commands.
-STAGES = ["workspace", "ingest", "corpus", "generate", "quality", "review", "export", "train", "evaluate", "kb"]
+# One line per stage: its register(app), which adds the stage's commands (in this order).
+STAGES: Registry[Callable[[typer.Typer], None]] = Registry("CLI stage", {
+    "workspace": "corpusforge.cli.workspace:register",
+    "ingest": "corpusforge.cli.ingest:register",
+    "corpus": "corpusforge.cli.corpus:register",
+    "generate": "corpusforge.cli.generate:register",
+    "quality": "corpusforge.cli.quality:register",
+    "review": "corpusforge.cli.review:register",
+    "export": "corpusforge.cli.export:register",
+    "train": "corpusforge.cli.train:register",
+    "evaluate": "corpusforge.cli.evaluate:register",
+    "kb": "corpusforge.cli.kb:register",
+})
 
 
 def _version(value: bool) -> None:
@@ -41,7 +53,7 @@ def _root(
 
 
 for _stage in STAGES:
-    importlib.import_module(f"corpusforge.cli.{_stage}").register(app)
+    STAGES.get(_stage)(app)
 
 
 def main() -> None:

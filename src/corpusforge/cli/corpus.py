@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from corpusforge.cli.common import console, get_workspace, summary_table
+from corpusforge.cli.progress import RichProgress
 
 
 def corpus(
@@ -22,7 +23,7 @@ def corpus(
 
     ws = get_workspace()
     try:
-        stats = build_corpus(ws, out_dir=out, progress=progress)
+        stats = build_corpus(ws, out_dir=out, progress=RichProgress() if progress else None)
     finally:
         ws.close()
     summary_table("corpus", stats.rows(), ("what", "items", "characters"))

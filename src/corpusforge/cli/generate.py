@@ -2,19 +2,37 @@
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Any, Optional
 
 import typer
+from typer.core import TyperCommand, TyperOption
 
 from corpusforge.cli.common import console, fail, get_workspace, summary_table
+from corpusforge.cli.progress import RichProgress
+from corpusforge.generate.tasks import TASKS
 
 MAX_ERROR_LINES = 20
 
 
+def task_help() -> str:
+    """The help of ``--task``: the tasks registered now (``corpusforge.generate.tasks.TASKS``)."""
+    return f"Task to run (repeatable): {', '.join(TASKS.names())}. Default: generate.tasks (qa)."
+
+
+class _GenerateCommand(TyperCommand):
+    """``generate``, whose ``--task`` help is written when the command is built (so it lists every task
+    registered by then, plug-ins included)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for p in self.params:
+            if isinstance(p, TyperOption) and p.name == "task":
+                p.help = task_help()
+
+
 def generate(
     task: Optional[list[str]] = typer.Option(  # noqa: UP045
-        None, "--task", "-t", metavar="TASK", help="Task to run (repeatable): qa, summary, classify, report, claim, cot, rag, "
-                                   "entities. Default: generate.tasks (qa)."),
+        None, "--task", "-t", metavar="TASK", help=task_help()),
     candidates: int = typer.Option(0, "--candidates", "-k", min=0,
                                    help="K extra answers per kept question at different temperatures, "
                                         "for rating in review and preference (DPO) data."),
@@ -29,8 +47,8 @@ def generate(
 
     ws = get_workspace()
     try:
-        s = run_generate(ws, tasks=task or None, candidates=candidates, progress=not no_progress,
-                         limit_docs=limit_docs)
+        s = run_generate(ws, tasks=task or None, candidates=candidates,
+                         progress=None if no_progress else RichProgress(), limit_docs=limit_docs)
     except (ValueError, NothingToDo, LLMUnavailable, ModelNotAvailable) as e:
         fail(str(e))
     finally:
@@ -67,4 +85,4 @@ def generate(
 
 def register(app: typer.Typer) -> None:
     """Add this stage's commands to the app."""
-    app.command()(generate)
+    app.command(cls=_GenerateCommand)(generate)

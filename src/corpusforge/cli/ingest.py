@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from corpusforge.cli.common import console, get_workspace, summary_table
+from corpusforge.cli.progress import RichProgress
 
 
 def ingest(
@@ -25,7 +26,7 @@ def ingest(
     if ocr is not None:
         ws.config.ingest.ocr = ocr
     try:
-        summary = ingest_paths(ws, paths, progress=True)
+        summary = ingest_paths(ws, paths, progress=RichProgress())
     except IngestInterrupted as e:
         _report(e.summary)
         console.print("[yellow]interrupted:[/] everything listed above is stored; run the same command to finish.")

@@ -24,8 +24,7 @@ def build(
     no_chunks: bool = typer.Option(False, "--no-chunks", help="Index only the --jsonl passages."),
 ) -> None:
     """Index the chunks (and passage files) into kb.dir; complete pending `rag` samples."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
+    from corpusforge.cli.progress import RichProgress
     from corpusforge.kb.build import build_kb, open_kb
     from corpusforge.kb.embed import EmbeddingUnavailable
     from corpusforge.kb.rag import build_rag_samples
@@ -34,27 +33,22 @@ def build(
     missing = [str(p) for p in jsonl if not p.is_file()]
     if missing:
         fail(f"{missing[0]}: no such file")
+    bar = RichProgress(transient=True)
     try:
-        with Progress(
-            TextColumn("{task.description}"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TimeElapsedColumn(),
-            console=console,
-            transient=True,
-        ) as bar:
-            job = bar.add_task("indexing (BM25, embeddings)", total=None)
-            s = build_kb(
-                ws,
-                jsonl=list(jsonl),
-                chunks=not no_chunks,
-                on_progress=lambda done, total: bar.update(job, completed=done, total=total),
-            )
-            bar.update(job, description="completing rag samples")
-            rag = build_rag_samples(ws, open_kb(ws), tasks=["rag"]) if s.passages else None
+        bar.start("indexing (BM25, embeddings)")
+        s = build_kb(
+            ws,
+            jsonl=list(jsonl),
+            chunks=not no_chunks,
+            on_progress=lambda done, total: bar.advance(done - bar.completed, total=total),
+        )
+        bar.start("completing rag samples")
+        rag = build_rag_samples(ws, open_kb(ws), tasks=["rag"]) if s.passages else None
     except EmbeddingUnavailable as e:
+        bar.stop()  # the error line goes below the removed bar
         fail(str(e))
     finally:
+        bar.stop()
         ws.close()
     for line in s.errors[:20]:
         console.print(f"[yellow]skipped[/] {line}", highlight=False, soft_wrap=True)
@@ -143,9 +137,9 @@ def ask(
     as_json: bool = typer.Option(False, "--json", help="Print JSON: answer, sources, cited."),
 ) -> None:
     """Answer a question from the knowledge base through the configured LLM, citing files and pages."""
-    from corpusforge.generate.llm import LLMError
     from corpusforge.kb.ask import ask as ask_fn
     from corpusforge.kb.index import KBMissing
+    from corpusforge.llm import LLMError
 
     ws = get_workspace()
     try:

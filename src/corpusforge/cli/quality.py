@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from corpusforge.cli.common import console, fail, get_workspace, summary_table
+from corpusforge.cli.progress import RichProgress
 
 
 def _show(title: str, res: dict[str, Any]) -> None:
@@ -34,6 +35,8 @@ def check(
     Without --jsonl, every sample of the workspace is checked again (reviewed ones are left alone) and the
     verdicts are stored; `corpusforge status` then shows the counts per reason.
     """
+    from corpusforge.generate.tasks import TASKS  # what each task declares (grounded, has a question ...)
+
     if jsonl is not None:
         from corpusforge.quality.check import check_jsonl
 
@@ -43,7 +46,8 @@ def check(
             fail(f"{jsonl}: no such file")
         cfg, llm = _config_or_default()
         cfg = _override(cfg, threshold, flag, judge)
-        res = check_jsonl(jsonl, out, cfg, backend=llm if cfg.judge.enabled else None, progress=True)
+        res = check_jsonl(jsonl, out, cfg, backend=llm if cfg.judge.enabled else None,
+                          progress=RichProgress(transient=True), tasks=TASKS)
         _show(f"checked {jsonl} -> {out}", res)
         return
     from corpusforge.quality.check import check_workspace
@@ -51,7 +55,7 @@ def check(
     ws = get_workspace()
     ws.config.quality = _override(ws.config.quality, threshold, flag, judge)
     try:
-        res = check_workspace(ws, progress=True)
+        res = check_workspace(ws, progress=RichProgress(transient=True), tasks=TASKS)
     finally:
         ws.close()
     _show(f"checked workspace {ws.root}", res)
@@ -61,7 +65,7 @@ def _config_or_default():  # type: ignore[no-untyped-def]
     """The workspace's quality and llm sections when there is a workspace here, else the defaults."""
     from corpusforge.cli.common import workspace_dir
     from corpusforge.config import CONFIG_NAME
-    from corpusforge.generate.backends.config import LLMConfig
+    from corpusforge.llm.config import LLMConfig
     from corpusforge.quality.config import QualityConfig
 
     if (workspace_dir() / CONFIG_NAME).exists():

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import sqlite3
 from pathlib import Path
 
 import numpy as np
 
 from corpusforge.corpus.minhash import band_keys, optimal_params
+from corpusforge.store.lsh_index import LshIndexFile
 
 _NON_WORD = re.compile(r"[\W_]+")
 
@@ -63,51 +63,31 @@ class _Memory:
 
 
 class _Sqlite:
+    """The on-disk variant: numpy arrays in and out of :class:`~corpusforge.store.lsh_index.LshIndexFile`."""
+
     def __init__(self, path: Path) -> None:
-        path.unlink(missing_ok=True)
-        self.path = path
-        self.db = sqlite3.connect(str(path), isolation_level=None)
-        self.db.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-8000;"
-            "CREATE TABLE exact (key INTEGER PRIMARY KEY, ref TEXT);"
-            "CREATE TABLE items (item INTEGER PRIMARY KEY, sig BLOB, ref TEXT);"
-            "CREATE TABLE buckets (key INTEGER, item INTEGER, PRIMARY KEY (key, item)) WITHOUT ROWID;")
-        self.db.execute("BEGIN")  # one transaction per 1000 items: statements see their own uncommitted rows
-        self.n = 0
+        self.file = LshIndexFile(path)
 
     def get_exact(self, key: int) -> str | None:
-        r = self.db.execute("SELECT ref FROM exact WHERE key=?", (key,)).fetchone()
-        return r[0] if r else None
+        return self.file.get_exact(key)
 
     def put_exact(self, key: int, ref: str) -> None:
-        self.db.execute("INSERT OR IGNORE INTO exact VALUES (?,?)", (key, ref))
+        self.file.put_exact(key, ref)
 
     def candidates(self, keys: np.ndarray) -> set[int]:
-        ks = keys.tolist()
-        q = f"SELECT item FROM buckets WHERE key IN ({','.join('?' * len(ks))})"
-        return {r[0] for r in self.db.execute(q, ks)}
+        return self.file.items_in_buckets(keys.tolist())
 
     def add(self, keys: np.ndarray, sig: np.ndarray, ref: str) -> int:
-        item = self.n
-        self.n += 1
-        self.db.execute("INSERT INTO items VALUES (?,?,?)", (item, sig.astype(np.uint32).tobytes(), ref))
-        self.db.executemany("INSERT OR IGNORE INTO buckets VALUES (?,?)", [(k, item) for k in keys.tolist()])
-        if self.n % 1000 == 0:
-            self.db.execute("COMMIT")
-            self.db.execute("BEGIN")
-        return item
+        return self.file.add_item(sig.astype(np.uint32).tobytes(), ref, keys.tolist())
 
     def signature(self, item: int) -> np.ndarray:
-        blob = self.db.execute("SELECT sig FROM items WHERE item=?", (item,)).fetchone()[0]
-        return np.frombuffer(blob, dtype=np.uint32)
+        return np.frombuffer(self.file.signature(item), dtype=np.uint32)
 
     def ref(self, item: int) -> str:
-        return str(self.db.execute("SELECT ref FROM items WHERE item=?", (item,)).fetchone()[0])
+        return self.file.ref(item)
 
     def close(self) -> None:
-        self.db.rollback()
-        self.db.close()
-        self.path.unlink(missing_ok=True)
+        self.file.close()
 
 
 class DedupIndex:

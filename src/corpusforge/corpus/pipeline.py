@@ -14,6 +14,7 @@ import tempfile
 import time
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 from corpusforge.corpus.chunker import Span, chunk_spans
 from corpusforge.corpus.document import CleanedDoc, DocumentCleaner, Indexes
@@ -21,6 +22,7 @@ from corpusforge.corpus.lsh import DedupIndex
 from corpusforge.corpus.stats import CorpusStats
 from corpusforge.corpus.tokens import tokenizer_name
 from corpusforge.io import atomic_open
+from corpusforge.progress import NO_PROGRESS, Progress
 from corpusforge.records import Chunk, Document
 from corpusforge.workspace import Workspace
 
@@ -33,21 +35,19 @@ LLAMAFACTORY_DIR = "llamafactory"
 
 
 def _record_removed(ws: Workspace, doc: Document, cleaned: CleanedDoc, stats: CorpusStats) -> None:
-    drops, dups = [], []
+    drops: list[dict[str, Any]] = []
+    dups: list[dict[str, Any]] = []
     for r in cleaned.removed:
-        pages = json.dumps(r.pages)
+        base = {"doc_id": doc.doc_id, "source": doc.source, "unit": r.unit, "pages": r.pages,
+                "chars": len(r.text), "text": r.text[:300]}
         if r.reason:
             stats.count(stats.filtered, r.reason, len(r.text))
-            drops.append((doc.doc_id, doc.source, r.unit, pages, r.reason, len(r.text), r.text[:300]))
+            drops.append({**base, "reason": r.reason})
         else:
             stats.count(stats.duplicates, f"{r.unit}_{r.kind}", len(r.text))
-            dups.append((doc.doc_id, doc.source, r.unit, pages, r.kind, r.similarity, len(r.text), r.text[:300],
-                         r.kept["doc_id"], r.kept["source"], json.dumps(r.kept["pages"]), r.kept["text"]))
-    with ws.store.transaction() as c:
-        c.executemany("INSERT INTO corpus_drops (doc_id, source, unit, pages, reason, chars, text)"
-                      " VALUES (?,?,?,?,?,?,?)", drops)
-        c.executemany("INSERT INTO corpus_duplicates (doc_id, source, unit, pages, kind, similarity, chars, text,"
-                      " kept_doc_id, kept_source, kept_pages, kept_text) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", dups)
+            dups.append({**base, "kind": r.kind, "similarity": r.similarity, "kept_doc_id": r.kept["doc_id"],
+                         "kept_source": r.kept["source"], "kept_pages": r.kept["pages"], "kept_text": r.kept["text"]})
+    ws.store.add_corpus_removed(drops, dups)
 
 
 def _chunks(ws: Workspace, doc: Document, cleaned: CleanedDoc) -> list[Chunk]:
@@ -68,14 +68,14 @@ def _meta(s: Span) -> dict[str, object]:
     return meta
 
 
-def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: bool = False) -> CorpusStats:
+def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: Progress | None = None) -> CorpusStats:
     """Clean, filter, de-duplicate and chunk every current document; write chunks and output files.
 
     Args:
         ws: the workspace (documents and pages come from its store; chunks go back to it).
         out_dir: folder for ``corpus.jsonl``, ``llamafactory/``, ``corpus_stats.json`` and
             ``corpus_removed.jsonl`` (what was dropped and why; default ``ws.out_dir``).
-        progress: show a progress bar.
+        progress: where to report documents done; None: silent.
 
     Returns:
         The run's statistics (also written to ``corpus_stats.json``).
@@ -85,9 +85,7 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: boo
     cfg = ws.config.corpus
     stats = CorpusStats(tokenizer=tokenizer_name(), out_dir=str(out))
     docs = list(ws.store.iter_documents())
-    with ws.store.transaction() as c:
-        c.execute("DELETE FROM corpus_drops")
-        c.execute("DELETE FROM corpus_duplicates")
+    ws.store.clear_corpus_removed()
     _remove_stale_indexes(ws.root / ".corpusforge")
     tmp = tempfile.TemporaryDirectory(prefix="corpus-dedup-", dir=ws.root / ".corpusforge")
     d = cfg.dedup
@@ -100,7 +98,9 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: boo
         stack.callback(indexes.close)
         f_corpus = stack.enter_context(atomic_open(out / CORPUS_FILE))
         f_lf = stack.enter_context(atomic_open(lf / f"{cfg.llamafactory_name}.jsonl"))
-        bar = _progress(stack, progress, len(docs))
+        bar = progress or NO_PROGRESS
+        bar.start("corpus", total=len(docs))
+        stack.callback(bar.stop)
         for doc in docs:
             stats.documents += 1
             try:
@@ -110,7 +110,7 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: boo
             except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
                 log.error("%s: cannot build corpus chunks: %s", doc.source, e)
                 stats.failed.append((doc.source, f"{type(e).__name__}: {e}"))
-                _advance(bar, doc.source)
+                bar.advance(1, note=doc.source)
                 continue
             ws.store.put_chunks(doc.doc_id, chunks)
             _record_removed(ws, doc, cleaned, stats)
@@ -130,7 +130,7 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: boo
                        "tags": ch.tags}
                 f_corpus.write(json.dumps(row, ensure_ascii=False) + "\n")
                 f_lf.write(json.dumps({"text": ch.text}, ensure_ascii=False) + "\n")
-            _advance(bar, doc.source)
+            bar.advance(1, note=doc.source)
     _write_dataset_info(lf, cfg.llamafactory_name)
     _write_removed(ws, out / REMOVED_FILE)
     stats.seconds = round(time.perf_counter() - t0, 3)
@@ -150,16 +150,12 @@ def _remove_stale_indexes(folder: Path, max_age_s: float = 6 * 3600) -> None:
 def _write_removed(ws: Workspace, path: Path) -> None:
     """Stream what the filters dropped and each duplicate with its kept copy to a JSONL file, for reading."""
     with atomic_open(path) as f:
-        for r in ws.store.conn.execute("SELECT source, unit, pages, reason, chars, text FROM corpus_drops ORDER BY id"):
-            row = {"removed_by": "filter", "source": r[0], "unit": r[1], "pages": json.loads(r[2]), "reason": r[3],
-                   "chars": r[4], "text": r[5]}
-            f.write(json.dumps(row, ensure_ascii=False) + "\n")
-        for r in ws.store.conn.execute(
-                "SELECT source, unit, pages, kind, similarity, chars, text, kept_source, kept_pages, kept_text"
-                " FROM corpus_duplicates ORDER BY id"):
-            row = {"removed_by": "dedup", "source": r[0], "unit": r[1], "pages": json.loads(r[2]), "kind": r[3],
-                   "similarity": r[4], "chars": r[5], "text": r[6],
-                   "kept": {"source": r[7], "pages": json.loads(r[8]), "text": r[9]}}
+        for r in ws.store.iter_corpus_drops():
+            f.write(json.dumps({"removed_by": "filter", **r}, ensure_ascii=False) + "\n")
+        for r in ws.store.iter_corpus_duplicates():
+            row = {"removed_by": "dedup", "source": r["source"], "unit": r["unit"], "pages": r["pages"],
+                   "kind": r["kind"], "similarity": r["similarity"], "chars": r["chars"], "text": r["text"],
+                   "kept": {"source": r["kept_source"], "pages": r["kept_pages"], "text": r["kept_text"]}}
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
@@ -176,19 +172,3 @@ def _write_dataset_info(lf: Path, name: str) -> None:
     with atomic_open(path) as f:
         json.dump(info, f, ensure_ascii=False, indent=2)
 
-
-def _progress(stack: ExitStack, enabled: bool, total: int):  # type: ignore[no-untyped-def]
-    if not enabled:
-        return None
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    from corpusforge.cli.common import console
-
-    bar = stack.enter_context(Progress(TextColumn("corpus"), BarColumn(), MofNCompleteColumn(),
-                                       TimeRemainingColumn(), TextColumn("{task.description}"), console=console))
-    return bar, bar.add_task("", total=total)
-
-
-def _advance(bar, source: str) -> None:  # type: ignore[no-untyped-def]
-    if bar is not None:
-        bar[0].update(bar[1], advance=1, description=source)

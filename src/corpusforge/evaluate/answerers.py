@@ -72,9 +72,9 @@ class BackendModel:
     """Any configured LLM backend (llama.cpp, OpenAI-compatible server) as a model under evaluation."""
 
     def __init__(self, cfg: Any, store: Any = None, name: str | None = None):
-        from corpusforge.generate.llm import LLMClient
+        from corpusforge.llm import get_client
 
-        self.client = LLMClient(cfg, store)
+        self.client = get_client(cfg, store)
         self.name = name or f"{cfg.backend}:{cfg.model or 'embedded'}"
         self.adapter = None
 

@@ -107,7 +107,7 @@ def run_export(
     """
     cfg = export_config(ws.config.export, filters)
     formats = list(dict.fromkeys(formats or cfg.formats))
-    modules = {name: get_format(name) for name in formats}  # fail before writing anything
+    writers = {name: get_format(name) for name in formats}  # fail before writing anything
     out = Path(out_dir) if out_dir else ws.root / cfg.out_dir
     flt = Filters(
         statuses=cfg.statuses, tasks=cfg.tasks, sources=cfg.sources, min_grounding=cfg.min_grounding
@@ -130,9 +130,9 @@ def run_export(
     by_split = {sp: [s for s in samples if where[s.source] == sp] for sp in SPLITS}
     pairs_split = {sp: [p for p in pairs if where[p["source"]] == sp] for sp in SPLITS}
     ctx = ExportContext(ws=ws, cfg=cfg, out_dir=out, samples=by_split, pairs=pairs_split)
-    for name, mod in modules.items():
+    for name, fmt in writers.items():
         log.info("export: writing %s", name)
-        mod.write(ctx)
+        fmt.write(ctx)
     if ctx.lf_entries:
         _merge_dataset_info(out / "dataset_info.json", ctx.lf_entries)
         ctx.files["dataset_info.json"] = len(ctx.lf_entries)

@@ -11,14 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corpusforge.generate.backends.jsonreply import JSONReply, parse_json_reply
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
 from corpusforge.generate.units import Unit, pages_label
+from corpusforge.llm.jsonreply import JSONReply, parse_json_reply
 
 if TYPE_CHECKING:
-    from corpusforge.generate.llm import Completion, LLMClient
     from corpusforge.generate.tasks.base import Task
+    from corpusforge.llm import Completion, LLMClient
 
 SEED_STEP = 7919  # seed offset of a retry, so that a retry is a new request (and a new cache key)
 MAX_AVOID = 10
@@ -88,7 +88,7 @@ async def ask(client: LLMClient, task: Task, unit: Unit, prompt: Prompt, cfg: Ge
     Args:
         avoid: questions asked before about this document (listed in the request so they are not repeated).
     """
-    from corpusforge.generate.llm import LLMError
+    from corpusforge.llm import LLMError
 
     out = Asked()
     budget = int((cfg.max_tokens or client.cfg.max_tokens) * task.budget_scale)

@@ -59,8 +59,9 @@ class GenerateConfig(Section):
                                    description="classify task: label name -> description.")
     report_fields: dict[str, str] = Field(default_factory=lambda: dict(DEFAULT_REPORT_FIELDS),
                                           description="report task: field name -> what to write in it.")
-    candidate_tasks: list[str] = Field(default_factory=lambda: ["qa", "cot"],
-                                       description="Tasks whose kept samples get --candidates answers.")
+    candidate_tasks: list[str] | None = Field(
+        None, description="Tasks whose kept samples get --candidates answers (null: the tasks that declare "
+        "candidates).")
     candidate_temperatures: tuple[float, float] = Field(
         (0.2, 1.2), description="Lowest and highest temperature of the K candidate answers (spread evenly).")
 

@@ -15,11 +15,12 @@ from corpusforge.generate.asking import Item
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt, load_prompt
 from corpusforge.generate.units import Unit
+from corpusforge.quality.tally import count_reasons
 from corpusforge.records import Sample, content_hash
 
 if TYPE_CHECKING:
-    from corpusforge.generate.llm import LLMClient
     from corpusforge.generate.tasks.base import Task
+    from corpusforge.llm import LLMClient
     from corpusforge.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -79,12 +80,6 @@ class GenerateSummary:
         return {**asdict(self), "kept": self.kept, "dropped": self.dropped}
 
 
-def decide(gate: Any, reasons: list[str]) -> str:
-    """The verdict the gate's configured actions give a list of reasons."""
-    acts = {gate.action(r) for r in reasons}
-    return "dropped" if "drop" in acts else "flagged" if "flag" in acts else "passed"
-
-
 @dataclass
 class RunContext:
     """Everything a job needs."""
@@ -104,14 +99,22 @@ class RunContext:
         if self.store is None:
             self.store = self.ws.store
 
-    def prompt(self, task: str, lang: str) -> Prompt:
-        """The (possibly user-overridden) prompt of a task in a language."""
+    def prompt(self, task: str, lang: str, folder: Path | None = None) -> Prompt:
+        """The (possibly user-overridden) prompt of a task in a language.
+
+        Args:
+            folder: where ``<task>.<lang>.yaml`` lies when it is not a built-in prompt (``Task.prompt_folder``).
+        """
         if (task, lang) not in self._prompts:
             override = self.cfg.prompts_dir
             if override and not Path(override).is_absolute():
                 override = str(self.ws.root / override)
-            self._prompts[(task, lang)] = load_prompt(task, lang, override or None)
+            self._prompts[(task, lang)] = load_prompt(task, lang, override or None, folder=folder)
         return self._prompts[(task, lang)]
+
+    def task_prompt(self, task: Task, lang: str) -> Prompt:
+        """The prompt of a task object (from its own prompt folder when it names one)."""
+        return self.prompt(task.name, lang, task.prompt_folder)
 
     def error(self, line: str) -> None:
         """Count an error line (the first few hundred are kept for the summary)."""
@@ -128,7 +131,7 @@ class RunContext:
         meta: dict[str, Any] = {"lang": unit.lang, "round": round_, "item": item.idx, "title": unit.title}
         if task.question(item.data):
             meta["question"] = task.question(item.data)
-        if task.name in ("classify", "report", "entities"):
+        if task.item_in_metadata:
             meta[task.name] = item.data
         comp = item.completion
         s = Sample(sample_id=content_hash(f"{item.key}:{item.idx}"), task=task.name, instruction=instruction,
@@ -138,17 +141,9 @@ class RunContext:
         s.messages = s.default_messages()
         return s
 
-    def gate_sample(self, s: Sample, context: str, batch: dict[str, Sample]) -> None:
+    def gate_sample(self, task: Task, s: Sample, context: str, batch: dict[str, Sample]) -> None:
         """Give a sample its verdict; a duplicate it supersedes (in the batch or the store) is dropped."""
-        if s.input:  # open-book task: the instruction is generic, so no question de-duplication
-            answer = s.output
-            if s.task == "entities":  # judge the names, not the JSON around them
-                answer = "; ".join(n for names in s.metadata.get("entities", {}).values() for n in names)
-            v = self.gate.check(s.instruction, answer, context, task=s.task, lang=s.metadata.get("lang"))
-            s.status, s.grounding, s.reasons = v.verdict, v.grounding, v.reasons
-            s.scores = {**s.scores, **v.scores}
-        else:
-            self.gate.apply(s, context)
+        self.gate.apply(s, context, answer=task.gate_answer(s))
         sup = self.gate.superseded[self._superseded_seen:]
         self._superseded_seen = len(self.gate.superseded)
         for old, new in sup:
@@ -158,16 +153,14 @@ class RunContext:
         reason = f"duplicate_question:{new}"
         s = batch.get(old)
         if s is not None:  # not counted yet: write() counts the batch
-            s.reasons = [*s.reasons, reason]
-            s.status = decide(self.gate, s.reasons)
+            self.gate.add_reasons(s, reason)
         else:
             s = self.store.get_sample(old)
             if s is None:
                 return
             if s.status in ("passed", "flagged") and reason not in s.reasons:
                 self._count(s, -1)
-                s.reasons = [*s.reasons, reason]
-                s.status = decide(self.gate, s.reasons)
+                self.gate.add_reasons(s, reason)
                 self.store.update_sample(old, status=s.status, reasons=s.reasons)
                 self._count(s, +1)
         state = self.active.get(s.doc_id)
@@ -181,9 +174,7 @@ class RunContext:
         target = (self.summary.dropped_by_reason if s.status == "dropped"
                   else self.summary.flagged_by_reason if s.status == "flagged" else None)
         if target is not None:
-            for r in s.reasons:
-                k = r.split(":")[0]
-                target[k] = target.get(k, 0) + sign
+            count_reasons(target, s.reasons, sign)
 
     def write(self, batch: dict[str, Sample]) -> None:
         """Count and store a batch of gated samples in one transaction (ids already present are kept)."""

@@ -1,23 +1,25 @@
 """Units of work the runner schedules: a document's Q&A round, one chunk's task, candidate answers.
 
-A job's ``run`` does the LLM requests (concurrently, may take long) and returns what it got; its
-``commit`` is called by the runner in job order: it gates and stores the samples and returns follow-up
-jobs (another Q&A round for a document still below ``qa_min``, candidate answers).
+A task's ``jobs`` picks them (:func:`unit_jobs` by default, :func:`qa_rounds` for ``qa``). A job's
+``run`` does the LLM requests (concurrently, may take long) and returns what it got; its ``commit`` is
+called by the runner in job order: it gates and stores the samples and returns follow-up jobs (another
+Q&A round for a document still below ``qa_min``, candidate answers).
 """
 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpusforge.generate.asking import Asked, ask, ask_text
 from corpusforge.generate.context import KEPT, RunContext
-from corpusforge.generate.tasks import TASKS
-from corpusforge.generate.tasks.base import Task
-from corpusforge.generate.tasks.entities import grounded
 from corpusforge.generate.units import Unit, plan_pairs, prompt_lang
 from corpusforge.records import Candidate, Chunk, Document, Sample
+
+if TYPE_CHECKING:
+    from corpusforge.generate.tasks.base import Task
 
 
 @dataclass
@@ -36,8 +38,39 @@ def unit_for(ctx: RunContext, doc: Document, chunks: list[Chunk]) -> Unit:
                                                          ctx.cfg.default_lang))
 
 
+def unit_jobs(task: Task, ctx: RunContext, doc: Document, chunks: list[Chunk]) -> Iterator[UnitJob]:
+    """One job per chunk; for the ``document`` scope one over the first ``summary_max_chars`` of the document."""
+    cfg = ctx.cfg
+    if task.scope(cfg) == "document":
+        part: list[Chunk] = []
+        size = 0
+        for c in chunks:
+            if part and size + len(c.text) > cfg.summary_max_chars:
+                break
+            part.append(c)
+            size += len(c.text)
+        if part:
+            yield UnitJob(task, unit_for(ctx, doc, part))
+    else:
+        for c in chunks:
+            yield UnitJob(task, unit_for(ctx, doc, [c]))
+
+
+def qa_rounds(task: Task, ctx: RunContext, doc: Document, chunks: list[Chunk]) -> Iterator[QAJob]:
+    """The first Q&A round of a document; a document without chunks is short at once."""
+    cfg = ctx.cfg
+    if not chunks:
+        if cfg.qa_min > 0:
+            ctx.summary.short_docs.append((doc.source, 0, cfg.qa_min))
+        return
+    state = DocState(doc=doc, chunks=chunks)
+    ctx.active[doc.doc_id] = state
+    yield QAJob(task, state, 0, cfg.qa_max)
+
+
 def _candidate_job(ctx: RunContext, task: Task, made: list[tuple[Sample, Unit]]) -> list[Any]:
-    if ctx.candidates <= 0 or task.name not in ctx.cfg.candidate_tasks:
+    wanted = ctx.cfg.candidate_tasks
+    if ctx.candidates <= 0 or not (task.candidates if wanted is None else task.name in wanted):
         return []
     todo = [(s, u) for s, u in made if s.status in KEPT and s.metadata.get("question")]
     return [CandidatesJob(todo)] if todo else []
@@ -46,32 +79,33 @@ def _candidate_job(ctx: RunContext, task: Task, made: list[tuple[Sample, Unit]])
 class QAJob:
     """One round of Q&A requests for a document: its missing pairs spread over its chunks."""
 
-    def __init__(self, state: DocState, round_: int, need: int):
-        self.state, self.round, self.need = state, round_, need
+    def __init__(self, task: Task, state: DocState, round_: int, need: int):
+        self.task, self.state, self.round, self.need = task, state, round_, need
 
     async def run(self, ctx: RunContext) -> list[tuple[Unit, Asked]]:
         """Ask each planned chunk for its share of pairs."""
-        st, task = self.state, TASKS["qa"]
+        st, task = self.state, self.task
         units = [(unit_for(ctx, st.doc, [st.chunks[p]]), k) for p, k in plan_pairs(len(st.chunks), self.need,
                                                                                      self.round)]
         avoid = st.questions[-10:] if self.round else []
-        got = await asyncio.gather(*(ask(ctx.client, task, u, ctx.prompt("qa", u.lang), ctx.cfg, k,
+        got = await asyncio.gather(*(ask(ctx.client, task, u, ctx.task_prompt(task, u.lang), ctx.cfg, k,
                                          ctx.cfg.seed + self.round, avoid) for u, k in units))
         return [(u, a) for (u, _), a in zip(units, got, strict=True)]
 
     def commit(self, ctx: RunContext, result: list[tuple[Unit, Asked]]) -> list[Any]:
         """Gate and store the pairs; ask again while the document is below ``qa_min``."""
-        st, task, cfg = self.state, TASKS["qa"], ctx.cfg
+        st, task, cfg = self.state, self.task, ctx.cfg
         batch: dict[str, Sample] = {}
         made: list[tuple[Sample, Unit]] = []
         for unit, asked in result:
             for line in asked.errors:
                 ctx.error(line)
             for item in asked.items:
-                s = ctx.make_sample(task, unit, ctx.prompt("qa", unit.lang), item, self.round)
+                task.on_commit(ctx, unit, item)
+                s = ctx.make_sample(task, unit, ctx.task_prompt(task, unit.lang), item, self.round)
                 if s.sample_id in batch:
                     continue
-                ctx.gate_sample(s, unit.text, batch)
+                ctx.gate_sample(task, s, unit.text, batch)
                 batch[s.sample_id] = s
                 made.append((s, unit))
                 st.questions.append(task.question(item.data))
@@ -81,7 +115,7 @@ class QAJob:
         follow: list[Any] = _candidate_job(ctx, task, made)
         kept = len(st.kept)
         if kept < cfg.qa_min and st.chunks and self.round + 1 < cfg.qa_rounds:
-            follow.insert(0, QAJob(st, self.round + 1, cfg.qa_max - kept))
+            follow.insert(0, QAJob(task, st, self.round + 1, cfg.qa_max - kept))
         else:
             ctx.active.pop(st.doc.doc_id, None)
             if kept < cfg.qa_min:
@@ -90,30 +124,26 @@ class QAJob:
 
 
 class UnitJob:
-    """One request of a single-item task (summary, classify, report, claim, cot, entities) on a unit."""
+    """One request of a single-item task (all but ``qa``) on a unit: a chunk, or the start of a document."""
 
     def __init__(self, task: Task, unit: Unit):
         self.task, self.unit = task, unit
 
     async def run(self, ctx: RunContext) -> Asked:
         """Ask for the item."""
-        return await ask(ctx.client, self.task, self.unit, ctx.prompt(self.task.name, self.unit.lang), ctx.cfg,
+        return await ask(ctx.client, self.task, self.unit, ctx.task_prompt(self.task, self.unit.lang), ctx.cfg,
                          1, ctx.cfg.seed)
 
     def commit(self, ctx: RunContext, asked: Asked) -> list[Any]:
-        """Gate and store the sample; entities also go onto the chunk."""
+        """Gate and store the sample (after the task's ``on_commit``: entities also go onto the chunk)."""
         for line in asked.errors:
             ctx.error(line)
         batch: dict[str, Sample] = {}
         made: list[tuple[Sample, Unit]] = []
         for item in asked.items:
-            if self.task.name == "entities":
-                item.data = grounded(item.data, self.unit.text)
-                for c in self.unit.chunks:
-                    ctx.store.update_chunk_metadata(c.chunk_id, entities=item.data)
-                ctx.summary.entities_chunks += len(self.unit.chunks)
-            s = ctx.make_sample(self.task, self.unit, ctx.prompt(self.task.name, self.unit.lang), item)
-            ctx.gate_sample(s, self.unit.text, batch)
+            self.task.on_commit(ctx, self.unit, item)
+            s = ctx.make_sample(self.task, self.unit, ctx.task_prompt(self.task, self.unit.lang), item)
+            ctx.gate_sample(self.task, s, self.unit.text, batch)
             batch[s.sample_id] = s
             made.append((s, self.unit))
         ctx.write(batch)
@@ -138,7 +168,7 @@ class CandidatesJob:
 
     async def run(self, ctx: RunContext) -> list[list[Candidate]]:
         """Ask every question K times."""
-        from corpusforge.generate.llm import LLMError
+        from corpusforge.llm import LLMError
 
         temps = self.temperatures(ctx)
         budget = ctx.cfg.max_tokens or ctx.client.cfg.max_tokens

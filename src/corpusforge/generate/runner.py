@@ -18,14 +18,12 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from corpusforge.generate.context import GenerateSummary, RunContext
-from corpusforge.generate.jobs import DocState, QAJob, UnitJob, unit_for
 from corpusforge.generate.prompts import LANGS
 from corpusforge.generate.tasks import TASKS, get_task
 from corpusforge.generate.units import count_work, doc_chunks, iter_documents
-from corpusforge.records import Chunk
 
 if TYPE_CHECKING:
-    from corpusforge.generate.progress import Progress
+    from corpusforge.progress import Progress
     from corpusforge.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -45,34 +43,12 @@ ABORT_AFTER = 3  # failed requests in a row, with nothing ever answered, before 
 
 
 def _jobs(ctx: RunContext, tasks: list[str], limit_docs: int | None) -> Iterator[Any]:
-    """Jobs in a fixed order: per document, per task (per chunk for chunk tasks)."""
-    cfg = ctx.cfg
+    """Jobs in a fixed order: per document, per task, as each task's ``jobs`` yields them."""
     for doc in iter_documents(ctx.ws.store, limit_docs):
         ctx.summary.documents += 1
-        chunks = doc_chunks(ctx.ws.store, doc.doc_id, cfg.min_chunk_chars)
+        chunks = doc_chunks(ctx.ws.store, doc.doc_id, ctx.cfg.min_chunk_chars)
         for name in tasks:
-            task = TASKS[name]
-            if name == "qa":
-                state = DocState(doc=doc, chunks=chunks)
-                if not chunks:
-                    if cfg.qa_min > 0:
-                        ctx.summary.short_docs.append((doc.source, 0, cfg.qa_min))
-                    continue
-                ctx.active[doc.doc_id] = state
-                yield QAJob(state, 0, cfg.qa_max)
-            elif task.scope(cfg) == "document":
-                part: list[Chunk] = []
-                size = 0
-                for c in chunks:
-                    if part and size + len(c.text) > cfg.summary_max_chars:
-                        break
-                    part.append(c)
-                    size += len(c.text)
-                if part:
-                    yield UnitJob(task, unit_for(ctx, doc, part))
-            else:
-                for c in chunks:
-                    yield UnitJob(task, unit_for(ctx, doc, [c]))
+            yield from TASKS[name].jobs(ctx, doc, chunks)
 
 
 def _make_gate(ws: Workspace) -> Any:
@@ -80,14 +56,30 @@ def _make_gate(ws: Workspace) -> Any:
 
     judge = None
     if ws.config.quality.judge.enabled:  # the judge gets its own client and store connection
-        from corpusforge.generate.llm import LLMClient
+        from corpusforge.llm import get_client
         from corpusforge.store import Store
 
-        judge = LLMClient(ws.config.llm, Store(ws.store.path))
-    return QualityGate(ws.config.quality, backend=judge)
+        judge = get_client(ws.config.llm, Store(ws.store.path))
+    return QualityGate(ws.config.quality, backend=judge, tasks=TASKS)
 
 
-async def _drive(ctx: RunContext, jobs: Iterator[Any], window: int, progress: Progress | None) -> None:
+def _rates(ctx: RunContext, t0: float) -> str:
+    """The progress note of a run: requests/s, tokens/s, cache hits, samples kept and dropped."""
+    st = ctx.client.stats
+    dt = max(time.monotonic() - t0, 1e-6)
+    return (f"{st.requests / dt:.2f} req/s {(st.tokens_in + st.tokens_out) / dt:.0f} tok/s ({st.cached} cached) "
+            f"{ctx.summary.kept} kept / {ctx.summary.dropped} dropped")
+
+
+async def _tick(ctx: RunContext, progress: Progress, t0: float, every: float = 1.0) -> None:
+    """Refresh the rates every ``every`` seconds while units are in flight (run as a task)."""
+    while True:
+        await asyncio.sleep(every)
+        progress.advance(0, note=_rates(ctx, t0))
+
+
+async def _drive(ctx: RunContext, jobs: Iterator[Any], window: int, progress: Progress | None,
+                 total: int = 0) -> None:
     queue: deque[tuple[Any, asyncio.Task[Any]]] = deque()
 
     def start(job: Any) -> None:
@@ -101,7 +93,8 @@ async def _drive(ctx: RunContext, jobs: Iterator[Any], window: int, progress: Pr
             start(job)
 
     top_up()
-    ticker = asyncio.ensure_future(progress.tick(ctx)) if progress is not None else None
+    t0 = time.monotonic()
+    ticker = asyncio.ensure_future(_tick(ctx, progress, t0)) if progress is not None else None
     try:
         while queue:
             job, fut = queue.popleft()
@@ -117,7 +110,8 @@ async def _drive(ctx: RunContext, jobs: Iterator[Any], window: int, progress: Pr
             for f in follow:
                 start(f)
             if progress is not None:
-                progress.update(ctx, added=len(follow))
+                total += len(follow)
+                progress.advance(1, note=_rates(ctx, t0), total=total)
             top_up()
     finally:
         if ticker is not None:
@@ -127,7 +121,7 @@ async def _drive(ctx: RunContext, jobs: Iterator[Any], window: int, progress: Pr
         await ctx.client.aclose()
 
 
-def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0, progress: bool = False,
+def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0, progress: Progress | None = None,
              limit_docs: int | None = None) -> GenerateSummary:
     """Generate instruction data from the workspace's chunks.
 
@@ -135,7 +129,7 @@ def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0,
         ws: the workspace (its ``llm``, ``generate`` and ``quality`` config sections are used).
         tasks: task names (default ``generate.tasks``, i.e. ``["qa"]``).
         candidates: K extra answers per kept question (for review ratings and preference data).
-        progress: show a progress bar (requests/s, tokens/s, ETA) on stderr.
+        progress: where to report units done, with requests/s, tokens/s and samples kept; None: silent.
         limit_docs: only the first N documents (in source order).
 
     Returns:
@@ -144,7 +138,7 @@ def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0,
     Raises:
         ValueError: an unknown task name. NothingToDo: the workspace has no chunks.
     """
-    from corpusforge.generate.llm import LLMClient
+    from corpusforge.llm import get_client
 
     cfg = ws.config.generate
     names = list(dict.fromkeys(tasks or cfg.tasks))
@@ -154,9 +148,9 @@ def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0,
     if n_chunks == 0:
         raise NothingToDo(f"{ws.root}: no chunks to generate from; run `corpusforge ingest` and "
                           "`corpusforge corpus` first")
-    per_doc = sum(1 for n in names if n == "qa" or TASKS[n].scope(cfg) == "document")
+    per_doc = sum(1 for n in names if TASKS[n].scope(cfg) == "document")
     total = n_docs * per_doc + n_chunks * (len(names) - per_doc)
-    client = LLMClient(ws.config.llm, ws.store)
+    client = get_client(ws.config.llm, ws.store)
     gate = _make_gate(ws)
     commit_store = None
     if ws.config.quality.judge.enabled:  # commits run in a worker thread: give them their own connection
@@ -164,24 +158,21 @@ def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0,
 
         commit_store = Store(ws.store.path)
     ctx = RunContext(ws=ws, cfg=cfg, client=client, gate=gate, candidates=max(0, candidates), store=commit_store)
-    for name in [*names, *(["answer"] if candidates else [])]:  # a broken prompt file fails now, in one line
+    for name in names:  # a broken prompt file fails now, in one line
         for lang in LANGS:
-            ctx.prompt(name, lang)
+            ctx.task_prompt(TASKS[name], lang)
+    for lang in LANGS if candidates else ():
+        ctx.prompt("answer", lang)
     run_id = ws.store.start_run(f"generate {' '.join(names)}")
     window = cfg.window or 2 * ws.config.llm.concurrency
     t0 = time.monotonic()
-    bar = None
-    if progress:
-        from corpusforge.generate.progress import Progress
-
-        bar = Progress(total)
+    if progress is not None:
+        progress.start("generate", total=total)
     try:
-        if bar is not None:
-            with bar:
-                asyncio.run(_drive(ctx, _jobs(ctx, names, limit_docs), window, bar))
-        else:
-            asyncio.run(_drive(ctx, _jobs(ctx, names, limit_docs), window, None))
+        asyncio.run(_drive(ctx, _jobs(ctx, names, limit_docs), window, progress, total))
     finally:
+        if progress is not None:
+            progress.stop()
         s = ctx.summary
         st = client.stats
         s.requests, s.cached, s.retries = st.requests, st.cached, st.retries

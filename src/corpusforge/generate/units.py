@@ -70,12 +70,10 @@ def iter_documents(store: Store, limit: int | None = None) -> Iterator[Document]
     last: tuple[str, str] = ("", "")
     seen = 0
     while True:
-        rows = store.conn.execute(
-            "SELECT doc_id FROM documents WHERE stale=0 AND (source, doc_id) > (?, ?)"
-            " ORDER BY source, doc_id LIMIT ?", (*last, PAGE)).fetchall()
-        if not rows:
+        ids = store.document_ids_after(last, PAGE)
+        if not ids:
             return
-        for (doc_id,) in rows:
+        for doc_id in ids:
             doc = store.get_document(doc_id)
             if doc is None:
                 continue
@@ -93,14 +91,7 @@ def doc_chunks(store: Store, doc_id: str, min_chars: int = 0) -> list[Chunk]:
 
 def count_work(store: Store, min_chars: int, limit_docs: int | None) -> tuple[int, int]:
     """(documents, chunks) that a run will go over, for the progress bar's total."""
-    docs = "SELECT doc_id FROM documents WHERE stale=0 ORDER BY source, doc_id"
-    if limit_docs is not None:
-        docs += f" LIMIT {int(limit_docs)}"
-    n_docs = store.conn.execute(f"SELECT COUNT(*) FROM ({docs})").fetchone()[0]
-    n_chunks = store.conn.execute(
-        f"SELECT COUNT(*) FROM chunks WHERE stale=0 AND length(trim(text)) >= ? AND doc_id IN ({docs})",
-        (min_chars,)).fetchone()[0]
-    return int(n_docs), int(n_chunks)
+    return store.count_documents_and_chunks(min_chars, limit_docs)
 
 
 def plan_pairs(n_chunks: int, n: int, round_: int = 0) -> list[tuple[int, int]]:

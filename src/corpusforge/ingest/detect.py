@@ -1,10 +1,17 @@
-"""Detect a file's type from its content (magic bytes), with the extension only as a tie-breaker."""
+"""Detect a file's type from its content (magic bytes), with the extension only as a tie-breaker.
+
+Readers registered beyond the built-in kinds (:class:`corpusforge.ingest.base.Reader`) are asked first:
+a file is theirs when its extension or first bytes match what they declare.
+"""
 
 from __future__ import annotations
 
 import zipfile
 import zlib
 from io import BytesIO
+
+from corpusforge.ingest.base import Reader
+from corpusforge.ingest.registry import READERS, plugin_kinds
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".rst", ".csv", ".tsv", ".log", ".json", ".yaml", ".yml"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -21,13 +28,20 @@ _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<
 
 
 def detect_kind(data: bytes, suffix: str = "") -> tuple[str | None, str]:
-    """Return ``(kind, what)``: the reader kind (``pdf``, ``docx``, ``html``, ``text``) or None, and a label.
+    """Return ``(kind, what)``: the reader kind, or None when no reader takes the file, and a label.
+
+    The kind is ``pdf``, ``docx``, ``html``, ``text`` or one registered in ``READERS`` with a
+    :class:`~corpusforge.ingest.base.Reader` that claims the file.
 
     Args:
         data: the file's bytes (the first few KB are enough except for ZIP containers).
-        suffix: the lower-case file extension, used only when content is ambiguous (text vs HTML).
+        suffix: the lower-case file extension: what registered readers claim, else used only when content
+            is ambiguous (text vs HTML).
     """
     head = data[:2048]
+    plugin = _plugin_kind(head, suffix)
+    if plugin is not None:
+        return plugin
     if b"%PDF-" in head[:1024]:
         return "pdf", "PDF document"
     if head.startswith(b"PK\x03\x04"):
@@ -43,6 +57,15 @@ def detect_kind(data: bytes, suffix: str = "") -> tuple[str | None, str]:
     if _looks_binary(head):
         return None, "binary data"
     return "text", "text file"
+
+
+def _plugin_kind(head: bytes, suffix: str) -> tuple[str, str] | None:
+    """The first registered non-built-in reader claiming the file, as ``(kind, label)``."""
+    for kind in plugin_kinds():
+        reader = READERS.get(kind)
+        if isinstance(reader, Reader) and reader.claims(head, suffix):
+            return kind, reader.label or f"{kind} file"
+    return None
 
 
 def _gunzip_head(data: bytes) -> bytes:

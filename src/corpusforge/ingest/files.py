@@ -108,8 +108,7 @@ def _ingest(ws: Workspace, path: Path, rel: str, key: str, prev: dict[str, Any] 
     if _is_current(ws, doc_id):
         # Stored already: by this path (touched file), by another path (a copy), or by a run stopped
         # between writing the document and recording its file (then nothing else points at it).
-        others = store.conn.execute("SELECT COUNT(*) FROM files WHERE doc_id=? AND path<>? AND status='ok'",
-                                    (doc_id, key)).fetchone()[0]
+        others = store.count_other_files(doc_id, key)
         store.put_file(key, status="ok", sha256=sha, size=st.st_size, mtime=st.st_mtime, doc_id=doc_id)
         stale = _retire(ws, prev, keep=doc_id)
         return FileOutcome(key, "duplicate" if others else "unchanged", doc_id=doc_id, stale=stale)
@@ -158,8 +157,7 @@ def _empty_reason(kind: str, result: ReadResult) -> str:
 def _is_current(ws: Workspace, doc_id: str | None) -> bool:
     if not doc_id:
         return False
-    row = ws.store.conn.execute("SELECT stale FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
-    return row is not None and row[0] == 0
+    return ws.store.is_current_document(doc_id)
 
 
 def _retire(ws: Workspace, prev: dict[str, Any] | None, keep: str | None) -> int:
@@ -167,8 +165,7 @@ def _retire(ws: Workspace, prev: dict[str, Any] | None, keep: str | None) -> int
     old = prev["doc_id"] if prev else None
     if not old or old == keep or not _is_current(ws, old):
         return 0
-    others = ws.store.conn.execute("SELECT COUNT(*) FROM files WHERE doc_id=? AND path<>? AND status='ok'",
-                                   (old, prev["path"] if prev else "")).fetchone()[0]
+    others = ws.store.count_other_files(old, prev["path"] if prev else "")
     if others:
         return 0
     ws.store.mark_stale(old)

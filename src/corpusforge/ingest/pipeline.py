@@ -20,6 +20,7 @@ from typing import Any
 from corpusforge.config import CONFIG_NAME
 from corpusforge.ingest.files import FileOutcome, ingest_file
 from corpusforge.ingest.tags import path_matches
+from corpusforge.progress import NO_PROGRESS, Progress
 from corpusforge.workspace import STORE_DIR, Workspace
 
 log = logging.getLogger(__name__)
@@ -119,14 +120,14 @@ def _walk(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def ingest_paths(ws: Workspace, paths: Iterable[str | Path], progress: bool = False,
+def ingest_paths(ws: Workspace, paths: Iterable[str | Path], progress: Progress | None = None,
                  on_file: Callable[[str], None] | None = None) -> IngestSummary:
     """Ingest files and folders into the workspace.
 
     Args:
         ws: the open workspace.
         paths: files and/or folders (read recursively).
-        progress: show a rich progress bar on stderr.
+        progress: where to report files (and pages) done; None: silent.
         on_file: called with each file's path before it is read (progress hooks).
 
     Returns:
@@ -139,44 +140,25 @@ def ingest_paths(ws: Workspace, paths: Iterable[str | Path], progress: bool = Fa
     files = list(discover(ws, paths))
     summary = IngestSummary(files_seen=len(files))
     run_id = ws.store.start_run("ingest")
-    bar = _progress(progress)
+    bar = progress or NO_PROGRESS
     try:
-        task = bar.add_task("ingest", total=len(files)) if bar else None
-        if bar:
-            bar.start()
+        bar.start("ingest", total=len(files))
         for path, rel in files:
             name = rel[-40:]
-            if bar:
-                bar.update(task, description=f"ingest {name}")
+            bar.advance(0, note=name)
             if on_file:
                 on_file(str(path))
-            on_page = (lambda i, n, name=name: bar.update(task, description=f"ingest {name} p{i}/{n}")) \
-                if bar else None
+            on_page = (lambda i, n, name=name: bar.advance(0, note=f"{name} p{i}/{n}")) if progress else None
             out = ingest_file(ws, path, rel, on_page=on_page)
             summary.add(out)
             if out.status == "failed":
                 log.warning("%s: %s", out.path, out.reason)
-            if bar:
-                bar.advance(task)
+            bar.advance(1)
     except KeyboardInterrupt:
         summary.interrupted = True
         raise IngestInterrupted(summary) from None
     finally:
-        if bar:
-            bar.stop()
+        bar.stop()
         summary.seconds = time.monotonic() - t0
         ws.store.finish_run(run_id, summary.counts())
     return summary
-
-
-def _progress(enabled: bool) -> Any:
-    if not enabled:
-        return None
-    from rich.console import Console
-    from rich.logging import RichHandler
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
-    # Share the console of a RichHandler on the root logger, so warnings print above the bar, not through it.
-    console = next((h.console for h in logging.getLogger().handlers if isinstance(h, RichHandler)), None)
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                    console=console or Console(stderr=True), transient=False)

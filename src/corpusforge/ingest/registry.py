@@ -1,38 +1,42 @@
-"""Readers by kind. A new reader is one module with ``read(data, path, cfg, on_page=None) -> ReadResult``
-plus one line here.
+"""Readers by kind: ``READERS`` maps a kind to its reader, ``"package.module:attribute"``, imported on first use.
+
+The built-in kinds point at their module's ``read`` function; :mod:`corpusforge.ingest.detect` tells them
+apart by content. A new kind is one module defining ``READER = Reader(read, suffixes=(...))``
+(:class:`corpusforge.ingest.base.Reader`, which also tells detection which files are its own) plus one
+line here or one ``READERS.register("kind", "package.module:READER")`` call.
 
 Modules are imported on first use so that ``corpusforge --help`` does not load PyMuPDF or trafilatura.
 """
 
 from __future__ import annotations
 
-import importlib
-from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
+
+from corpusforge.registry import Registry
 
 if TYPE_CHECKING:
-    from corpusforge.ingest.base import OnPage, ReadResult
-    from corpusforge.ingest.config import IngestConfig
+    from corpusforge.ingest.base import ReadFunction
+
+#: the kinds that :func:`corpusforge.ingest.detect.detect_kind` recognises by content
+BUILTIN_KINDS = ("pdf", "docx", "html", "text")
+
+READERS: Registry[ReadFunction] = Registry("reader", {
+    "pdf": "corpusforge.ingest.pdf:read",
+    "docx": "corpusforge.ingest.docx:read",
+    "html": "corpusforge.ingest.html:read",
+    "text": "corpusforge.ingest.text:read",
+})
 
 
-class Reader(Protocol):
-    """The ``read`` function of a reader module."""
-
-    def __call__(self, data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
-        """Read a file's bytes; raise ``ReadError`` with a one-line reason when it cannot be read."""
-
-READERS: dict[str, str] = {
-    "pdf": "corpusforge.ingest.pdf",
-    "docx": "corpusforge.ingest.docx",
-    "html": "corpusforge.ingest.html",
-    "text": "corpusforge.ingest.text",
-}
-
-
-def get_reader(kind: str) -> Reader:
-    """The ``read`` function of the reader registered for ``kind``.
+def get_reader(kind: str) -> ReadFunction:
+    """The reader registered for ``kind``.
 
     Raises:
-        KeyError: when no reader is registered for ``kind``.
+        corpusforge.registry.UnknownName: when no reader is registered for ``kind``.
     """
-    return importlib.import_module(READERS[kind]).read  # type: ignore[no-any-return]
+    return READERS.get(kind)
+
+
+def plugin_kinds() -> list[str]:
+    """Registered kinds other than the built-in ones (their readers say which files they take)."""
+    return [k for k in READERS.names() if k not in BUILTIN_KINDS]

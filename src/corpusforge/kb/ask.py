@@ -118,9 +118,9 @@ def ask(
         return Answer(question=question, text=fill("ask", lang, "no_passages"))
     own = client is None
     if own:
-        from corpusforge.generate.llm import LLMClient
+        from corpusforge.llm import get_client
 
-        client = LLMClient(ws.config.llm, ws.store)
+        client = get_client(ws.config.llm, ws.store)
     try:
         comp = client.chat_sync(
             build_messages(question, hits, lang),

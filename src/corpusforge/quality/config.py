@@ -49,21 +49,21 @@ class QualityConfig(Section):
         0.5, ge=0.0, le=1.0, description="Samples whose grounding score is below this get the reason low_grounding.")
     below_threshold: Literal["drop", "flag"] = Field(
         "drop", description="What happens to a sample below the grounding threshold: drop it or flag it for review.")
-    ungrounded_tasks: list[str] = Field(
-        default_factory=lambda: ["classify", "entities"],
-        description="Tasks whose answers are labels, not text from the source: no grounding threshold.")
-    question_tasks: list[str] = Field(
-        default_factory=lambda: ["qa"],
-        description="Tasks whose instruction must be a question or a request (else the reason not_a_question).")
+    ungrounded_tasks: list[str] | None = Field(
+        None, description="Tasks whose answers are labels, not text from the source: no grounding threshold "
+        "(null: the tasks that declare grounded = False).")
+    question_tasks: list[str] | None = Field(
+        None, description="Tasks whose instruction must be a question or a request (else the reason "
+        "not_a_question; null: the tasks that declare has_question).")
     question_min_support: float = Field(
         0.2, ge=0.0, le=1.0, description="Questions whose words/characters the source supports less than this "
         "get the reason question_off_source (CMRC 2018: 1% of real questions are below 0.26, a question "
         "asked of another article is below 0.33 in 99% of cases).")
     check_numbers: bool = Field(True, description="Numbers and dates in the answer must occur in the source.")
-    derived_number_tasks: list[str] = Field(
-        default_factory=lambda: ["cot", "report"],
-        description="Tasks whose answers may compute numbers: a sum, difference, product, ratio or percentage "
-        "of two source numbers is not invented there.")
+    derived_number_tasks: list[str] | None = Field(
+        None, description="Tasks whose answers may compute numbers: a sum, difference, product, ratio or "
+        "percentage of two source numbers is not invented there (null: the tasks that declare "
+        "derived_numbers).")
     check_entities: bool = Field(
         True, description="Latin names, quoted titles and (zh) person/place/organisation names must occur in the source.")
     min_answer_chars: int = Field(2, description="Answers shorter than this (after trimming) are too_short.")

@@ -1,8 +1,14 @@
-"""The quality gate: grounding, filters and question de-duplication give each sample a verdict.
+"""The quality gate: the one place where a sample gets its verdict (passed, flagged, dropped) and why.
+
+Grounding, the filters and question de-duplication give the reasons; the configured actions
+(``quality.actions``) turn reasons into the verdict (:meth:`QualityGate.decide`). A reason added later
+(a reply cut off by the token budget, a duplicate, a better-grounded copy superseding a kept question)
+goes through :meth:`QualityGate.add_reasons`, so the verdict always follows from the reasons. What a
+task's answers must satisfy comes from the task itself (see :mod:`corpusforge.quality.traits`).
 
 Usage::
 
-    gate = QualityGate(ws.config.quality, store=ws.store)
+    gate = QualityGate(ws.config.quality, store=ws.store, tasks=TASKS)
     v = gate.check("若游戏中离，几分钟内不得配对？", "5分钟", chunk.text)
     v.verdict, v.reasons  # 'dropped', ['invented_number:5', 'low_grounding']
 """
@@ -10,8 +16,7 @@ Usage::
 from __future__ import annotations
 
 import logging
-from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,6 +25,7 @@ from corpusforge.quality.dedup import QuestionIndex
 from corpusforge.quality.filters import question_reasons, run_filters
 from corpusforge.quality.grounding import grounding_details
 from corpusforge.quality.text import detect_lang
+from corpusforge.quality.traits import TaskLookup, Traits, resolve
 from corpusforge.records import Sample
 
 log = logging.getLogger(__name__)
@@ -63,14 +69,21 @@ class QualityGate:
         backend: for the optional LLM judge: an ``LLMClient`` (anything with ``chat_sync``) or an
             ``LLMConfig``; the judge runs only when ``cfg.judge.enabled``.
         store: when given, a kept sample that a better-grounded duplicate replaces is marked dropped there.
+        tasks: the tasks by name (``corpusforge.generate.tasks.TASKS``), for what each declares (grounded
+            answers, a question, computed numbers); without it every task is gated as grounded text.
+
+    Attributes:
+        superseded: (old, new) sample ids: kept questions that a better-grounded duplicate replaced.
     """
 
-    def __init__(self, cfg: QualityConfig | None = None, backend: Any = None, store: Any = None):
+    def __init__(self, cfg: QualityConfig | None = None, backend: Any = None, store: Any = None,
+                 tasks: TaskLookup | None = None):
         self.cfg = cfg or QualityConfig()
         self.store = store
+        self.tasks = tasks
         self.index = QuestionIndex(self.cfg.dedup_similarity)
         self.superseded: list[tuple[str, str]] = []
-        self.counts: Counter[str] = Counter()
+        self._traits: dict[str, Traits] = {}
         self._backend = backend
         self._judge: Any = None
 
@@ -80,6 +93,25 @@ class QualityGate:
         if name == "low_grounding":
             return self.cfg.below_threshold
         return self.cfg.actions.get(name) or DEFAULT_ACTIONS.get(name, "flag")
+
+    def decide(self, reasons: Iterable[str]) -> str:
+        """The verdict the configured actions give a list of reasons: any drop drops, any flag flags."""
+        acts = {self.action(r) for r in reasons}
+        return "dropped" if "drop" in acts else "flagged" if "flag" in acts else "passed"
+
+    def add_reasons(self, target: Verdict | Sample, *reasons: str) -> None:
+        """Append reasons to a verdict or a sample and give it the verdict they now lead to."""
+        target.reasons = [*target.reasons, *reasons]
+        if isinstance(target, Sample):
+            target.status = self.decide(target.reasons)
+        else:
+            target.verdict = self.decide(target.reasons)
+
+    def traits(self, task: str) -> Traits:
+        """What ``task``'s answers must satisfy (the config's task lists, else what the task declares)."""
+        if task not in self._traits:
+            self._traits[task] = resolve(task, self.cfg, self.tasks)
+        return self._traits[task]
 
     def _judge_client(self) -> Any:
         if self._judge is None and self._backend is not None:
@@ -91,14 +123,14 @@ class QualityGate:
     def score(self, question: str, answer: str, context: Any, *, task: str = "qa",
               lang: str | None = None) -> Verdict:
         """Grounding and filters, without de-duplication."""
-        cfg = self.cfg
+        cfg, traits = self.cfg, self.traits(task)
         ctx, ctx_lang = _context_text(context)
         lang = lang or ctx_lang or detect_lang(ctx)
         reasons = run_filters(question, answer, ctx, cfg)
-        if task in cfg.question_tasks and question.strip():
+        if traits.has_question and question.strip():
             reasons += question_reasons(question, ctx, cfg)
         g = grounding_details(answer, ctx, question, check_numbers=cfg.check_numbers,
-                              check_entities=cfg.check_entities, allow_derived=task in cfg.derived_number_tasks)
+                              check_entities=cfg.check_entities, allow_derived=traits.derived_numbers)
         reasons += [f"invented_number:{n}" for n in g.invented_numbers[:5]]
         reasons += [f"misplaced_number:{n}" for n in g.misplaced_numbers[:5]]
         reasons += [f"invented_entity:{e[:30]}" for e in g.invented_entities[:5]]
@@ -114,36 +146,47 @@ class QualityGate:
                 grounding = round((1 - cfg.judge.weight) * grounding + cfg.judge.weight * j, 4)
                 if j * 4 + 1 < cfg.judge.min_score:
                     reasons.append(f"judge_low:{round(j * 4 + 1)}")
-        if task not in cfg.ungrounded_tasks and grounding < cfg.grounding_threshold:
+        if traits.grounded and grounding < cfg.grounding_threshold:
             reasons.append("low_grounding")
-        return Verdict(self._decide(reasons), grounding, reasons, scores)
+        return Verdict(self.decide(reasons), grounding, reasons, scores)
 
-    def _decide(self, reasons: list[str]) -> str:
-        acts = {self.action(r) for r in reasons}
-        return "dropped" if "drop" in acts else "flagged" if "flag" in acts else "passed"
+    def dedup(self, v: Verdict, question: str, *, key: str | None = None, scope: str = "") -> Verdict:
+        """The de-duplication step: a near duplicate of a kept question gets ``duplicate_question:<kept id>``.
+
+        The kept copy stays when it is at least as well grounded (or this one is dropped anyway); otherwise
+        this one replaces it and the kept one is superseded (see :attr:`superseded`). A stream of samples
+        (``generate``) thus keeps the best copy by superseding as it goes; ``check_workspace`` scores every
+        sample first and de-duplicates best-grounded first, so nothing is ever superseded there.
+
+        Args:
+            v: the sample's verdict from :meth:`score` (updated in place and returned).
+            key: id of the sample; with it a question that is not dropped is remembered, without it the
+                question is only looked up.
+            scope: the document id (used when ``dedup`` is ``document``).
+        """
+        if self.cfg.dedup == "off" or not question.strip():
+            return v
+        scope = scope if self.cfg.dedup == "document" else ""
+        hit = self.index.find(question, scope)
+        if hit and (v.verdict == "dropped" or self.index.entries[hit[0]].grounding >= v.grounding):
+            self.add_reasons(v, f"duplicate_question:{hit[0]}")
+            v.scores["duplicate_similarity"] = round(hit[1], 3)
+        elif key is not None and v.verdict != "dropped":
+            if hit:
+                self._supersede(hit[0], key)
+            self.index.add(key, question, v.grounding, scope)
+        return v
 
     def check(self, question: str, answer: str, context: Any, *, task: str = "qa", lang: str | None = None,
               key: str | None = None, scope: str = "") -> Verdict:
-        """Score one sample; with ``key`` its question is also de-duplicated and remembered.
+        """Score one sample and de-duplicate its question (:meth:`score`, then :meth:`dedup`).
 
         Args:
             key: id of the sample (e.g. ``sample_id``); without it nothing is remembered.
             scope: de-duplication scope (the doc_id when ``dedup`` is ``document``).
         """
-        v = self.score(question, answer, context, task=task, lang=lang)
-        if self.cfg.dedup != "off" and question.strip():
-            scope = scope if self.cfg.dedup == "document" else ""
-            hit = self.index.find(question, scope)
-            if hit and (v.verdict == "dropped" or self.index.entries[hit[0]].grounding >= v.grounding):
-                v.reasons.append(f"duplicate_question:{hit[0]}")
-                v.scores["duplicate_similarity"] = round(hit[1], 3)
-                v.verdict = self._decide(v.reasons)
-            elif key is not None and v.verdict != "dropped":
-                if hit:
-                    self._supersede(hit[0], key)
-                self.index.add(key, question, v.grounding, scope)
-        self.counts.update([v.verdict] + [r.split(":")[0] for r in v.reasons])
-        return v
+        return self.dedup(self.score(question, answer, context, task=task, lang=lang), question, key=key,
+                          scope=scope)
 
     def remember_store(self, store: Any) -> int:
         """Remember the questions of samples already kept in a store (passed, flagged, accepted), so a new
@@ -165,17 +208,37 @@ class QualityGate:
         if self.store is not None:
             s = self.store.get_sample(old)
             if s is not None and s.status in VERDICTS:
-                reasons = [*s.reasons, f"duplicate_question:{new}"]
-                self.store.update_sample(old, status=self._decide(reasons), reasons=reasons)
+                self.add_reasons(s, f"duplicate_question:{new}")
+                self.store.update_sample(old, status=s.status, reasons=s.reasons)
 
-    def apply(self, sample: Sample, context: Any) -> Sample:
-        """Gate a sample in place (status, grounding, reasons, scores) and remember its question."""
-        meta = sample.metadata or {}
-        v = self.check(sample.instruction, sample.output, context, task=sample.task,
-                       lang=meta.get("lang") or None, key=sample.sample_id, scope=sample.doc_id)
-        if meta.get("finish_reason") == "length":
-            v.reasons.append("truncated")
-            v.verdict = self._decide(v.reasons)
+    def unsourced(self, sample: Sample) -> Sample:
+        """A sample none of whose chunks is in the store any more: flagged for review, reason ``no_source``."""
+        sample.status, sample.reasons = "flagged", ["no_source"]
+        return sample
+
+    def settle(self, sample: Sample, v: Verdict) -> Sample:
+        """Give a sample its verdict (status, grounding, reasons, scores), in place.
+
+        A reply the token budget cut off (``metadata["finish_reason"] == "length"``) also gets ``truncated``.
+        """
+        if (sample.metadata or {}).get("finish_reason") == "length":
+            self.add_reasons(v, "truncated")
         sample.status, sample.grounding, sample.reasons = v.verdict, v.grounding, v.reasons
         sample.scores = {**(sample.scores or {}), **v.scores}
         return sample
+
+    def apply(self, sample: Sample, context: Any, *, answer: str | None = None) -> Sample:
+        """Gate a sample in place (:meth:`check`, then :meth:`settle`) and remember its question.
+
+        A sample with an ``input`` (an open-book task: its instruction is generic or is answered from the
+        input) is looked up among the kept questions but not remembered.
+
+        Args:
+            answer: the text to judge when it is not the sample's output (``Task.gate_answer``).
+        """
+        meta = sample.metadata or {}
+        closed = not sample.input
+        v = self.check(sample.instruction, sample.output if answer is None else answer, context,
+                       task=sample.task, lang=meta.get("lang") or None, key=sample.sample_id if closed else None,
+                       scope=sample.doc_id if closed else "")
+        return self.settle(sample, v)

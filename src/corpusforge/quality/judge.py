@@ -1,4 +1,4 @@
-"""Optional LLM judge: asks any backend (``corpusforge.generate.llm.LLMClient``) to score support 1-5."""
+"""Optional LLM judge: asks any backend (a ``corpusforge.llm.LLMClient``) to score support 1-5."""
 
 from __future__ import annotations
 
@@ -24,12 +24,12 @@ def prompts() -> dict[str, Any]:
 
 
 def make_client(backend: Any, store: Any = None) -> Any:
-    """An object with ``chat_sync``: the backend itself, or an LLMClient built from an LLMConfig."""
+    """An object with ``chat_sync``: the backend itself, or the client ``get_client`` builds from an LLMConfig."""
     if backend is None or hasattr(backend, "chat_sync"):
         return backend
-    from corpusforge.generate.llm import LLMClient  # lazy: the generate stage is optional here
+    from corpusforge.llm import get_client
 
-    return LLMClient(backend, store)
+    return get_client(backend, store)
 
 
 def parse_score(text: str) -> int | None:

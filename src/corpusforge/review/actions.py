@@ -1,14 +1,13 @@
 """Write actions of the review app: edit, accept, reject and rate, each stored with its history.
 
 Each action checks the version the reviewer saw, changes the sample and appends the history entry in ONE
-transaction, so an edit is never stored without its history and two tabs never overwrite each other
-silently (the second gets :class:`~corpusforge.store.ConflictError`).
+transaction (the store calls made inside ``store.transaction()`` join it), so an edit is never stored
+without its history and two tabs never overwrite each other silently (the second gets
+:class:`~corpusforge.store.ConflictError`).
 """
 
 from __future__ import annotations
 
-import json
-import time
 from typing import Any
 
 from corpusforge.records import Sample
@@ -17,10 +16,6 @@ from corpusforge.store import ConflictError, Store
 
 EDITABLE = ("instruction", "input", "output")
 ACTIONS = {"save": None, "accept": "accepted", "reject": "rejected"}
-
-
-def _dump(v: Any) -> str:
-    return json.dumps(v, ensure_ascii=False, sort_keys=True)
 
 
 def _messages(sample: Sample, changes: dict[str, Any]) -> list[dict[str, str]] | None:
@@ -59,7 +54,7 @@ def review_sample(store: Store, sample_id: str, *, expected_version: int, action
     """
     if action not in ACTIONS:
         raise ValueError(f"unknown review action {action!r} (expected one of {', '.join(ACTIONS)})")
-    with store.transaction() as c:
+    with store.transaction():
         sample = store.get_sample(sample_id)
         if sample is None:
             raise KeyError(sample_id)
@@ -77,14 +72,11 @@ def review_sample(store: Store, sample_id: str, *, expected_version: int, action
         msgs = _messages(sample, changes) if set(changes) & set(EDITABLE) else None
         if msgs is not None:
             changes["messages"] = msgs
-        sets = ", ".join(f"{k}=?" for k in changes)
-        vals = [_dump(v) if k == "messages" else v for k, v in changes.items()]
-        c.execute(f"UPDATE samples SET {sets}, version=version+1 WHERE sample_id=?", (*vals, sample_id))
+        store.update_sample(sample_id, **changes)
         after = {k: v for k, v in changes.items() if k != "messages"}
         before["version"], after["version"] = sample.version, sample.version + 1
         name = "edit" if action == "save" else (action if set(after) <= {"status", "version"} else f"edit+{action}")
-        c.execute("INSERT INTO reviews (sample_id, action, reviewer, before, after, at) VALUES (?,?,?,?,?,?)",
-                  (sample_id, name, reviewer, _dump(before), _dump(after), time.time()))
+        store.add_review(sample_id, name, reviewer, before, after)
     return sample.version + 1, True
 
 
@@ -117,10 +109,8 @@ def rate_candidates(store: Store, sample_id: str, *, ratings: dict[int, str | No
             after[str(idx)] = {"rating": new[0], "rank": new[1]}
     if not after:
         return 0
-    with store.transaction() as c:
+    with store.transaction():
         for key, v in after.items():
-            c.execute("UPDATE candidates SET rating=?, rank=? WHERE sample_id=? AND idx=?",
-                      (v["rating"], v["rank"], sample_id, int(key)))
-        c.execute("INSERT INTO reviews (sample_id, action, reviewer, before, after, at) VALUES (?,?,?,?,?,?)",
-                  (sample_id, "rate", reviewer, _dump(before), _dump(after), time.time()))
+            store.rate_candidate(sample_id, int(key), v["rating"], v["rank"])
+        store.add_review(sample_id, "rate", reviewer, before, after)
     return len(after)

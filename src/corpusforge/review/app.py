@@ -10,11 +10,10 @@ from __future__ import annotations
 import getpass
 import logging
 import math
-import re
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, unquote, urlencode
+from urllib.parse import quote
 
 import jinja2
 from fastapi import FastAPI, HTTPException, Request
@@ -23,14 +22,14 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from corpusforge.review import queries
+from corpusforge.review import queries, sample_views
 from corpusforge.review.security import Guard, load_secret
+from corpusforge.review.web import NAME, reviewer_of, url
 from corpusforge.workspace import Workspace
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PROGRESS_LIMIT = 200
-NAME = re.compile(r"[\w .@-]{1,40}")
 MESSAGES = {
     "saved": "Edit saved.", "unchanged": "Nothing changed.", "accepted": "Accepted.", "rejected": "Rejected.",
     "skipped": "Skipped.", "rated": "Ratings saved.", "bulk": "Bulk-accepted {n} samples.",
@@ -46,19 +45,6 @@ def _reviewer(ws: Workspace) -> str:
         return getpass.getuser()
     except (KeyError, OSError):
         return "reviewer"
-
-
-def reviewer_of(request: Request) -> str:
-    """The name this browser gave itself (``/reviewer``), else the app's default reviewer."""
-    raw = unquote(request.cookies.get(f"cfr_name_{request.url.port or 0}", ""))
-    return raw if NAME.fullmatch(raw) else request.app.state.reviewer
-
-
-def url(path: str, params: dict[str, Any] | None = None, **more: Any) -> str:
-    """``path`` with the non-empty query parameters of ``params`` and ``more``."""
-    items = {**(params or {}), **more}
-    qs = urlencode({k: v for k, v in items.items() if v not in (None, "")})
-    return f"{path}?{qs}" if qs else path
 
 
 def message(params: Any) -> str:
@@ -110,7 +96,7 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
         size = ws.config.review.page_size
         page_s = request.query_params.get("page") or "1"
         page = int(page_s) if page_s.isdigit() and int(page_s) > 0 else 1
-        rows, total = queries.list_samples(ws.store.conn, f, page, size)
+        rows, total = ws.store.list_samples(f, page, size)
         pages = max(1, math.ceil(total / size))
         return render(request, "list.html", filters=f, params=f.params(), rows=rows, total=total, page=page,
                       pages=pages, first=(page - 1) * size + 1 if rows else 0, last=(page - 1) * size + len(rows),
@@ -127,7 +113,7 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
             raise HTTPException(400, "bulk-accept needs a grounding threshold between 0 and 1") from None
         if not 0.0 <= threshold <= 1.0:
             raise HTTPException(400, "bulk-accept needs a grounding threshold between 0 and 1")
-        n = queries.bulk_accept(ws.store.conn, f, threshold, reviewer_of(request))
+        n = ws.store.bulk_accept(f, threshold, reviewer_of(request))
         log.info("bulk-accepted %d samples (grounding >= %.2f)", n, threshold)
         return RedirectResponse(url("/", f.params(), msg="bulk", n=n), status_code=303)
 
@@ -144,8 +130,6 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
         resp.set_cookie(f"cfr_name_{request.url.port or 0}", quote(name), httponly=True, samesite="strict",
                         max_age=365 * 86400)
         return resp
-
-    from corpusforge.review import sample_views
 
     sample_views.register(app)
 

@@ -42,9 +42,5 @@ def preference_pairs(store: Store, include_stale: bool = False) -> Iterator[dict
 
     Samples are visited in id order; rejected samples yield nothing. See :func:`pairs_for_sample`.
     """
-    ids = [r[0] for r in store.conn.execute(
-        "SELECT DISTINCT c.sample_id FROM candidates c JOIN samples s USING (sample_id)"
-        " WHERE (c.rating IS NOT NULL OR c.rank IS NOT NULL)" + ("" if include_stale else " AND s.stale=0")
-        + " ORDER BY c.sample_id")]
-    for sid in ids:
+    for sid in store.rated_sample_ids(include_stale):
         yield from pairs_for_sample(store, sid)

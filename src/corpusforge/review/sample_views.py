@@ -11,9 +11,9 @@ from fastapi.responses import RedirectResponse, Response
 from corpusforge.records import Sample
 from corpusforge.review import queries
 from corpusforge.review.actions import EDITABLE, rate_candidates, review_sample
-from corpusforge.review.app import reviewer_of, url
 from corpusforge.review.highlight import highlight
 from corpusforge.review.preferences import RATING_ORDER, pairs_for_sample
+from corpusforge.review.web import reviewer_of, url
 from corpusforge.store import ConflictError
 
 DONE_MSG = {"save": "saved", "accept": "accepted", "reject": "rejected", "skip": "skipped"}
@@ -49,8 +49,8 @@ def register(app: FastAPI) -> None:
         f = queries.Filters.from_params(request.query_params)
         return render(request, "sample.html", s=sample, params=f.params(),
                       passages=_passages(ws.store, sample, ws.config.review.highlight_ngram),
-                      prev_id=queries.neighbour(ws.store.conn, f, sample_id, forward=False),
-                      next_id=queries.neighbour(ws.store.conn, f, sample_id, forward=True),
+                      prev_id=ws.store.neighbour(f, sample_id, forward=False),
+                      next_id=ws.store.neighbour(f, sample_id, forward=True),
                       n_cands=len(ws.store.iter_candidates(sample_id)),
                       history=ws.store.review_history(sample_id)[::-1])
 
@@ -78,7 +78,7 @@ def register(app: FastAPI) -> None:
         if action == "save":
             return RedirectResponse(url(f"/sample/{sample_id}", f.params(), msg="saved" if changed else "unchanged"),
                                     status_code=303)
-        nxt = queries.neighbour(ws.store.conn, f, sample_id, forward=True)
+        nxt = ws.store.neighbour(f, sample_id, forward=True)
         if nxt is None:
             return RedirectResponse(url("/", f.params(), msg="end"), status_code=303)
         return RedirectResponse(url(f"/sample/{nxt}", f.params(), msg=DONE_MSG[action]), status_code=303)
@@ -115,7 +115,7 @@ def register(app: FastAPI) -> None:
             raise HTTPException(400, str(e)) from None
         f = queries.Filters.from_params(data)
         if data.get("next") == "1":  # on to the next sample of this list whose candidates await a rating
-            nxt = queries.neighbour(ws.store.conn, replace(f, cands="unrated"), sample_id, forward=True)
+            nxt = ws.store.neighbour(replace(f, cands="unrated"), sample_id, forward=True)
             if nxt is None:
                 return RedirectResponse(url("/", f.params(), msg="allrated"), status_code=303)
             return RedirectResponse(url(f"/sample/{nxt}/rate", f.params(), msg="rated"), status_code=303)

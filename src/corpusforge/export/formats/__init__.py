@@ -1,40 +1,44 @@
-"""Export formats, one module each; ``FORMATS`` maps the ``--format`` name to its module.
+"""Export formats, one module each; ``FORMATS`` maps the ``--format`` name to the module's ``FORMAT``.
 
-A format module defines ``HELP`` (one line) and ``write(ctx: ExportContext) -> None``, which writes its
-files through ``ctx.write_jsonl`` (or atomically by other means) and may add LLaMA-Factory entries to
-``ctx.lf_entries``.
+A format module defines ``FORMAT = Format(help="one line", write=write)`` (:class:`.base.Format`), where
+``write(ctx: ExportContext) -> None`` writes its files through ``ctx.write_jsonl`` (or atomically by other
+means) and may add LLaMA-Factory entries to ``ctx.lf_entries``. A new format is one such module plus one
+line here (or one ``FORMATS.register("name", "package.module:FORMAT")`` call).
 """
 
 from __future__ import annotations
 
-import importlib
-from types import ModuleType
+from corpusforge.export.formats.base import Format
+from corpusforge.registry import Registry, UnknownName
 
-FORMATS: dict[str, str] = {
-    "messages": "corpusforge.export.formats.messages",
-    "alpaca": "corpusforge.export.formats.alpaca",
-    "sharegpt": "corpusforge.export.formats.sharegpt",
-    "preference": "corpusforge.export.formats.preference",
-    "pretrain": "corpusforge.export.formats.pretrain",
-    "hf": "corpusforge.export.formats.hf",
-}
+__all__ = ["FORMATS", "Format", "UnknownFormat", "describe", "get_format"]
 
-
-class UnknownFormat(ValueError):
-    """A format name not in the registry."""
+FORMATS: Registry[Format] = Registry("export format", {
+    "messages": "corpusforge.export.formats.messages:FORMAT",
+    "alpaca": "corpusforge.export.formats.alpaca:FORMAT",
+    "sharegpt": "corpusforge.export.formats.sharegpt:FORMAT",
+    "preference": "corpusforge.export.formats.preference:FORMAT",
+    "pretrain": "corpusforge.export.formats.pretrain:FORMAT",
+    "hf": "corpusforge.export.formats.hf:FORMAT",
+})
 
 
-def get_format(name: str) -> ModuleType:
-    """The module of one format.
+class UnknownFormat(UnknownName):
+    """A format name not in the registry (one line listing the known ones)."""
+
+
+def get_format(name: str) -> Format:
+    """The format registered as ``name``.
 
     Raises:
         UnknownFormat: naming the format and the known ones.
     """
-    if name not in FORMATS:
-        raise UnknownFormat(f"unknown export format {name!r}; known: {', '.join(FORMATS)}")
-    return importlib.import_module(FORMATS[name])
+    try:
+        return FORMATS.get(name)
+    except UnknownName as e:
+        raise UnknownFormat(str(e)) from None
 
 
 def describe() -> dict[str, str]:
     """Format name -> one-line help."""
-    return {name: get_format(name).HELP for name in FORMATS}
+    return {name: get_format(name).help for name in FORMATS}

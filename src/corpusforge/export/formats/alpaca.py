@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from corpusforge.export.context import ExportContext
+from corpusforge.export.formats.base import Format
 from corpusforge.export.selection import provenance
-
-HELP = "LLaMA-Factory alpaca (instruction/input/output/system): alpaca/{split}.jsonl + dataset_info.json"
 
 
 def write(ctx: ExportContext) -> None:
@@ -29,3 +28,9 @@ def write(ctx: ExportContext) -> None:
             "file_name": rel,
             "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system"},
         }
+
+
+FORMAT = Format(
+    help="LLaMA-Factory alpaca (instruction/input/output/system): alpaca/{split}.jsonl + dataset_info.json",
+    write=write,
+)

@@ -10,12 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from corpusforge.export.context import ExportContext
+from corpusforge.export.formats.base import Format
 from corpusforge.export.hf_card import render_card
 from corpusforge.export.selection import chat_turns, provenance
 from corpusforge.io import atomic_dir
 from corpusforge.records import content_hash
-
-HELP = "Hugging Face datasets: hf/ (save_to_disk + data/*.parquet + README.md dataset card)"
 
 
 def features() -> Any:
@@ -88,3 +87,9 @@ def _save(ctx: ExportContext, dd: Any) -> None:
             ctx.files[f"hf/data/{split}-00000-of-00001.parquet"] = len(ds)
         (tmp / "README.md").write_text(render_card(ctx), encoding="utf-8")
         ctx.files["hf/README.md"] = 1
+
+
+FORMAT = Format(
+    help="Hugging Face datasets: hf/ (save_to_disk + data/*.parquet + README.md dataset card)",
+    write=write,
+)

@@ -7,9 +7,8 @@ fine-tuning API read the ``messages`` field; the extra fields are ignored by all
 from __future__ import annotations
 
 from corpusforge.export.context import ExportContext
+from corpusforge.export.formats.base import Format
 from corpusforge.export.selection import chat_turns, provenance
-
-HELP = "OpenAI/Qwen/TRL chat JSONL (messages with a system prompt): messages/{train,validation,test}.jsonl"
 
 LF_TAGS = {
     "role_tag": "role",
@@ -33,3 +32,9 @@ def write(ctx: ExportContext) -> None:
             "columns": {"messages": "messages"},
             "tags": LF_TAGS,
         }
+
+
+FORMAT = Format(
+    help="OpenAI/Qwen/TRL chat JSONL (messages with a system prompt): messages/{train,validation,test}.jsonl",
+    write=write,
+)

@@ -11,9 +11,8 @@ from __future__ import annotations
 from typing import Any
 
 from corpusforge.export.context import ExportContext
+from corpusforge.export.formats.base import Format
 from corpusforge.export.selection import provenance
-
-HELP = "DPO pairs (TRL prompt/chosen/rejected) + LLaMA-Factory ranking: preference/{split}.jsonl, ranking_{split}.jsonl"
 
 
 def trl_record(pair: dict[str, Any], system_prompt: str, style: str) -> dict[str, Any]:
@@ -68,3 +67,9 @@ def write(ctx: ExportContext) -> None:
                 "system": "system",
             },
         }
+
+
+FORMAT = Format(
+    help="DPO pairs (TRL prompt/chosen/rejected) + LLaMA-Factory ranking: preference/{split}.jsonl, ranking_{split}.jsonl",
+    write=write,
+)

@@ -15,12 +15,11 @@ from collections.abc import Iterator
 from typing import Any
 
 from corpusforge.export.context import ExportContext
+from corpusforge.export.formats.base import Format
 from corpusforge.export.selection import Filters
 from corpusforge.io import read_jsonl
 
 log = logging.getLogger(__name__)
-
-HELP = "Continued-pretraining text from the corpus step: pretrain/corpus.jsonl + dataset_info.json"
 
 
 def iter_corpus(ctx: ExportContext, filters: Filters) -> Iterator[dict[str, Any]]:
@@ -59,3 +58,9 @@ def write(ctx: ExportContext) -> None:
         ctx.write_jsonl(f"pretrain/{split}.jsonl",
                         (r for r in iter_corpus(ctx, filters) if where.get(r["source"], "train") == split))
     ctx.lf_entries[ctx.lf_name("pretrain")] = {"file_name": rel, "columns": {"prompt": "text"}}
+
+
+FORMAT = Format(
+    help="Continued-pretraining text from the corpus step: pretrain/corpus.jsonl + dataset_info.json",
+    write=write,
+)

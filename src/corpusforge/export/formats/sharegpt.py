@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 from corpusforge.export.context import ExportContext
+from corpusforge.export.formats.base import Format
 from corpusforge.export.selection import chat_turns, provenance
-
-HELP = "LLaMA-Factory ShareGPT (conversations human/gpt + system): sharegpt/{split}.jsonl + dataset_info.json"
 
 ROLE_TO_FROM = {"user": "human", "assistant": "gpt"}
 
@@ -30,3 +29,9 @@ def write(ctx: ExportContext) -> None:
             "formatting": "sharegpt",
             "columns": {"messages": "conversations", "system": "system"},
         }
+
+
+FORMAT = Format(
+    help="LLaMA-Factory ShareGPT (conversations human/gpt + system): sharegpt/{split}.jsonl + dataset_info.json",
+    write=write,
+)

@@ -1,7 +1,8 @@
 """Prompt files: ``<name>.<lang>.yaml`` in this folder, overridable by files of the same name elsewhere.
 
 ``common.<lang>.yaml`` holds what every task shares (the system message, how the passage is shown);
-``<task>.<lang>.yaml`` holds the task's request text and how its replies become samples. A user folder
+``<task>.<lang>.yaml`` holds the task's request text and how its replies become samples. It lies in
+this folder, or for a task from elsewhere in the folder its class names (``Task.prompt_folder``). A user folder
 (``generate.prompts_dir``) may hold files with any subset of the keys; they override the built-in ones,
 and the prompt version then carries a hash of the override so cached replies are not reused for it.
 """
@@ -80,13 +81,28 @@ def _builtin(name: str) -> dict[str, Any]:
     return _read(res, f"{name}.yaml")
 
 
-def load_prompt(task: str, lang: str, override_dir: str | Path | None = None) -> Prompt:
+def _task_file(task: str, lang: str, folder: str | Path | None) -> dict[str, Any]:
+    """The texts of ``<task>.<lang>.yaml``: built in, or from ``folder``."""
+    if folder is None:
+        return _builtin(f"{task}.{lang}")
+    path = Path(folder) / f"{task}.{lang}.yaml"
+    if not path.is_file():
+        raise PromptError(f"no prompt file {path}")
+    return _read(path, str(path))
+
+
+def load_prompt(task: str, lang: str, override_dir: str | Path | None = None, *,
+                folder: str | Path | None = None) -> Prompt:
     """The prompt of ``task`` in ``lang`` (``zh``/``en``), with the user's overrides merged in.
+
+    Args:
+        override_dir: the user's prompt folder (``generate.prompts_dir``); its files override.
+        folder: where ``<task>.<lang>.yaml`` lies when it is not built in (a task's ``prompt_folder``).
 
     Raises:
         PromptError: a file is missing or malformed (one line naming it).
     """
-    texts = {**_builtin(f"common.{lang}"), **_builtin(f"{task}.{lang}")}
+    texts = {**_builtin(f"common.{lang}"), **_task_file(task, lang, folder)}
     version = f"{task}.{lang}.v{texts.get('version', 1)}"
     if override_dir:
         extra: dict[str, Any] = {}

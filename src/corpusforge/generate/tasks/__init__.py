@@ -1,34 +1,40 @@
-"""Generation tasks, one module each; the registry lives here (name -> task object).
+"""Generation tasks, one module each; :data:`TASKS` is the one list of them.
 
-A task module defines a :class:`~corpusforge.generate.tasks.base.Task` subclass and ``TASK``, an
-instance of it; adding a task is one module plus one line below, and its prompt files
-``prompts/<name>.zh.yaml`` and ``prompts/<name>.en.yaml``.
+A task module defines a :class:`~corpusforge.generate.tasks.base.Task` subclass, which declares what
+the runner and the quality gate need (its jobs, scope, whether its answers are grounded, whether it
+asks a question ...), and ``TASK``, an instance of it; its prompt files ``<name>.zh.yaml`` and
+``<name>.en.yaml`` lie in ``corpusforge/generate/prompts/`` or in the folder the class names
+(``prompt_folder``). Adding a task is that module plus one line below, or, from outside the package,
+``TASKS.register("name", "package.module:TASK")``.
 """
 
 from __future__ import annotations
 
-from corpusforge.generate.tasks.base import Task
-from corpusforge.generate.tasks.claim import TASK as CLAIM
-from corpusforge.generate.tasks.classify import TASK as CLASSIFY
-from corpusforge.generate.tasks.cot import TASK as COT
-from corpusforge.generate.tasks.entities import TASK as ENTITIES
-from corpusforge.generate.tasks.qa import TASK as QA
-from corpusforge.generate.tasks.rag import TASK as RAG
-from corpusforge.generate.tasks.report import TASK as REPORT
-from corpusforge.generate.tasks.summary import TASK as SUMMARY
+from typing import TYPE_CHECKING
 
-TASKS: dict[str, Task] = {t.name: t for t in (QA, SUMMARY, CLASSIFY, REPORT, CLAIM, COT, ENTITIES, RAG)}
+from corpusforge.registry import Registry
 
-__all__ = ["TASKS", "Task", "get_task"]
+if TYPE_CHECKING:
+    from corpusforge.generate.tasks.base import Task
+
+TASKS: Registry[Task] = Registry("task", {
+    "qa": "corpusforge.generate.tasks.qa:TASK",
+    "summary": "corpusforge.generate.tasks.summary:TASK",
+    "classify": "corpusforge.generate.tasks.classify:TASK",
+    "report": "corpusforge.generate.tasks.report:TASK",
+    "claim": "corpusforge.generate.tasks.claim:TASK",
+    "cot": "corpusforge.generate.tasks.cot:TASK",
+    "entities": "corpusforge.generate.tasks.entities:TASK",
+    "rag": "corpusforge.generate.tasks.rag:TASK",
+})
+
+__all__ = ["TASKS", "get_task"]
 
 
 def get_task(name: str) -> Task:
     """The task registered under ``name``.
 
     Raises:
-        ValueError: unknown task (one line listing the known ones).
+        corpusforge.registry.UnknownName: unknown task (a ValueError; one line listing the known ones).
     """
-    try:
-        return TASKS[name]
-    except KeyError:
-        raise ValueError(f"unknown task {name!r} (known: {', '.join(TASKS)})") from None
+    return TASKS.get(name)

@@ -1,19 +1,29 @@
 """The interface every generation task implements.
 
 A task says what JSON it wants (a schema), how the request text is filled in, which parts of a reply
-are usable items, and how an item becomes a sample's instruction, input and output. The runner does
-the rest (requests, retries, the quality gate, storing). A new task is one module plus one line in
-``corpusforge.generate.tasks.TASKS``.
+are usable items, and how an item becomes a sample's instruction, input and output. It also declares
+what the runner and the quality gate need to know of it: the jobs that run it (one request per chunk
+by default), whether its answers must be grounded in the source, whether its instruction is a
+question, where its prompt files are. The runner does the rest (requests, retries, the quality gate,
+storing). A new task is one module plus one line in ``corpusforge.generate.tasks.TASKS``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, ClassVar
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from corpusforge.generate.backends.jsonreply import JSONReply
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
+from corpusforge.llm.jsonreply import JSONReply
+
+if TYPE_CHECKING:
+    from corpusforge.generate.asking import Item
+    from corpusforge.generate.context import RunContext
+    from corpusforge.generate.units import Unit
+    from corpusforge.records import Chunk, Document, Sample
 
 _WORD = re.compile(r"\w")
 
@@ -61,6 +71,17 @@ class Task:
         scope: ``chunk`` (one request per chunk) or ``document``.
         question_key: the item field that is a question (for --candidates and de-duplication), or None.
         budget_scale: the task's first token budget, as a multiple of the configured one (long replies).
+        grounded: answers must be supported by the source (False: labels; no grounding threshold). The
+            ``quality.ungrounded_tasks`` list overrides it when set.
+        has_question: the instruction is a question asked of the source; the gate checks it is one
+            (``not_a_question``, ``question_off_source``). ``quality.question_tasks`` overrides it.
+        derived_numbers: answers may compute numbers from the source's (a sum, a ratio ...), which are
+            then not invented. ``quality.derived_number_tasks`` overrides it.
+        item_in_metadata: the item itself is kept in the sample's metadata, under the task's name.
+        candidates: kept samples get ``--candidates`` answers to their question (``generate.candidate_tasks``
+            overrides it when set).
+        prompt_folder: the folder holding ``<name>.zh.yaml`` and ``<name>.en.yaml`` (None: the built-in
+            prompts, ``corpusforge/generate/prompts``); ``common.<lang>.yaml`` always comes from there.
     """
 
     name: ClassVar[str] = ""
@@ -68,10 +89,30 @@ class Task:
     with_input: ClassVar[bool] = False
     question_key: ClassVar[str | None] = None
     budget_scale: ClassVar[float] = 1.0
+    grounded: ClassVar[bool] = True
+    has_question: ClassVar[bool] = False
+    derived_numbers: ClassVar[bool] = False
+    item_in_metadata: ClassVar[bool] = False
+    candidates: ClassVar[bool] = False
+    prompt_folder: ClassVar[Path | None] = None
 
     def scope(self, cfg: GenerateConfig) -> str:
-        """``chunk`` or ``document``."""
+        """``chunk`` (a request per chunk) or ``document`` (units of work per document, for the progress total)."""
         return "chunk"
+
+    def jobs(self, ctx: RunContext, doc: Document, chunks: list[Chunk]) -> Iterator[Any]:
+        """The jobs of this task on one document: by default one request per chunk, or for the
+        ``document`` scope one over the document's first ``generate.summary_max_chars``."""
+        from corpusforge.generate.jobs import unit_jobs
+
+        return unit_jobs(self, ctx, doc, chunks)
+
+    def on_commit(self, ctx: RunContext, unit: Unit, item: Item) -> None:
+        """Called for each usable item before it becomes a sample (may clean ``item.data`` or store more)."""
+
+    def gate_answer(self, sample: Sample) -> str:
+        """The text the quality gate judges against the source (default: the sample's output)."""
+        return sample.output
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """The JSON schema the reply must follow (sent to backends that enforce it)."""

@@ -14,6 +14,8 @@ class ClassifyTask(Task):
 
     name = "classify"
     with_input = True
+    grounded = False  # a label, not text from the passage
+    item_in_metadata = True
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"label": <one of the labels>, "reasons": [...]}``."""

@@ -14,6 +14,8 @@ class CoTTask(Task):
 
     name = "cot"
     question_key = "question"
+    derived_numbers = True  # its steps may compute
+    candidates = True
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"question", "steps": [...], "conclusion"}``."""

@@ -7,11 +7,17 @@ names that occur in the passage are kept (the small models invent some).
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
 from corpusforge.generate.tasks.base import Task, string_list, texts
+
+if TYPE_CHECKING:
+    from corpusforge.generate.asking import Item
+    from corpusforge.generate.context import RunContext
+    from corpusforge.generate.units import Unit
+    from corpusforge.records import Sample
 
 KINDS = ("organizations", "people", "places", "dates", "events")
 MAX_PER_KIND = 4
@@ -36,6 +42,8 @@ class EntitiesTask(Task):
     name = "entities"
     with_input = True
     budget_scale = 2.5  # five lists of names
+    grounded = False  # names, checked against the passage by grounded()
+    item_in_metadata = True
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """One list of strings per kind."""
@@ -51,6 +59,17 @@ class EntitiesTask(Task):
     def fields(self, item: dict[str, Any], prompt: Prompt, cfg: GenerateConfig) -> tuple[str, str]:
         """Output: the entities as JSON (one key per kind)."""
         return prompt.fill("instruction"), json.dumps({k: item[k] for k in KINDS}, ensure_ascii=False)
+
+    def on_commit(self, ctx: RunContext, unit: Unit, item: Item) -> None:
+        """Keep only the names found in the passage, and store them on the unit's chunks."""
+        item.data = grounded(item.data, unit.text)
+        for c in unit.chunks:
+            ctx.store.update_chunk_metadata(c.chunk_id, entities=item.data)
+        ctx.summary.entities_chunks += len(unit.chunks)
+
+    def gate_answer(self, sample: Sample) -> str:
+        """The names, not the JSON around them."""
+        return "; ".join(n for names in sample.metadata.get("entities", {}).values() for n in names)
 
 
 TASK = EntitiesTask()

@@ -1,27 +1,27 @@
-"""``qa``: question/answer pairs about a passage; the answers use only the passage's facts."""
+"""``qa``: question/answer pairs about a passage; the answers use only the passage's facts.
+
+A document is asked in rounds (:class:`~corpusforge.generate.jobs.QAJob`) until the gate has kept
+``generate.qa_min`` of its pairs or ``generate.qa_rounds`` are done.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.prompts import Prompt
 from corpusforge.generate.tasks.base import Task, string, text
 
+if TYPE_CHECKING:
+    from corpusforge.generate.context import RunContext
+    from corpusforge.records import Chunk, Document
 
-class QATask(Task):
-    """N pairs per document, spread over its chunks (one request per chunk gives all its pairs)."""
 
-    name = "qa"
-    list_key = "pairs"
+class PairTask(Task):
+    """A question and its answer: what ``qa`` and ``rag`` items have in common."""
+
     question_key = "question"
-
-    def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
-        """``{"pairs": [{"question", "answer"}, ...]}`` with at most ``n`` pairs."""
-        pair = {"type": "object", "properties": {"question": string(cfg), "answer": string(cfg)},
-                "required": ["question", "answer"]}
-        return {"type": "object", "properties": {"pairs": {"type": "array", "items": pair, "maxItems": n}},
-                "required": ["pairs"]}
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
         """Both question and answer must be non-empty text."""
@@ -33,6 +33,32 @@ class QATask(Task):
     def fields(self, item: dict[str, Any], prompt: Prompt, cfg: GenerateConfig) -> tuple[str, str]:
         """The question is the instruction, the answer the output."""
         return prompt.fill("instruction", **item), prompt.fill("output", **item)
+
+
+class QATask(PairTask):
+    """N pairs per document, spread over its chunks (one request per chunk gives all its pairs)."""
+
+    name = "qa"
+    list_key = "pairs"
+    has_question = True
+    candidates = True
+
+    def scope(self, cfg: GenerateConfig) -> str:
+        """``document``: the pairs of a document are asked for together, in rounds."""
+        return "document"
+
+    def jobs(self, ctx: RunContext, doc: Document, chunks: list[Chunk]) -> Iterator[Any]:
+        """The document's first Q&A round; its commit asks again while the document is below ``qa_min``."""
+        from corpusforge.generate.jobs import qa_rounds
+
+        return qa_rounds(self, ctx, doc, chunks)
+
+    def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
+        """``{"pairs": [{"question", "answer"}, ...]}`` with at most ``n`` pairs."""
+        pair = {"type": "object", "properties": {"question": string(cfg), "answer": string(cfg)},
+                "required": ["question", "answer"]}
+        return {"type": "object", "properties": {"pairs": {"type": "array", "items": pair, "maxItems": n}},
+                "required": ["pairs"]}
 
 
 TASK = QATask()

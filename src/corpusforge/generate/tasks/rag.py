@@ -12,17 +12,15 @@ from __future__ import annotations
 from typing import Any
 
 from corpusforge.generate.config import GenerateConfig
-from corpusforge.generate.tasks.qa import QATask
+from corpusforge.generate.tasks.qa import PairTask
 
 
-class RAGTask(QATask):
+class RAGTask(PairTask):
     """One question/answer pair per chunk (one object, not a list); the passages and the citation are added
     by the kb stage. Validation and fields are those of ``qa``."""
 
     name = "rag"
-    list_key = None
     with_input = True
-    question_key = "question"
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"question": "...", "answer": "..."}``."""

@@ -15,6 +15,8 @@ class ReportTask(Task):
     name = "report"
     with_input = True
     budget_scale = 2.0  # one text per field
+    derived_numbers = True
+    item_in_metadata = True
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{<field>: "...", ...}`` with every configured field required."""

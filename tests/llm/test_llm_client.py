@@ -1,4 +1,4 @@
-"""LLMClient with the in-process llamacpp backend and the real embedded SmolLM2 model."""
+"""The LLM client (``get_client``) with the in-process llamacpp backend and the real embedded SmolLM2 model."""
 
 from __future__ import annotations
 
@@ -7,25 +7,36 @@ import time
 
 import pytest
 
-from corpusforge.generate.backends import get_backend
-from corpusforge.generate.backends.config import LLMConfig
-from corpusforge.generate.llm import Completion, LLMClient, LLMError, parse_json_reply, request_key
+from corpusforge.llm import Completion, LLMConfig, LLMError, get_backend, get_client, parse_json_reply
+from corpusforge.llm.client import request_key
 
 MSGS = [{"role": "system", "content": 'Reply with JSON like {"pairs": [{"question": "...", "answer": "..."}]}.'},
         {"role": "user", "content": "Text: The Riverton water utility tests tap water daily at 12 sites.\n"
                                     "Write 2 question/answer pairs about the text."}]
 
 
+# bounded (1 pair, short strings) so a grammar-constrained reply always completes within ~100 tokens
+QA_SCHEMA_SMALL = {
+    "type": "object",
+    "properties": {"pairs": {"type": "array", "minItems": 1, "maxItems": 1, "items": {
+        "type": "object",
+        "properties": {"question": {"type": "string", "minLength": 5, "maxLength": 60},
+                       "answer": {"type": "string", "minLength": 1, "maxLength": 40}},
+        "required": ["question", "answer"]}}},
+    "required": ["pairs"],
+}
+
+
 @pytest.fixture
 def client(workspace):
-    c = LLMClient(LLMConfig(max_tokens=48, temperature=0.2), workspace.store)
+    c = get_client(LLMConfig(max_tokens=48, temperature=0.2), workspace.store)
     yield c
     c.close()
 
 
 @pytest.mark.slow
-def test_schema_constrained_output_parses(client, qa_schema_small):
-    comp = client.chat_sync(MSGS, schema=qa_schema_small, max_tokens=128, seed=3)
+def test_schema_constrained_output_parses(client):
+    comp = client.chat_sync(MSGS, schema=QA_SCHEMA_SMALL, max_tokens=128, seed=3)
     assert isinstance(comp, Completion) and not comp.cached
     assert comp.backend == "llamacpp" and comp.model.startswith("embedded:")
     assert comp.tokens_in > 0 and 0 < comp.tokens_out <= 128
@@ -47,7 +58,7 @@ def test_second_identical_call_is_served_from_the_store(client, workspace):
     row = workspace.store.cache_get(first.key)
     assert row["response"]["text"] == first.text and row["request"]["prompt_version"] == "qa-v1"
     # a new client on the same store (a re-run) sends nothing either
-    rerun = LLMClient(client.cfg, workspace.store)
+    rerun = get_client(client.cfg, workspace.store)
     assert rerun.chat_sync(MSGS, max_tokens=8, seed=1, prompt_version="qa-v1").cached
     assert rerun.stats.requests == 0
     # another prompt version is another request
@@ -68,7 +79,7 @@ def test_concurrent_identical_requests_are_sent_once(client):
 @pytest.mark.slow
 def test_stats_tokens_and_cost(workspace):
     cfg = LLMConfig(max_tokens=6, price_in_per_1k=2.0, price_out_per_1k=4.0)
-    c = LLMClient(cfg, workspace.store)
+    c = get_client(cfg, workspace.store)
     comp = c.chat_sync(MSGS, seed=2)
     assert c.stats.tokens_in == comp.tokens_in and c.stats.tokens_out == comp.tokens_out
     assert c.stats.cost(cfg) == pytest.approx(comp.tokens_in * 0.002 + comp.tokens_out * 0.004)
@@ -77,7 +88,7 @@ def test_stats_tokens_and_cost(workspace):
 
 @pytest.mark.slow
 def test_requests_per_minute_spaces_requests(workspace):
-    c = LLMClient(LLMConfig(max_tokens=1, rpm=1200), None)  # one request per 0.05 s
+    c = get_client(LLMConfig(max_tokens=1, rpm=1200), None)  # one request per 0.05 s
 
     async def run():
         return await asyncio.gather(*[c.chat([{"role": "user", "content": f"n{i}"}]) for i in range(4)])
@@ -90,7 +101,7 @@ def test_requests_per_minute_spaces_requests(workspace):
 
 @pytest.mark.slow
 def test_prompt_longer_than_context_is_a_clear_error_without_retries(workspace):
-    c = LLMClient(LLMConfig(max_tokens=4, retries=3, backoff=0.01), workspace.store)
+    c = get_client(LLMConfig(max_tokens=4, retries=3, backoff=0.01), workspace.store)
     with pytest.raises(LLMError) as e:
         c.chat_sync([{"role": "user", "content": "water " * 6000}])
     assert "llamacpp" in str(e.value) and "\n" not in str(e.value)
@@ -99,7 +110,7 @@ def test_prompt_longer_than_context_is_a_clear_error_without_retries(workspace):
 
 
 def test_missing_model_file_is_a_clear_error(tmp_path):
-    c = LLMClient(LLMConfig(model=str(tmp_path / "nope.gguf")))
+    c = get_client(LLMConfig(model=str(tmp_path / "nope.gguf")))
     with pytest.raises(LLMError, match=r"nope\.gguf: GGUF model file not found"):
         c.chat_sync(MSGS)
 
@@ -116,7 +127,7 @@ def test_request_key_covers_every_part():
 
 def test_registry_and_config_errors():
     assert get_backend(LLMConfig()).name == "llamacpp"
-    with pytest.raises(ValueError, match="llm.base_url"):
+    with pytest.raises(ValueError, match="llm.openai.base_url"):
         get_backend(LLMConfig(backend="openai"))
     with pytest.raises(ValueError):
         LLMConfig(concurrency=0)
@@ -125,7 +136,7 @@ def test_registry_and_config_errors():
 
 
 def test_a_crashing_backend_fails_the_request_not_the_run():
-    from corpusforge.generate.backends import Backend
+    from corpusforge.llm import Backend
 
     class Broken(Backend):  # e.g. a third-party backend with a bug
         name = "broken"
@@ -134,7 +145,7 @@ def test_a_crashing_backend_fails_the_request_not_the_run():
         async def complete(self, req):
             raise KeyError("choices")
 
-    c = LLMClient(LLMConfig(retries=3), None, backend=Broken())
+    c = get_client(LLMConfig(retries=3), None, backend=Broken(LLMConfig()))
     with pytest.raises(LLMError, match=r"broken: KeyError: 'choices'"):
         c.chat_sync(MSGS)
     assert c.stats.retries == 0 and c.stats.errors == 1
@@ -142,7 +153,7 @@ def test_a_crashing_backend_fails_the_request_not_the_run():
 
 @pytest.mark.slow
 def test_in_process_generation_leaves_the_event_loop_free(workspace):
-    c = LLMClient(LLMConfig(max_tokens=12), None)
+    c = get_client(LLMConfig(max_tokens=12), None)
     ticks = 0
 
     async def run():

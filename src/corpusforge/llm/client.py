@@ -1,6 +1,6 @@
-"""The one way corpusforge talks to an LLM: cached, retried, rate limited and counted.
+"""The one client: cached, retried, rate limited and counted (:class:`CachedClient`, from :func:`get_client`).
 
-``LLMClient.chat`` looks the request up in the store's ``llm_cache`` (key: hash of backend, model,
+``CachedClient.chat`` looks the request up in the store's ``llm_cache`` (key: hash of backend, model,
 messages, parameters and prompt version) and only on a miss sends it to the backend, with at most
 ``llm.concurrency`` requests in flight, an optional requests-per-minute limit, and retries with
 exponential backoff and jitter on timeouts, 429, 5xx, connection errors and garbled bodies. When the
@@ -17,59 +17,19 @@ import logging
 import random
 import time
 import weakref
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from corpusforge.generate.backends import Backend, BackendError, ChatRequest, get_backend
-from corpusforge.generate.backends.config import LLMConfig
-from corpusforge.generate.backends.jsonreply import JSONReply, complete_items, parse_json_reply
+from corpusforge.llm.backends import Backend, BackendError, ChatRequest, get_backend
+from corpusforge.llm.base import Completion, LLMClient, LLMError, LLMStats
+from corpusforge.llm.config import LLMConfig
 
 if TYPE_CHECKING:
     from corpusforge.store.db import Store
 
 log = logging.getLogger(__name__)
 
-__all__ = ["Completion", "JSONReply", "LLMClient", "LLMConfig", "LLMError", "LLMStats", "complete_items",
-           "get_backend", "parse_json_reply", "request_key"]
-
-
-class LLMError(RuntimeError):
-    """A request failed for good (retries exhausted or not retryable). ``str()`` is one line."""
-
-
-@dataclass(slots=True)
-class Completion:
-    """One reply. ``cached`` is True when it came from the store without a request."""
-
-    text: str
-    finish_reason: str
-    tokens_in: int
-    tokens_out: int
-    cached: bool
-    key: str
-    backend: str = ""
-    model: str = ""
-
-
-@dataclass(slots=True)
-class LLMStats:
-    """Counters for the progress bar and the summary (requests sent, not counting cache hits)."""
-
-    requests: int = 0
-    cached: int = 0
-    tokens_in: int = 0
-    tokens_out: int = 0
-    errors: int = 0
-    retries: int = 0
-    seconds: float = 0.0
-
-    def cost(self, cfg: LLMConfig) -> float:
-        """Estimated cost of the tokens sent and received, from the configured prices."""
-        return self.tokens_in / 1000 * cfg.price_in_per_1k + self.tokens_out / 1000 * cfg.price_out_per_1k
-
-    def as_dict(self) -> dict[str, Any]:
-        """The counters as a plain dict."""
-        return asdict(self)
+__all__ = ["CachedClient", "get_client", "request_key"]
 
 
 def request_key(backend: str, model: str, messages: list[dict[str, str]], params: dict[str, Any],
@@ -78,6 +38,21 @@ def request_key(backend: str, model: str, messages: list[dict[str, str]], params
     blob = json.dumps({"backend": backend, "model": model, "messages": messages, "params": params,
                        "prompt_version": prompt_version}, ensure_ascii=False, sort_keys=True)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def get_client(cfg: LLMConfig, store: Store | None = None, backend: Backend | None = None) -> LLMClient:
+    """The client every stage uses: cached in ``store``, retried and rate limited as ``cfg`` says.
+
+    Args:
+        cfg: the ``llm`` config section.
+        store: where requests and replies are cached (None: no cache).
+        backend: a ready backend (default: the one ``cfg.backend`` names in
+            :data:`~corpusforge.llm.backends.BACKENDS`).
+
+    Raises:
+        ValueError: an unknown backend, or a backend's missing option (one line naming the key).
+    """
+    return CachedClient(cfg, store, backend)
 
 
 class _LoopState:
@@ -89,8 +64,8 @@ class _LoopState:
         self.inflight: dict[str, asyncio.Future[Completion]] = {}
 
 
-class LLMClient:
-    """Cached, retried, concurrent chat completions.
+class CachedClient:
+    """Cached, retried, concurrent chat completions (an :class:`~corpusforge.llm.base.LLMClient`).
 
     Args:
         cfg: the ``llm`` config section.

@@ -14,10 +14,15 @@ import logging
 import os
 import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from corpusforge.generate.backends.base import Backend, BackendError, ChatRequest, RawReply
-from corpusforge.generate.backends.config import LLMConfig
+from pydantic import Field
+
+from corpusforge.configbase import Section
+from corpusforge.llm.backends.base import Backend, BackendError, ChatRequest, RawReply
+
+if TYPE_CHECKING:
+    from corpusforge.llm.config import LLMConfig
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +63,13 @@ def _load(path: str, n_ctx: int, n_threads: int) -> Any:
     return _LLAMA[key]
 
 
+class LlamaCppOptions(Section):
+    """``llm.llamacpp``: options of the in-process llama.cpp backend."""
+
+    n_ctx: int = Field(4096, ge=256, description="Context length for the in-process llamacpp model.")
+    n_threads: int = Field(0, ge=0, description="CPU threads for llamacpp (0 = half the cores, llama.cpp's default).")
+
+
 class LlamaCppBackend(Backend):
     """Chat completions from a GGUF model loaded in this process."""
 
@@ -67,10 +79,11 @@ class LlamaCppBackend(Backend):
     def __init__(self, cfg: LLMConfig):
         from corpusforge.models import EMBEDDED_GGUF_NAME, resolve_model_path
 
-        self.cfg = cfg
+        super().__init__(cfg)
+        self.opts: LlamaCppOptions = cfg.llamacpp
         self.path = resolve_model_path(cfg.model) if cfg.model else ""
         self._model = cfg.model or f"embedded:{EMBEDDED_GGUF_NAME}"
-        self.n_threads = cfg.n_threads or max(1, (os.cpu_count() or 2) // 2)
+        self.n_threads = self.opts.n_threads or max(1, (os.cpu_count() or 2) // 2)
 
     @property
     def model(self) -> str:
@@ -95,7 +108,7 @@ class LlamaCppBackend(Backend):
         if req.schema is not None:
             kwargs["response_format"] = {"type": "json_object", "schema": req.schema}
         with _LOCK:
-            llm = _load(self._path(), self.cfg.n_ctx, self.n_threads)
+            llm = _load(self._path(), self.opts.n_ctx, self.n_threads)
             try:
                 out = llm.create_chat_completion(**kwargs)
             except ValueError as e:  # e.g. prompt longer than the context window

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from corpusforge.generate.llm import complete_items, parse_json_reply
+from corpusforge.llm import complete_items, parse_json_reply
 
 # Recorded: SmolLM2-135M, llama.cpp server, json_object + schema, max_tokens=60 (finish_reason "length").
 TRUNCATED = ('{ "pairs": [{"question": "What is the current water quality?", "answer": "Freshwater, clean and '

@@ -1,7 +1,7 @@
 """Any OpenAI-compatible server (vLLM, Ollama, llama.cpp server, SGLang, DeepSeek, DashScope) via ``openai``.
 
-Requests are spread round-robin over ``llm.base_url``; a retried request goes to the next server. The
-API key is read from the environment variable named by ``llm.api_key_env`` when the client is built and
+Requests are spread round-robin over ``llm.openai.base_url``; a retried request goes to the next server.
+The API key is read from the environment variable named by ``llm.openai.api_key_env`` when the client is built and
 kept only inside the SDK client: it never reaches the cache, the logs or an error message.
 
 A JSON schema is sent as ``response_format``. In ``auto`` mode a server that refuses ``json_schema``
@@ -18,14 +18,31 @@ import logging
 import os
 import re
 import weakref
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
-from corpusforge.generate.backends.base import Backend, BackendError, ChatRequest, RawReply
-from corpusforge.generate.backends.config import LLMConfig
+from pydantic import Field
+
+from corpusforge.configbase import Section
+from corpusforge.llm.backends.base import Backend, BackendError, ChatRequest, RawReply
+
+if TYPE_CHECKING:
+    from corpusforge.llm.config import LLMConfig
 
 log = logging.getLogger(__name__)
 
 _MODES = ["json_schema", "json_object", "none"]
+
+
+class OpenAIOptions(Section):
+    """``llm.openai``: options of the OpenAI-compatible HTTP backend."""
+
+    base_url: list[str] = Field(default_factory=list,
+                                description="OpenAI-compatible base URLs; requests are spread over them.")
+    api_key_env: str = Field("OPENAI_API_KEY",
+                             description="Environment variable holding the API key (never stored or logged).")
+    response_format: Literal["auto", "json_schema", "json_object", "none"] = Field(
+        "auto", description="How a JSON schema is sent: auto tries json_schema, then json_object with "
+                            "schema, then none (parse and repair) when the server refuses.")
 
 
 def _short(text: Any, n: int = 160) -> str:
@@ -40,15 +57,16 @@ class OpenAIBackend(Backend):
     client_timeout = False  # the SDK enforces llm.timeout per request
 
     def __init__(self, cfg: LLMConfig):
-        if not cfg.base_url:
-            raise ValueError("llm.base_url: the openai backend needs at least one base URL")
-        self.cfg = cfg
-        self.urls = [u.rstrip("/") for u in cfg.base_url]
+        super().__init__(cfg)
+        self.opts: OpenAIOptions = cfg.openai
+        if not self.opts.base_url:
+            raise ValueError("llm.openai.base_url: the openai backend needs at least one base URL")
+        self.urls = [u.rstrip("/") for u in self.opts.base_url]
         self._next = itertools.count()
         # event loop -> {url: AsyncOpenAI}; an HTTP client belongs to the loop it was made in
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = \
             weakref.WeakKeyDictionary()
-        self.mode: str = "json_schema" if cfg.response_format == "auto" else cfg.response_format
+        self.mode: str = "json_schema" if self.opts.response_format == "auto" else self.opts.response_format
 
     @property
     def model(self) -> str:
@@ -60,7 +78,7 @@ class OpenAIBackend(Backend):
         if url not in clients:
             from openai import AsyncOpenAI
 
-            api_key = os.environ.get(self.cfg.api_key_env) or "no-key"
+            api_key = os.environ.get(self.opts.api_key_env) or "no-key"
             clients[url] = AsyncOpenAI(base_url=url, api_key=api_key, timeout=self.cfg.timeout, max_retries=0)
         return clients[url]
 
@@ -82,7 +100,7 @@ class OpenAIBackend(Backend):
                 # llama-cpp-python's server answers a refused response_format with 500, not 400/422
                 refused = (req.schema is not None and mode != "none" and e.status is not None
                            and (e.status in (400, 422) or "response_format" in str(e)))
-                if not (refused and self.cfg.response_format == "auto"):
+                if not (refused and self.opts.response_format == "auto"):
                     raise
                 if self.mode == mode:  # another request may have downgraded already
                     self.mode = _MODES[_MODES.index(mode) + 1]

@@ -1,14 +1,17 @@
 """The one small interface every LLM backend implements.
 
 A backend turns a :class:`ChatRequest` into a :class:`RawReply`. It does no caching, retrying or
-rate limiting (``corpusforge.generate.llm.LLMClient`` does); it only maps its library's failures onto
+rate limiting (:class:`corpusforge.llm.client.CachedClient` does); it only maps its library's failures onto
 :class:`BackendError`, saying whether retrying could help.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from corpusforge.llm.config import LLMConfig
 
 
 @dataclass(slots=True)
@@ -43,11 +46,18 @@ class BackendError(RuntimeError):
 
 
 class Backend:
-    """Base class of backends. Subclasses set ``name`` and implement :meth:`complete`."""
+    """Base class of backends. Subclasses set ``name`` and implement :meth:`complete`.
+
+    A backend is built as ``Backend(cfg)`` from the whole ``llm`` section (``LLMConfig``); it reads the
+    common keys there and its own options from its sub-section (``cfg.openai``, ``cfg.llamacpp``).
+    """
 
     name: str = ""
     #: whether the client should enforce ``LLMConfig.timeout`` around :meth:`complete` itself
     client_timeout: bool = True
+
+    def __init__(self, cfg: LLMConfig) -> None:
+        self.cfg = cfg
 
     @property
     def model(self) -> str:
