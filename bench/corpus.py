@@ -95,9 +95,19 @@ def rss_child(scale: int, base_chars: int) -> None:
         dt, stats = build(texts, Path(tmp) / "ws")
     done.set()
     th.join()
-    print(json.dumps({"scale": scale, "chars": sum(len(t) for _, t in texts), "seconds": dt,  # noqa: T201
-                      "chunks": stats.chunks, "rss_before_mb": base, "peak_rss_mb": peak[0],
-                      "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+    print(
+        json.dumps(
+            {
+                "scale": scale,
+                "chars": sum(len(t) for _, t in texts),
+                "seconds": dt,  # noqa: T201
+                "chunks": stats.chunks,
+                "rss_before_mb": base,
+                "peak_rss_mb": peak[0],
+                "ru_maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            }
+        )
+    )
 
 
 def current_rss_mb() -> float:
@@ -115,13 +125,17 @@ def paragraphs_of_novels(min_chars: int = 30) -> list[str]:
 
     out = []
     for _, raw in novels():
-        out += [p.text for p in paragraphs(normalize_text(raw.decode("gb18030")).split("\n"), 1)
-                if len(p.text) >= min_chars]
+        out += [
+            p.text
+            for p in paragraphs(normalize_text(raw.decode("gb18030")).split("\n"), 1)
+            if len(p.text) >= min_chars
+        ]
     return out
 
 
-def ours_dedup(sets: list[np.ndarray], threshold: float, num_perm: int, path: Path | None,
-               fn_weight: float = 0.5) -> tuple[float, float, int]:
+def ours_dedup(
+    sets: list[np.ndarray], threshold: float, num_perm: int, path: Path | None, fn_weight: float = 0.5
+) -> tuple[float, float, int]:
     """(signature seconds, LSH seconds, duplicates) for our implementation."""
     from corpusforge.corpus.lsh import DedupIndex
     from corpusforge.corpus.minhash import signatures
@@ -165,7 +179,9 @@ def datasketch_dedup(items: list, threshold: float, num_perm: int, hashfunc=None
     return t1 - t0, t2 - t1, dups
 
 
-def recall(paras: list[str], n: int, threshold: float, num_perm: int, recall_weight: float) -> dict[str, object]:
+def recall(
+    paras: list[str], n: int, threshold: float, num_perm: int, recall_weight: float
+) -> dict[str, object]:
     """Recall/precision of LSH candidates against exact all-pairs Jaccard on a sample with edited copies."""
     import scipy.sparse as sp
     from datasketch import MinHash, MinHashLSH
@@ -225,20 +241,31 @@ def recall(paras: list[str], n: int, threshold: float, num_perm: int, recall_wei
     out: dict[str, object] = {"items": len(sets), "true_pairs": len(truth)}
     for name, pairs in found.items():
         tp = len(pairs & truth)
-        out[name] = {"recall": round(tp / max(1, len(truth)), 4), "precision": round(tp / max(1, len(pairs)), 4)}
+        out[name] = {
+            "recall": round(tp / max(1, len(truth)), 4),
+            "precision": round(tp / max(1, len(pairs)), 4),
+        }
     return out
 
 
 def main() -> None:
     """Run the benchmark and print the tables."""
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--base-chars", type=int, default=300_000, help="Characters of the 1x input of the RSS runs.")
-    ap.add_argument("--rss-scales", type=int, nargs="*", default=[1, 10], help="Input multiples for peak RSS.")
+    ap.add_argument(
+        "--base-chars", type=int, default=300_000, help="Characters of the 1x input of the RSS runs."
+    )
+    ap.add_argument(
+        "--rss-scales", type=int, nargs="*", default=[1, 10], help="Input multiples for peak RSS."
+    )
     ap.add_argument("--sample", type=int, default=1500, help="Paragraphs in the recall sample.")
     ap.add_argument("--threshold", type=float, default=0.8)
     ap.add_argument("--num-perm", type=int, default=128)
-    ap.add_argument("--recall-weight", type=float, default=0.8, help="corpus.dedup.recall_weight of the pipeline.")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["step", "rss", "dedup", "recall"], help="Parts to skip.")
+    ap.add_argument(
+        "--recall-weight", type=float, default=0.8, help="corpus.dedup.recall_weight of the pipeline."
+    )
+    ap.add_argument(
+        "--skip", nargs="*", default=[], choices=["step", "rss", "dedup", "recall"], help="Parts to skip."
+    )
     ap.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     logging.basicConfig(level=logging.WARNING)
@@ -280,16 +307,40 @@ def whole_step(con, results: dict) -> None:  # type: ignore[no-untyped-def,type-
     with tempfile.TemporaryDirectory() as tmp:
         dt, stats = build(texts, Path(tmp) / "ws")
     cpu = build.cpu  # type: ignore[attr-defined]
-    results["whole_step"] = {"seconds": round(dt, 2), "cpu_seconds": round(cpu, 2),
-                             "mb_per_cpu_s_gb18030": round(mb_raw / cpu, 3), "mb_gb18030": round(mb_raw, 3), "mb_utf8": round(mb_utf8, 3),
-                             "mb_per_s_gb18030": round(mb_raw / dt, 3), "mb_per_s_utf8": round(mb_utf8 / dt, 3),
-                             "chars": stats.chars_in, "chunks": stats.chunks, "tokens": stats.tokens}
+    results["whole_step"] = {
+        "seconds": round(dt, 2),
+        "cpu_seconds": round(cpu, 2),
+        "mb_per_cpu_s_gb18030": round(mb_raw / cpu, 3),
+        "mb_gb18030": round(mb_raw, 3),
+        "mb_utf8": round(mb_utf8, 3),
+        "mb_per_s_gb18030": round(mb_raw / dt, 3),
+        "mb_per_s_utf8": round(mb_utf8 / dt, 3),
+        "chars": stats.chars_in,
+        "chunks": stats.chunks,
+        "tokens": stats.tokens,
+    }
     t = Table(title="whole corpus step on the fixture novels")
-    for c in ("input", "wall s", "CPU s", "MB/s (GB18030 file)", "MB/s (UTF-8)", "MB per CPU-s (GB18030)", "chunks",
-              "tokens"):
+    for c in (
+        "input",
+        "wall s",
+        "CPU s",
+        "MB/s (GB18030 file)",
+        "MB/s (UTF-8)",
+        "MB per CPU-s (GB18030)",
+        "chunks",
+        "tokens",
+    ):
         t.add_column(c)
-    t.add_row(f"{mb_raw:.2f} MB, {stats.chars_in} chars", f"{dt:.1f}", f"{cpu:.1f}", f"{mb_raw / dt:.3f}",
-              f"{mb_utf8 / dt:.3f}", f"{mb_raw / cpu:.3f}", str(stats.chunks), str(stats.tokens))
+    t.add_row(
+        f"{mb_raw:.2f} MB, {stats.chars_in} chars",
+        f"{dt:.1f}",
+        f"{cpu:.1f}",
+        f"{mb_raw / dt:.3f}",
+        f"{mb_utf8 / dt:.3f}",
+        f"{mb_raw / cpu:.3f}",
+        str(stats.chunks),
+        str(stats.tokens),
+    )
     con.print(t)
 
 
@@ -299,18 +350,39 @@ def rss_table(con, results: dict, args) -> None:  # type: ignore[no-untyped-def,
 
     rss = []
     for scale in args.rss_scales:
-        out = subprocess.run([sys.executable, __file__, "--rss-child", str(scale), "--base-chars", str(args.base_chars)],
-                             capture_output=True, text=True, check=True)
+        out = subprocess.run(
+            [sys.executable, __file__, "--rss-child", str(scale), "--base-chars", str(args.base_chars)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         rss.append(json.loads(out.stdout.strip().splitlines()[-1]))
     results["rss"] = rss
     t = Table(title="peak RSS of the whole step (fresh process each)")
-    for c in ("input", "chars", "seconds", "chunks", "RSS before MB", "peak RSS during build MB", "peak vs 1x",
-              "growth during build MB", "ru_maxrss MB"):
+    for c in (
+        "input",
+        "chars",
+        "seconds",
+        "chunks",
+        "RSS before MB",
+        "peak RSS during build MB",
+        "peak vs 1x",
+        "growth during build MB",
+        "ru_maxrss MB",
+    ):
         t.add_column(c)
     for r in rss:
-        t.add_row(f"{r['scale']}x", str(r["chars"]), f"{r['seconds']:.1f}", str(r["chunks"]), f"{r['rss_before_mb']:.0f}",
-                  f"{r['peak_rss_mb']:.0f}", f"{r['peak_rss_mb'] / rss[0]['peak_rss_mb']:.2f}x",
-                  f"{r['peak_rss_mb'] - r['rss_before_mb']:.0f}", f"{r['ru_maxrss_mb']:.0f}")
+        t.add_row(
+            f"{r['scale']}x",
+            str(r["chars"]),
+            f"{r['seconds']:.1f}",
+            str(r["chunks"]),
+            f"{r['rss_before_mb']:.0f}",
+            f"{r['peak_rss_mb']:.0f}",
+            f"{r['peak_rss_mb'] / rss[0]['peak_rss_mb']:.2f}x",
+            f"{r['peak_rss_mb'] - r['rss_before_mb']:.0f}",
+            f"{r['ru_maxrss_mb']:.0f}",
+        )
     con.print(t)
 
 
@@ -325,27 +397,54 @@ def dedup_table(con, results: dict, args, paras: list[str]) -> None:  # type: ig
     with tempfile.TemporaryDirectory() as tmp:
         runs = {
             "ours (memory)": ours_dedup(sets, args.threshold, args.num_perm, None),
-            "ours (SQLite, as in the pipeline)": ours_dedup(sets, args.threshold, args.num_perm, Path(tmp) / "i.db",
-                                                            args.recall_weight),
-            "datasketch (same 32-bit hashes)": datasketch_dedup([s.tolist() for s in sets], args.threshold,
-                                                                args.num_perm, int),
+            "ours (SQLite, as in the pipeline)": ours_dedup(
+                sets, args.threshold, args.num_perm, Path(tmp) / "i.db", args.recall_weight
+            ),
+            "datasketch (same 32-bit hashes)": datasketch_dedup(
+                [s.tolist() for s in sets], args.threshold, args.num_perm, int
+            ),
             "datasketch (shingle strings, SHA-1)": datasketch_dedup(
-                [[p[i:i + 5].encode() for i in range(max(1, len(p) - 4))] for p in
-                 ("".join(q.split()) for q in paras)], args.threshold, args.num_perm),
+                [
+                    [p[i : i + 5].encode() for i in range(max(1, len(p) - 4))]
+                    for p in ("".join(q.split()) for q in paras)
+                ],
+                args.threshold,
+                args.num_perm,
+            ),
         }
     base = runs["datasketch (same 32-bit hashes)"]
-    t = Table(title=f"near-dedup of {len(paras)} paragraphs ({nchars} chars), threshold {args.threshold}, "
-                    f"{args.num_perm} permutations")
-    for c in ("implementation", "signatures s", "LSH query+insert s", "total s", "paragraphs/s", "speed vs datasketch",
-              "duplicates"):
+    t = Table(
+        title=f"near-dedup of {len(paras)} paragraphs ({nchars} chars), threshold {args.threshold}, "
+        f"{args.num_perm} permutations"
+    )
+    for c in (
+        "implementation",
+        "signatures s",
+        "LSH query+insert s",
+        "total s",
+        "paragraphs/s",
+        "speed vs datasketch",
+        "duplicates",
+    ):
         t.add_column(c)
     results["near_dedup"] = {}
     for name, (s1, s2, d) in runs.items():
         tot = s1 + s2
-        t.add_row(name, f"{s1:.2f}", f"{s2:.2f}", f"{tot:.2f}", f"{len(paras) / tot:.0f}", f"{sum(base[:2]) / tot:.2f}x",
-                  str(d))
-        results["near_dedup"][name] = {"signatures_s": round(s1, 3), "lsh_s": round(s2, 3), "duplicates": d,
-                                       "speed_vs_datasketch": round(sum(base[:2]) / tot, 3)}
+        t.add_row(
+            name,
+            f"{s1:.2f}",
+            f"{s2:.2f}",
+            f"{tot:.2f}",
+            f"{len(paras) / tot:.0f}",
+            f"{sum(base[:2]) / tot:.2f}x",
+            str(d),
+        )
+        results["near_dedup"][name] = {
+            "signatures_s": round(s1, 3),
+            "lsh_s": round(s2, 3),
+            "duplicates": d,
+            "speed_vs_datasketch": round(sum(base[:2]) / tot, 3),
+        }
     con.print(t)
 
 
@@ -355,8 +454,10 @@ def recall_table(con, results: dict, args, paras: list[str]) -> None:  # type: i
 
     rec = recall(paras, min(args.sample, len(paras)), args.threshold, args.num_perm, args.recall_weight)
     results["recall"] = rec
-    t = Table(title=f"recall vs exact Jaccard >= {args.threshold} on {rec['items']} paragraphs "
-                    f"(incl. edited copies): {rec['true_pairs']} true pairs")
+    t = Table(
+        title=f"recall vs exact Jaccard >= {args.threshold} on {rec['items']} paragraphs "
+        f"(incl. edited copies): {rec['true_pairs']} true pairs"
+    )
     for c in ("", "recall", "precision"):
         t.add_column(c)
     for name, v in rec.items():

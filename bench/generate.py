@@ -41,9 +41,25 @@ def start_server() -> tuple[subprocess.Popen, str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     threads = str(max(1, (os.cpu_count() or 2) // 2))
-    proc = subprocess.Popen([sys.executable, "-m", "llama_cpp.server", "--model", str(embedded_gguf_path()),
-                             "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096",
-                             "--n_threads", threads], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(embedded_gguf_path()),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+            "--n_threads",
+            threads,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}/v1"
     for _ in range(600):
         try:
@@ -57,7 +73,9 @@ def start_server() -> tuple[subprocess.Popen, str]:
 
 def prompts(tag: str, n: int) -> list[list[dict[str, str]]]:
     """N distinct short chat prompts."""
-    return [[{"role": "user", "content": f"[{tag}-{i}] Name one task of a city water utility."}] for i in range(n)]
+    return [
+        [{"role": "user", "content": f"[{tag}-{i}] Name one task of a city water utility."}] for i in range(n)
+    ]
 
 
 async def raw_run(url: str, msgs: list, concurrency: int, max_tokens: int) -> tuple[float, int]:
@@ -69,8 +87,16 @@ async def raw_run(url: str, msgs: list, concurrency: int, max_tokens: int) -> tu
 
         async def one(m: list) -> int:
             async with sem:
-                r = await http.post(url + "/chat/completions", json={
-                    "model": "default", "messages": m, "max_tokens": max_tokens, "temperature": 0.3, "seed": 1})
+                r = await http.post(
+                    url + "/chat/completions",
+                    json={
+                        "model": "default",
+                        "messages": m,
+                        "max_tokens": max_tokens,
+                        "temperature": 0.3,
+                        "seed": 1,
+                    },
+                )
                 r.raise_for_status()
                 return int(r.json()["usage"]["completion_tokens"])
 
@@ -82,7 +108,9 @@ async def raw_run(url: str, msgs: list, concurrency: int, max_tokens: int) -> tu
 async def ours_run(client, msgs: list, max_tokens: int) -> tuple[float, int]:
     """The same requests through LLMClient; returns (seconds, completion tokens)."""
     t0 = time.perf_counter()
-    comps = await asyncio.gather(*[client.chat(m, max_tokens=max_tokens, temperature=0.3, seed=1) for m in msgs])
+    comps = await asyncio.gather(
+        *[client.chat(m, max_tokens=max_tokens, temperature=0.3, seed=1) for m in msgs]
+    )
     secs = time.perf_counter() - t0
     await client.aclose()
     return secs, sum(c.tokens_out for c in comps)
@@ -95,11 +123,13 @@ def bench_client(url: str, n: int, concurrency: int, max_tokens: int, rounds: in
 
     cfg = LLMConfig(backend="openai", base_url=[url], concurrency=concurrency, max_tokens=max_tokens)
     store = Store(Path(tempfile.mkdtemp(prefix="cf-bench-")) / "store.db")
-    asyncio.run(raw_run(url, prompts("warm", 2 * concurrency), concurrency, max_tokens))  # first requests are slow
+    asyncio.run(
+        raw_run(url, prompts("warm", 2 * concurrency), concurrency, max_tokens)
+    )  # first requests are slow
     raw_t = ours_t = 0.0
     raw_tok = ours_tok = 0
     for rnd in range(rounds):  # alternate which side goes first, so drifting machine load hits both
-        for side in (("raw", "ours") if rnd % 2 == 0 else ("ours", "raw")):
+        for side in ("raw", "ours") if rnd % 2 == 0 else ("ours", "raw"):
             msgs = prompts(f"{side}{rnd}", n)
             if side == "raw":
                 t, k = asyncio.run(raw_run(url, msgs, concurrency, max_tokens))
@@ -114,15 +144,21 @@ def bench_client(url: str, n: int, concurrency: int, max_tokens: int, rounds: in
     msgs = prompts("ours0", n)
     cached_t, _ = asyncio.run(ours_run(rerun, msgs, max_tokens))
     raw_rps, ours_rps = rounds * n / raw_t, rounds * n / ours_t
-    print(f"\n== client overhead: {rounds * n} requests per side, concurrency {concurrency}, max_tokens {max_tokens}")
+    print(
+        f"\n== client overhead: {rounds * n} requests per side, concurrency {concurrency}, max_tokens {max_tokens}"
+    )
     print(f"{'':24}{'req/s':>10}{'tok/s':>10}")
     print(f"{'raw httpx':24}{raw_rps:>10.2f}{raw_tok / raw_t:>10.1f}")
     print(f"{'LLMClient':24}{ours_rps:>10.2f}{ours_tok / ours_t:>10.1f}")
     print(f"throughput ratio LLMClient / raw = {ours_rps / raw_rps:.3f}")
-    print(f"LLMClient's own time per request (cache lookup, store write, bookkeeping; sequential, "
-          f"max_tokens 1): {overhead_ms:.1f} ms of {seq_t / n * 1000:.0f} ms")
-    print(f"re-run from the store: {n} requests in {cached_t * 1000:.1f} ms "
-          f"({n / cached_t:.0f} req/s, {rerun.stats.requests} sent, {rerun.stats.cached} cached)")
+    print(
+        f"LLMClient's own time per request (cache lookup, store write, bookkeeping; sequential, "
+        f"max_tokens 1): {overhead_ms:.1f} ms of {seq_t / n * 1000:.0f} ms"
+    )
+    print(
+        f"re-run from the store: {n} requests in {cached_t * 1000:.1f} ms "
+        f"({n / cached_t:.0f} req/s, {rerun.stats.requests} sent, {rerun.stats.cached} cached)"
+    )
 
 
 def build_workspace(url: str, concurrency: int) -> object:
@@ -142,17 +178,27 @@ def build_workspace(url: str, concurrency: int) -> object:
 
 
 TWO_STEP = {  # the scheme-specific requests; system prompt and passage layout are generate's own
-    "en": ("Write {n} different questions that the passage above answers. Reply with JSON: "
-           '{{"questions": ["..."]}}', "Answer from the passage above only, in full sentences.\nQuestion: {q}"),
-    "zh": ("根据上面的文段，写出 {n} 个不同的、仅凭文段就能回答的问题。以 JSON 回复："
-           '{{"questions": ["……"]}}', "只根据上面的文段，用完整的句子回答。\n问题：{q}"),
+    "en": (
+        "Write {n} different questions that the passage above answers. Reply with JSON: "
+        '{{"questions": ["..."]}}',
+        "Answer from the passage above only, in full sentences.\nQuestion: {q}",
+    ),
+    "zh": (
+        '根据上面的文段，写出 {n} 个不同的、仅凭文段就能回答的问题。以 JSON 回复：{{"questions": ["……"]}}',
+        "只根据上面的文段，用完整的句子回答。\n问题：{q}",
+    ),
 }
 
 
 def q_schema(n: int) -> dict:
     """A list of 1..n questions (as generate's schema bounds its pairs)."""
-    return {"type": "object", "properties": {"questions": {
-        "type": "array", "minItems": 1, "maxItems": n, "items": {"type": "string"}}}, "required": ["questions"]}
+    return {
+        "type": "object",
+        "properties": {
+            "questions": {"type": "array", "minItems": 1, "maxItems": n, "items": {"type": "string"}}
+        },
+        "required": ["questions"],
+    }
 
 
 def two_step_messages(chunk, request: str) -> list[dict[str, str]]:
@@ -162,8 +208,10 @@ def two_step_messages(chunk, request: str) -> list[dict[str, str]]:
 
     p = load_prompt("qa", "zh" if chunk.lang == "zh" else "en")
     passage = p.fill("passage", source=chunk.source, pages=pages_label(chunk.pages), text=chunk.text)
-    return [{"role": "system", "content": str(p["system"]).strip()},
-            {"role": "user", "content": passage + str(p["separator"]) + request}]
+    return [
+        {"role": "system", "content": str(p["system"]).strip()},
+        {"role": "user", "content": passage + str(p["separator"]) + request},
+    ]
 
 
 async def two_step(ws, client, gate, docs: list, per_doc: int) -> dict[str, int]:
@@ -176,10 +224,14 @@ async def two_step(ws, client, gate, docs: list, per_doc: int) -> dict[str, int]
         ask_q, ask_a = TWO_STEP["zh" if chunk.lang == "zh" else "en"]
         try:
             comp = await client.chat(two_step_messages(chunk, ask_q.format(n=n)), schema=q_schema(n))
-            qs = [q for q in parse_json_reply(comp.text, comp.finish_reason, key="questions").items
-                  if isinstance(q, str) and q.strip()][:n]
-            answers = await asyncio.gather(*[client.chat(two_step_messages(chunk, ask_a.format(q=q)))
-                                             for q in qs])
+            qs = [
+                q
+                for q in parse_json_reply(comp.text, comp.finish_reason, key="questions").items
+                if isinstance(q, str) and q.strip()
+            ][:n]
+            answers = await asyncio.gather(
+                *[client.chat(two_step_messages(chunk, ask_a.format(q=q))) for q in qs]
+            )
         except LLMError:
             counts["errors"] += 1
             return []
@@ -193,7 +245,9 @@ async def two_step(ws, client, gate, docs: list, per_doc: int) -> dict[str, int]
         jobs = [chunk_pairs(c, per_chunk) for c in chunks[: math.ceil(per_doc / per_chunk)]]
         pairs = [p for ps in await asyncio.gather(*jobs) for p in ps][:per_doc]
         for i, (q, a, chunk) in enumerate(pairs):
-            v = gate.check(q, a, chunk.text, lang=chunk.lang or None, key=f"{doc.doc_id}:{i}", scope=doc.doc_id)
+            v = gate.check(
+                q, a, chunk.text, lang=chunk.lang or None, key=f"{doc.doc_id}:{i}", scope=doc.doc_id
+            )
             counts["pairs"] += 1
             counts["passed"] += v.verdict == "passed"
     await client.aclose()
@@ -231,36 +285,61 @@ def bench_generate(url: str, concurrency: int, n_docs: int) -> None:
     def per_kept(tok: int, kept: int) -> float:
         return tok / kept if kept else float("inf")
 
-    print(f"\n== generation scheme: {len(docs)} quickstart documents, qa_max {ws.config.generate.qa_max}, "
-          f"concurrency {concurrency}")
-    print(f"{'':22}{'requests':>9}{'pairs':>7}{'kept':>6}{'pairs/min':>10}{'kept/min':>9}{'tokens':>8}"
-          f"{'tok/pair':>9}{'tok/kept':>9}")
+    print(
+        f"\n== generation scheme: {len(docs)} quickstart documents, qa_max {ws.config.generate.qa_max}, "
+        f"concurrency {concurrency}"
+    )
+    print(
+        f"{'':22}{'requests':>9}{'pairs':>7}{'kept':>6}{'pairs/min':>10}{'kept/min':>9}{'tokens':>8}"
+        f"{'tok/pair':>9}{'tok/kept':>9}"
+    )
     for name, req, pairs, kept, secs, tok in (
-            ("corpusforge generate", s.requests, ours_all, ours_kept, ours_t, ours_tok),
-            ("two-step (q, then a)", client.stats.requests, c["pairs"], c["passed"], base_t, base_tok)):
-        print(f"{name:22}{req:>9}{pairs:>7}{kept:>6}{pairs / secs * 60:>10.2f}{kept / secs * 60:>9.2f}{tok:>8}"
-              f"{per_kept(tok, pairs):>9.0f}{per_kept(tok, kept):>9.0f}")
+        ("corpusforge generate", s.requests, ours_all, ours_kept, ours_t, ours_tok),
+        ("two-step (q, then a)", client.stats.requests, c["pairs"], c["passed"], base_t, base_tok),
+    ):
+        print(
+            f"{name:22}{req:>9}{pairs:>7}{kept:>6}{pairs / secs * 60:>10.2f}{kept / secs * 60:>9.2f}{tok:>8}"
+            f"{per_kept(tok, pairs):>9.0f}{per_kept(tok, kept):>9.0f}"
+        )
     if c["pairs"] and ours_all:
-        print(f"per generated pair, ours / two-step: requests {s.requests / ours_all / (client.stats.requests / c['pairs']):.2f},"
-              f" tokens {ours_tok / ours_all / (base_tok / c['pairs']):.2f}")
+        print(
+            f"per generated pair, ours / two-step: requests {s.requests / ours_all / (client.stats.requests / c['pairs']):.2f},"
+            f" tokens {ours_tok / ours_all / (base_tok / c['pairs']):.2f}"
+        )
     if c["passed"] and ours_kept:
-        print(f"kept samples/min ratio ours / two-step = {(ours_kept / ours_t) / (c['passed'] / base_t):.2f}; "
-              f"tokens per kept pair ratio ours / two-step = "
-              f"{per_kept(ours_tok, ours_kept) / per_kept(base_tok, c['passed']):.2f}")
-    print(json.dumps({"ours_seconds": round(ours_t, 1), "two_step_seconds": round(base_t, 1),
-                      "ours_errors": s.n_errors, "two_step_errors": c["errors"]}))
+        print(
+            f"kept samples/min ratio ours / two-step = {(ours_kept / ours_t) / (c['passed'] / base_t):.2f}; "
+            f"tokens per kept pair ratio ours / two-step = "
+            f"{per_kept(ours_tok, ours_kept) / per_kept(base_tok, c['passed']):.2f}"
+        )
+    print(
+        json.dumps(
+            {
+                "ours_seconds": round(ours_t, 1),
+                "two_step_seconds": round(base_t, 1),
+                "ours_errors": s.n_errors,
+                "two_step_errors": c["errors"],
+            }
+        )
+    )
     ws.close()
 
 
 def main() -> None:
     """Parse arguments, start the server, run both parts, stop the server."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--requests", type=int, default=16, help="requests per side and round (part 1; 0 = skip part 1)")
+    ap.add_argument(
+        "--requests", type=int, default=16, help="requests per side and round (part 1; 0 = skip part 1)"
+    )
     ap.add_argument("--concurrency", type=int, default=4, help="requests in flight, both sides")
     ap.add_argument("--max-tokens", type=int, default=16, help="max_tokens per request (part 1)")
     ap.add_argument("--docs", type=int, default=2, help="quickstart documents for part 2 (0 = skip part 2)")
-    ap.add_argument("--gen-concurrency", type=int, default=1,
-                    help="requests in flight in part 2, both schemes (llama_cpp.server runs one at a time)")
+    ap.add_argument(
+        "--gen-concurrency",
+        type=int,
+        default=1,
+        help="requests in flight in part 2, both schemes (llama_cpp.server runs one at a time)",
+    )
     args = ap.parse_args()
     proc, url = start_server()
     try:

@@ -44,8 +44,14 @@ def load_qas(path: Path) -> list[dict]:
         for p in art["paragraphs"]:
             for qa in p["qas"]:
                 if qa["answers"] and qa["answers"][0]["text"].strip():
-                    out.append({"article": art.get("id") or art.get("title"), "context": p["context"],
-                                "question": qa["question"], "answer": qa["answers"][0]["text"].strip()})
+                    out.append(
+                        {
+                            "article": art.get("id") or art.get("title"),
+                            "context": p["context"],
+                            "question": qa["question"],
+                            "answer": qa["answers"][0]["text"].strip(),
+                        }
+                    )
     return out
 
 
@@ -56,7 +62,7 @@ def change_digit(text: str, rng: random.Random) -> str | None:
         return None
     i = rng.choice(pos)
     new = rng.choice([d for d in "0123456789" if d != text[i]])
-    return text[:i] + new + text[i + 1:]
+    return text[:i] + new + text[i + 1 :]
 
 
 def build_cases(qas: list[dict], seed: int = 0) -> list[dict]:
@@ -152,16 +158,23 @@ def main() -> None:
         t = time.perf_counter()
         results[name] = evaluate(cases, f, cfg.grounding_threshold)
         results[name]["seconds"] = time.perf_counter() - t
-    cols = ["auc_other_article", "auc_changed_number", "accuracy", *[f"acc_{k}" for k in POSITIVE + NEGATIVE],
-            "seconds"]
+    cols = [
+        "auc_other_article",
+        "auc_changed_number",
+        "accuracy",
+        *[f"acc_{k}" for k in POSITIVE + NEGATIVE],
+        "seconds",
+    ]
     print(f"{'scorer':30s}" + "".join(f"{c:>20s}" for c in cols))
     for name, r in results.items():
         print(f"{name:30s}" + "".join(f"{r[c]:20.4f}" for c in cols))
     base = results["unigram coverage (baseline)"]
     gate = results["gate grounding"]
     print("ratio gate/baseline: " + ", ".join(f"{c} {gate[c] / base[c]:.3f}" for c in cols[:3]))
-    print("gate verdict right (positives not dropped, negatives not passed): "
-          + ", ".join(f"{k} {v:.4f}" for k, v in verdict_accuracy(cases, cfg).items()))
+    print(
+        "gate verdict right (positives not dropped, negatives not passed): "
+        + ", ".join(f"{k} {v:.4f}" for k, v in verdict_accuracy(cases, cfg).items())
+    )
 
 
 if __name__ == "__main__":

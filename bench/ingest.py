@@ -93,7 +93,9 @@ def main() -> None:
     out.write(f"{'':28}{'seconds':>10}{'pages/s':>10}\n")
     out.write(f"{'raw PyMuPDF get_text()':28}{raw_t:10.3f}{raw_pages / raw_t:10.1f}\n")
     out.write(f"{'corpusforge ingest':28}{our_t:10.3f}{our_pages / our_t:10.1f}\n")
-    out.write(f"{'rerun, unchanged files':28}{rerun:10.3f}   ({again.unchanged} unchanged, {again.read} read)\n")
+    out.write(
+        f"{'rerun, unchanged files':28}{rerun:10.3f}   ({again.unchanged} unchanged, {again.read} read)\n"
+    )
     ratio = our_t / raw_t
     out.write(f"ratio ours/raw = {ratio:.3f}  (overhead {100 * (ratio - 1):+.1f}%, goal < +15%)\n")
 

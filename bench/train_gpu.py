@@ -20,8 +20,18 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
-TOPICS = ["meter reading", "burst pipes", "water tariffs", "new connections", "water quality testing",
-          "billing questions", "leak detection", "reservoir levels", "pipe renewal", "customer service"]
+TOPICS = [
+    "meter reading",
+    "burst pipes",
+    "water tariffs",
+    "new connections",
+    "water quality testing",
+    "billing questions",
+    "leak detection",
+    "reservoir levels",
+    "pipe renewal",
+    "customer service",
+]
 
 
 def build_model(size: str, folder: Path) -> str:
@@ -34,9 +44,16 @@ def build_model(size: str, folder: Path) -> str:
     from corpusforge.train.plan_models import QWEN25
 
     s = QWEN25[size]
-    cfg = Qwen2Config(vocab_size=s.vocab, hidden_size=s.hidden, intermediate_size=s.intermediate,
-                      num_hidden_layers=s.layers, num_attention_heads=s.heads, num_key_value_heads=s.kv_heads,
-                      tie_word_embeddings=s.tie_embeddings, max_position_embeddings=32768)
+    cfg = Qwen2Config(
+        vocab_size=s.vocab,
+        hidden_size=s.hidden,
+        intermediate_size=s.intermediate,
+        num_hidden_layers=s.layers,
+        num_attention_heads=s.heads,
+        num_key_value_heads=s.kv_heads,
+        tie_word_embeddings=s.tie_embeddings,
+        max_position_embeddings=32768,
+    )
     torch.manual_seed(0)
     with torch.device("cuda"):
         model = Qwen2ForCausalLM(cfg).to(torch.bfloat16)
@@ -56,15 +73,29 @@ def write_data(root: Path, n: int) -> Path:
     with open(root / "pretrain" / "corpus.jsonl", "w", encoding="utf-8") as f:
         for i in range(n):
             t = TOPICS[i % len(TOPICS)]
-            text = " ".join(f"Paragraph {j}: the city water utility records every {t} request in its service log, "
-                            f"reviews {t} each quarter and publishes a summary." for j in range(20))
+            text = " ".join(
+                f"Paragraph {j}: the city water utility records every {t} request in its service log, "
+                f"reviews {t} each quarter and publishes a summary."
+                for j in range(20)
+            )
             f.write(json.dumps({"text": text}) + "\n")
     with open(root / "messages" / "train.jsonl", "w", encoding="utf-8") as f:
         for i in range(n):
             t = TOPICS[i % len(TOPICS)]
-            answer = " ".join(f"Step {j}: the district office handles {t} and replies within one day." for j in range(12))
-            f.write(json.dumps({"messages": [{"role": "user", "content": f"How does the utility handle {t}?"},
-                                             {"role": "assistant", "content": answer}]}) + "\n")
+            answer = " ".join(
+                f"Step {j}: the district office handles {t} and replies within one day." for j in range(12)
+            )
+            f.write(
+                json.dumps(
+                    {
+                        "messages": [
+                            {"role": "user", "content": f"How does the utility handle {t}?"},
+                            {"role": "assistant", "content": answer},
+                        ]
+                    }
+                )
+                + "\n"
+            )
     return root
 
 
@@ -84,22 +115,53 @@ def run(args: argparse.Namespace) -> dict:
     for stage in ("pt", "sft"):
         for method in ("lora", "qlora"):
             t0 = time.time()
-            res = train(stage, data, tmp / f"{stage}-{method}", base_model=model_dir, method=method,
-                        max_steps=args.steps, resume=False, max_length=args.seq_len,
-                        per_device_train_batch_size=args.batch, gradient_accumulation_steps=1, logging_steps=1,
-                        general_share=0.0)
-            plan = plan_memory(f"Qwen/Qwen2.5-{args.size.upper()}-Instruct", method, args.seq_len, args.batch,
-                               stage=stage, device="cuda")
+            res = train(
+                stage,
+                data,
+                tmp / f"{stage}-{method}",
+                base_model=model_dir,
+                method=method,
+                max_steps=args.steps,
+                resume=False,
+                max_length=args.seq_len,
+                per_device_train_batch_size=args.batch,
+                gradient_accumulation_steps=1,
+                logging_steps=1,
+                general_share=0.0,
+            )
+            plan = plan_memory(
+                f"Qwen/Qwen2.5-{args.size.upper()}-Instruct",
+                method,
+                args.seq_len,
+                args.batch,
+                stage=stage,
+                device="cuda",
+            )
             peak_gib = (res.memory.get("cuda_peak") or 0) / 1024
-            rows.append({"stage": stage, "method": method, "steps": res.steps, "tokens": res.num_tokens,
-                         "tokens_per_s": res.tokens_per_s, "wall_s": round(time.time() - t0, 1),
-                         "cuda_peak_gib": round(peak_gib, 3), "plan_gib": plan.total_gib,
-                         "plan_over_measured": round(plan.total_gib / peak_gib, 3) if peak_gib else None,
-                         "first_loss": res.losses[0][1] if res.losses else None,
-                         "last_loss": res.losses[-1][1] if res.losses else None})
+            rows.append(
+                {
+                    "stage": stage,
+                    "method": method,
+                    "steps": res.steps,
+                    "tokens": res.num_tokens,
+                    "tokens_per_s": res.tokens_per_s,
+                    "wall_s": round(time.time() - t0, 1),
+                    "cuda_peak_gib": round(peak_gib, 3),
+                    "plan_gib": plan.total_gib,
+                    "plan_over_measured": round(plan.total_gib / peak_gib, 3) if peak_gib else None,
+                    "first_loss": res.losses[0][1] if res.losses else None,
+                    "last_loss": res.losses[-1][1] if res.losses else None,
+                }
+            )
             torch.cuda.empty_cache()
-    return {"device": torch.cuda.get_device_name(0), "size": args.size, "seq_len": args.seq_len,
-            "batch": args.batch, "steps": args.steps, "rows": rows}
+    return {
+        "device": torch.cuda.get_device_name(0),
+        "size": args.size,
+        "seq_len": args.seq_len,
+        "batch": args.batch,
+        "steps": args.steps,
+        "rows": rows,
+    }
 
 
 def main() -> None:
@@ -113,12 +175,18 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     result = run(args)
     base = {r["stage"]: r for r in result["rows"] if r["method"] == "lora"}
-    lines = [f"{result['device']}  Qwen2.5-{args.size} (random weights)  seq {args.seq_len} x batch {args.batch}",
-             f"{'stage':5} {'method':6} {'tok/s':>9} {'vs lora':>8} {'peak GiB':>9} {'plan GiB':>9} {'plan/meas':>9}"]
+    lines = [
+        f"{result['device']}  Qwen2.5-{args.size} (random weights)  seq {args.seq_len} x batch {args.batch}",
+        f"{'stage':5} {'method':6} {'tok/s':>9} {'vs lora':>8} {'peak GiB':>9} {'plan GiB':>9} {'plan/meas':>9}",
+    ]
     for r in result["rows"]:
-        ratio = r["tokens_per_s"] / base[r["stage"]]["tokens_per_s"] if base[r["stage"]]["tokens_per_s"] else 0
-        lines.append(f"{r['stage']:5} {r['method']:6} {r['tokens_per_s']:9.0f} {ratio:8.2f} {r['cuda_peak_gib']:9.2f} "
-                     f"{r['plan_gib']:9.2f} {r['plan_over_measured'] or 0:9.2f}")
+        ratio = (
+            r["tokens_per_s"] / base[r["stage"]]["tokens_per_s"] if base[r["stage"]]["tokens_per_s"] else 0
+        )
+        lines.append(
+            f"{r['stage']:5} {r['method']:6} {r['tokens_per_s']:9.0f} {ratio:8.2f} {r['cuda_peak_gib']:9.2f} "
+            f"{r['plan_gib']:9.2f} {r['plan_over_measured'] or 0:9.2f}"
+        )
     print("\n".join(lines))  # noqa: T201
     RESULTS.mkdir(parents=True, exist_ok=True)
     (RESULTS / "train_gpu.json").write_text(json.dumps(result, indent=2), encoding="utf-8")

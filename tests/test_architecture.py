@@ -152,7 +152,8 @@ def test_no_stage_imports_a_stage_above_it_or_the_cli():
         f"{m} ({_layer(m)}) imports {i} ({_layer(i)})"
         for m, deps in _graph().items()
         for i in deps
-        if rank[_layer(i)] > rank[_layer(m)] and (_layer(i) not in ("base", "app") or _layer(m) == "base")
+        if rank[_layer(i)] > rank[_layer(m)]
+        and (_layer(i) not in ("base", "app") or _layer(m) == "base")
         and not (m == "corpusforge.__main__" and i == "corpusforge.cli.app")
     ]
     assert not bad, "\n".join(sorted(bad))
@@ -160,7 +161,9 @@ def test_no_stage_imports_a_stage_above_it_or_the_cli():
 
 def test_llm_is_below_the_stages_that_call_a_model():
     graph = _graph()
-    users = {_layer(m) for m, deps in graph.items() for i in deps if _layer(i) == "llm" and _layer(m) != "llm"}
+    users = {
+        _layer(m) for m, deps in graph.items() for i in deps if _layer(i) == "llm" and _layer(m) != "llm"
+    }
     assert {"generate", "quality", "kb", "evaluate"} <= users
     llm_deps = {_layer(i) for m, deps in graph.items() if _layer(m) == "llm" for i in deps}
     assert llm_deps <= {"base", "store", "llm"}, llm_deps
@@ -168,5 +171,7 @@ def test_llm_is_below_the_stages_that_call_a_model():
 
 @pytest.mark.parametrize("needle", ["corpusforge.cli"])
 def test_library_never_imports_the_cli(needle):
-    bad = [m for m, deps in _graph().items() if _layer(m) != "cli" and any(d.startswith(needle) for d in deps)]
+    bad = [
+        m for m, deps in _graph().items() if _layer(m) != "cli" and any(d.startswith(needle) for d in deps)
+    ]
     assert bad == ["corpusforge.__main__"], bad

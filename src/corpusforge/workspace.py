@@ -59,6 +59,8 @@ def open_workspace(root: str | Path) -> Workspace:
     root = Path(root).resolve()
     cfg = root / CONFIG_NAME
     if not cfg.exists():
-        raise WorkspaceError(f"{root}: not a corpusforge workspace (no {CONFIG_NAME}); run `corpusforge init {root}`")
+        raise WorkspaceError(
+            f"{root}: not a corpusforge workspace (no {CONFIG_NAME}); run `corpusforge init {root}`"
+        )
     config = load_config(cfg)
     return Workspace(root=root, config=config, store=Store(root / STORE_DIR / "store.db"))

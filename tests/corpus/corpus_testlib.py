@@ -9,11 +9,15 @@ from corpusforge.records import Document, Page, content_hash
 NOVEL_SLICE = 60_000  # characters of each novel used in tests (the whole novels are for the benchmark)
 
 
-def add_text(ws, source: str, pages: list[str], kind: str = "text", lang: str = "", tags: dict | None = None) -> str:
+def add_text(
+    ws, source: str, pages: list[str], kind: str = "text", lang: str = "", tags: dict | None = None
+) -> str:
     """Store a document with the given page texts; return its doc_id."""
     doc_id = content_hash("\x00".join(pages) + source)
-    ws.store.put_document(Document(doc_id, source, source, kind, lang=lang, n_pages=len(pages), tags=tags or {}),
-                          [Page(doc_id, source, i + 1, t) for i, t in enumerate(pages)])
+    ws.store.put_document(
+        Document(doc_id, source, source, kind, lang=lang, n_pages=len(pages), tags=tags or {}),
+        [Page(doc_id, source, i + 1, t) for i, t in enumerate(pages)],
+    )
     return doc_id
 
 
@@ -34,6 +38,4 @@ def novel(fixtures_dir: Path, stem: str, chars: int | None = NOVEL_SLICE, start:
     """A slice of one of the GB18030 novels, decoded."""
     path = next((fixtures_dir / "corpus_zh").glob(f"{stem}*.txt"))
     text = path.read_text(encoding="gb18030")
-    return text[start:start + chars] if chars else text
-
-
+    return text[start : start + chars] if chars else text

@@ -26,22 +26,33 @@ def test_real_qwen_tokenizer_is_used():
 def test_sentence_boundaries_zh_and_en():
     zh = "话说天下大势，分久必合。周末七国分争！“此名《太平要术》，汝得之。”角拜问姓名……老人曰：“吾乃南华老仙也。”言讫"
     assert [zh[a:b] for a, b in split_sentences(zh)] == [
-        "话说天下大势，分久必合。", "周末七国分争！", "“此名《太平要术》，汝得之。”", "角拜问姓名……",
-        "老人曰：“吾乃南华老仙也。”", "言讫"]
+        "话说天下大势，分久必合。",
+        "周末七国分争！",
+        "“此名《太平要术》，汝得之。”",
+        "角拜问姓名……",
+        "老人曰：“吾乃南华老仙也。”",
+        "言讫",
+    ]
     en = "We use e.g. LoRA (Hu et al. 2021). It works in 2023. Pi is 3.14! Really? Yes; ok"
     assert [en[a:b] for a, b in split_sentences(en)] == [
-        "We use e.g. LoRA (Hu et al. 2021).", "It works in 2023.", "Pi is 3.14!", "Really?", "Yes;", "ok"]
+        "We use e.g. LoRA (Hu et al. 2021).",
+        "It works in 2023.",
+        "Pi is 3.14!",
+        "Really?",
+        "Yes;",
+        "ok",
+    ]
 
 
 def test_chunks_within_budget_and_never_cut_a_sentence(fixtures_dir):
     text, blocks = _doc(paragraphs(normalize_text(novel(fixtures_dir, "shuihuzhuan", 20_000)).split("\n"), 1))
-    ends = {e for b in blocks for _, e in split_sentences(text[b.start:b.end], b.start)}
-    starts = {s for b in blocks for s, _ in split_sentences(text[b.start:b.end], b.start)}
+    ends = {e for b in blocks for _, e in split_sentences(text[b.start : b.end], b.start)}
+    starts = {s for b in blocks for s, _ in split_sentences(text[b.start : b.end], b.start)}
     for target, overlap in ((128, 0), (256, 48), (512, 64)):
         spans = chunk_spans(text, blocks, target, overlap)
         assert len(spans) > 3
         for s in spans:
-            assert s.tokens == count_tokens(text[s.start:s.end]) <= target
+            assert s.tokens == count_tokens(text[s.start : s.end]) <= target
             assert not s.cut
             assert s.start in starts and s.end in ends  # whole sentences only
         # every sentence is in some chunk
@@ -50,8 +61,11 @@ def test_chunks_within_budget_and_never_cut_a_sentence(fixtures_dir):
         assert all(b[0] <= a[1] + 2 for a, b in zip(covered, covered[1:], strict=False))
         if overlap:
             assert sum(b.start < a.end for a, b in zip(spans, spans[1:], strict=False)) >= len(spans) // 2
-            assert all(count_tokens(text[b.start:a.end]) <= overlap + 2
-                       for a, b in zip(spans, spans[1:], strict=False) if b.start < a.end)
+            assert all(
+                count_tokens(text[b.start : a.end]) <= overlap + 2
+                for a, b in zip(spans, spans[1:], strict=False)
+                if b.start < a.end
+            )
         else:
             assert all(b.start >= a.end for a, b in zip(spans, spans[1:], strict=False))
 
@@ -65,7 +79,7 @@ def test_chunks_prefer_headings_as_starts(fixtures_dir):
     assert len(at_start) >= len(heads) // 2
     for h in set(heads) - set(at_start):  # only a short chapter tail (under a quarter budget) may precede it
         (s,) = [s for s in spans if s.start < h < s.end]
-        assert count_tokens(text[s.start:h]) < 512 // 4
+        assert count_tokens(text[s.start : h]) < 512 // 4
 
 
 def test_sentence_longer_than_budget_is_cut_and_flagged():
@@ -77,14 +91,16 @@ def test_sentence_longer_than_budget_is_cut_and_flagged():
     cut = [s for s in spans if s.cut]
     assert len(cut) >= 3
     # without overlap the chunks tile the text: nothing lost, nothing repeated
-    assert "".join(text[s.start:s.end] for s in spans).replace("\n", "") == text.replace("\n", "")
+    assert "".join(text[s.start : s.end] for s in spans).replace("\n", "") == text.replace("\n", "")
     assert 2 in spans[-1].pages
 
 
 def test_text_without_any_punctuation_is_cut_by_tokens(fixtures_dir):
     from corpus_testlib import pdf_pages
 
-    words = " ".join(pdf_pages(fixtures_dir / "pdf" / "en_pymupdf_qwen2-tech-report_test_4751.pdf")[2].split())
+    words = " ".join(
+        pdf_pages(fixtures_dir / "pdf" / "en_pymupdf_qwen2-tech-report_test_4751.pdf")[2].split()
+    )
     text = "".join(c for c in words if c.isalnum() or c == " ")[:6000]
     spans = chunk_spans(text, [Block(0, len(text), [3], lang="en")], 100, 10)
     assert len(spans) >= 10 and all(s.cut and s.tokens <= 100 for s in spans)

@@ -15,7 +15,12 @@ from corpusforge.workspace import init_workspace
 
 def test_cli_writes_outputs_and_summary(tmp_path, fixtures_dir):
     ws = init_workspace(tmp_path / "ws")
-    add_text(ws, "memo.pdf", pdf_pages(fixtures_dir / "pdf" / "en_unstructured_fake-memo-with-duplicate-page.pdf"), "pdf")
+    add_text(
+        ws,
+        "memo.pdf",
+        pdf_pages(fixtures_dir / "pdf" / "en_unstructured_fake-memo-with-duplicate-page.pdf"),
+        "pdf",
+    )
     ws.close()
     out = tmp_path / "corpus-out"
     res = CliRunner().invoke(app, ["-w", str(tmp_path / "ws"), "corpus", "--out", str(out), "--no-progress"])
@@ -33,7 +38,9 @@ def test_cli_outside_workspace_is_one_line_error(tmp_path):
 
 
 def test_config_keeps_more_languages(workspace, fixtures_dir):
-    doc = add_text(workspace, "olap.pdf", pdf_pages(fixtures_dir / "pdf" / "fr_unstructured_fr_olap.pdf")[:2], "pdf")
+    doc = add_text(
+        workspace, "olap.pdf", pdf_pages(fixtures_dir / "pdf" / "fr_unstructured_fr_olap.pdf")[:2], "pdf"
+    )
     assert build_corpus(workspace).chunks == 0
     workspace.config.project.languages = ["zh", "en", "fr"]
     stats = build_corpus(workspace)
@@ -48,7 +55,9 @@ def test_traditional_to_simplified(workspace):
     assert next(workspace.store.iter_chunks()).text == trad
     workspace.config.corpus.clean.traditional_to_simplified = True
     build_corpus(workspace)
-    assert next(workspace.store.iter_chunks()).text.startswith("话说天下大势，分久必合，合久必分。周末七国分争，并入于秦。")
+    assert next(workspace.store.iter_chunks()).text.startswith(
+        "话说天下大势，分久必合，合久必分。周末七国分争，并入于秦。"
+    )
 
 
 def test_filters_can_be_switched_off(workspace):

@@ -15,8 +15,14 @@ def ingested(tmp_path_factory, quickstart_dir, fixtures_dir):
     ws = init_workspace(tmp_path_factory.mktemp("ingested") / "ws")
     ws.config.corpus.chunk_tokens = 160
     ws.config.corpus.chunk_overlap = 16
-    summary = ingest_paths(ws, [quickstart_dir, fixtures_dir / "docx" / "en_unstructured_duplicate-paragraphs.docx",
-                                fixtures_dir / "pdf" / "en_unstructured_fake-memo-with-duplicate-page.pdf"])
+    summary = ingest_paths(
+        ws,
+        [
+            quickstart_dir,
+            fixtures_dir / "docx" / "en_unstructured_duplicate-paragraphs.docx",
+            fixtures_dir / "pdf" / "en_unstructured_fake-memo-with-duplicate-page.pdf",
+        ],
+    )
     assert not summary.failed
     stats = build_corpus(ws)
     docs = {d.source: d for d in ws.store.iter_documents()}
@@ -70,12 +76,15 @@ def test_languages_and_numbers_kept(ingested):
 def test_repeated_paragraphs_and_page_found(ingested):
     ws, docs, stats = ingested
     dup_doc = docs["en_unstructured_duplicate-paragraphs.docx"].doc_id
-    rows = ws.store.conn.execute("SELECT unit, kind, text, kept_doc_id FROM corpus_duplicates WHERE doc_id=?",
-                                 (dup_doc,)).fetchall()
+    rows = ws.store.conn.execute(
+        "SELECT unit, kind, text, kept_doc_id FROM corpus_duplicates WHERE doc_id=?", (dup_doc,)
+    ).fetchall()
     assert len(rows) == 5 and all(r["text"] == "some text" and r["kept_doc_id"] == dup_doc for r in rows)
     (chunk,) = _chunks(ws, docs, "en_unstructured_duplicate-paragraphs.docx")
     assert chunk.text == "This document contains duplicates\n\nsome text"
     memo = docs["en_unstructured_fake-memo-with-duplicate-page.pdf"].doc_id
-    (row,) = ws.store.conn.execute("SELECT unit, pages, kept_pages FROM corpus_duplicates WHERE doc_id=?", (memo,))
+    (row,) = ws.store.conn.execute(
+        "SELECT unit, pages, kept_pages FROM corpus_duplicates WHERE doc_id=?", (memo,)
+    )
     assert tuple(row) == ("page", "[2]", "[1]")
     assert stats.duplicates["paragraph_exact"]["items"] >= 5

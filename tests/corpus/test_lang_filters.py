@@ -7,17 +7,34 @@ from corpusforge.corpus.layout import Para
 
 
 def test_mixed_chinese_english_paragraphs():
-    assert detect("Qwen2模型在MMLU上取得了84.2分，超过了Llama-3-70B，并且支持128K的上下文长度。", ("zh", "en")) == "zh"
-    assert detect("We trained the model on the 青溪 corpus with LoRA adapters and evaluated it on held-out data.",
-                  ("zh", "en")) == "en"
+    assert (
+        detect("Qwen2模型在MMLU上取得了84.2分，超过了Llama-3-70B，并且支持128K的上下文长度。", ("zh", "en"))
+        == "zh"
+    )
+    assert (
+        detect(
+            "We trained the model on the 青溪 corpus with LoRA adapters and evaluated it on held-out data.",
+            ("zh", "en"),
+        )
+        == "en"
+    )
     assert detect("話說天下大勢，分久必合，合久必分。", ("zh", "en")) == "zh"
-    assert detect("Les résumés de requêtes OLAP permettent d'interroger efficacement un log volumineux.",
-                  ("zh", "en")) == "fr"
+    assert (
+        detect(
+            "Les résumés de requêtes OLAP permettent d'interroger efficacement un log volumineux.",
+            ("zh", "en"),
+        )
+        == "fr"
+    )
 
 
 def test_short_paragraphs_take_their_neighbours_language():
-    texts = ["Best Regards,", "The delivery of water bottles and blankets was completed on time by three trucks.",
-             "Mallori", "话说天下大势，分久必合，合久必分。周末七国分争，并入于秦。及秦灭之后，楚、汉分争，又并入于汉。"]
+    texts = [
+        "Best Regards,",
+        "The delivery of water bottles and blankets was completed on time by three trucks.",
+        "Mallori",
+        "话说天下大势，分久必合，合久必分。周末七国分争，并入于秦。及秦灭之后，楚、汉分争，又并入于汉。",
+    ]
     assert assign_languages(texts, 40, ("zh", "en")) == ["en", "en", "en", "zh"]
     assert assign_languages(["Main document"], 40, ("zh", "en"), fallback="en") == ["en"]
 
@@ -48,4 +65,7 @@ def test_boilerplate_filter_on_real_notices(fixtures_dir):
     for ln in text[2000:20000].splitlines():
         if ln.strip():
             assert filters["boilerplate"](Para(ln.strip(), [1])) is None, ln
-    assert filters["boilerplate"](Para("Copyright © 2024 Qingxi Water. All rights reserved.", [1])) == "boilerplate"
+    assert (
+        filters["boilerplate"](Para("Copyright © 2024 Qingxi Water. All rights reserved.", [1]))
+        == "boilerplate"
+    )

@@ -21,7 +21,9 @@ def test_running_headers_removed_from_real_paper(fixtures_dir):
     running = running_lines(pages)
     cleaned = [strip_edges(ls, running, 3, True)[0] for ls in pages]
     assert not any(ln.strip() == "J. Aligon et al." for ls in cleaned for ln in ls)
-    headers = sum(ln.strip() == "Résumés et interrogations de logs de requêtes OLAP" for ls in cleaned for ln in ls)
+    headers = sum(
+        ln.strip() == "Résumés et interrogations de logs de requêtes OLAP" for ls in cleaned for ln in ls
+    )
     assert headers == 0
     # body text survives
     assert any("QSL" in ln for ls in cleaned for ln in ls)

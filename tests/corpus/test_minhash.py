@@ -29,7 +29,7 @@ def test_signature_estimates_jaccard(fixtures_dir):
 
 def test_batched_signatures_equal_single(fixtures_dir):
     text = novel(fixtures_dir, "shuihuzhuan", 40_000)
-    sets = [char_shingles(text[i:i + 300], 5) for i in range(0, 39_000, 300)] + [np.zeros(0, np.uint64)]
+    sets = [char_shingles(text[i : i + 300], 5) for i in range(0, 39_000, 300)] + [np.zeros(0, np.uint64)]
     sets.append(char_shingles(text, 5))  # larger than one block
     batch = signatures(sets, 128)
     for s, row in zip(sets[:-2], batch[:-2], strict=True):
@@ -38,7 +38,9 @@ def test_batched_signatures_equal_single(fixtures_dir):
 
 
 def test_word_shingles_ignore_case_and_punctuation():
-    assert set(word_shingles("The quick brown fox.", 2).tolist()) == set(word_shingles("the QUICK, brown fox", 2).tolist())
+    assert set(word_shingles("The quick brown fox.", 2).tolist()) == set(
+        word_shingles("the QUICK, brown fox", 2).tolist()
+    )
 
 
 def test_lsh_parameters_match_datasketch():
@@ -51,7 +53,7 @@ def test_lsh_parameters_match_datasketch():
 @pytest.mark.parametrize("on_disk", [False, True])
 def test_index_finds_near_duplicates_and_names_kept_copy(fixtures_dir, tmp_path, on_disk):
     text = novel(fixtures_dir, "shuihuzhuan", 20_000)
-    paras = [text[i:i + 400] for i in range(0, 20_000, 400)]
+    paras = [text[i : i + 400] for i in range(0, 20_000, 400)]
     edited = paras[7][:150] + "某" + paras[7][151:]  # one character changed
     idx = DedupIndex(0.8, 128, tmp_path / "lsh.db" if on_disk else None)
     sigs = signatures([char_shingles(p, 5) for p in [*paras, edited]], 128)

@@ -27,12 +27,31 @@ def built(tmp_path_factory, fixtures_dir):
     shuihu = novel(fixtures_dir, "shuihuzhuan", None)
     sanguo = novel(fixtures_dir, "sanguoyanyi", None)
     ids = {
-        "shuihu": add_text(ws, "shuihuzhuan.txt", [shuihu[:25_000] + "\n" + shuihu[-2_500:]], tags={"genre": "novel"}),
+        "shuihu": add_text(
+            ws, "shuihuzhuan.txt", [shuihu[:25_000] + "\n" + shuihu[-2_500:]], tags={"genre": "novel"}
+        ),
         "sanguo": add_text(ws, "sanguoyanyi.txt", [sanguo[179_000:189_000] + "\n" + sanguo[-1_500:]]),
-        "memo": add_text(ws, "memo.pdf", pdf_pages(fixtures_dir / "pdf" / "en_unstructured_fake-memo-with-duplicate-page.pdf"), "pdf"),
-        "memo_copy": add_text(ws, "zz_memo_copy.pdf", pdf_pages(fixtures_dir / "pdf" / "en_unstructured_fake-memo-with-duplicate-page.pdf"), "pdf"),
-        "qwen": add_text(ws, "qwen2.pdf", pdf_pages(fixtures_dir / "pdf" / "en_pymupdf_qwen2-tech-report_test_4751.pdf")[:8], "pdf"),
-        "olap": add_text(ws, "olap.pdf", pdf_pages(fixtures_dir / "pdf" / "fr_unstructured_fr_olap.pdf")[:4], "pdf"),
+        "memo": add_text(
+            ws,
+            "memo.pdf",
+            pdf_pages(fixtures_dir / "pdf" / "en_unstructured_fake-memo-with-duplicate-page.pdf"),
+            "pdf",
+        ),
+        "memo_copy": add_text(
+            ws,
+            "zz_memo_copy.pdf",
+            pdf_pages(fixtures_dir / "pdf" / "en_unstructured_fake-memo-with-duplicate-page.pdf"),
+            "pdf",
+        ),
+        "qwen": add_text(
+            ws,
+            "qwen2.pdf",
+            pdf_pages(fixtures_dir / "pdf" / "en_pymupdf_qwen2-tech-report_test_4751.pdf")[:8],
+            "pdf",
+        ),
+        "olap": add_text(
+            ws, "olap.pdf", pdf_pages(fixtures_dir / "pdf" / "fr_unstructured_fr_olap.pdf")[:4], "pdf"
+        ),
     }
     stats = build_corpus(ws)
     yield ws, ids, stats
@@ -44,7 +63,9 @@ def _rows(ws):
 
 
 def _dups(ws, **where):
-    q = "SELECT * FROM corpus_duplicates" + (" WHERE " + " AND ".join(f"{k}=?" for k in where) if where else "")
+    q = "SELECT * FROM corpus_duplicates" + (
+        " WHERE " + " AND ".join(f"{k}=?" for k in where) if where else ""
+    )
     return [dict(r) for r in ws.store.conn.execute(q, tuple(where.values()))]
 
 
@@ -54,7 +75,10 @@ def test_ebook_boilerplate_gone(built):
     for s in ("rain8", "电子书", "版权声明", "购买正版", "整理校对"):
         assert s not in text
     assert stats.filtered["boilerplate"]["items"] >= 3
-    reasons = {r["reason"] for r in ws.store.conn.execute("SELECT reason FROM corpus_drops WHERE doc_id=?", (ids["shuihu"],))}
+    reasons = {
+        r["reason"]
+        for r in ws.store.conn.execute("SELECT reason FROM corpus_drops WHERE doc_id=?", (ids["shuihu"],))
+    }
     assert "boilerplate" in reasons
     assert "话说故宋，哲宗皇帝在时" in text  # the story itself stays
 
@@ -91,8 +115,12 @@ def test_repeated_paragraphs_found_in_novel(built):
     assert len(dups) >= 5
     assert all(d["kept_doc_id"] == ids["sanguo"] for d in dups)
     assert any(d["text"].startswith("却说蔡瑁方欲回城") for d in dups)
-    assert any(d["text"].startswith("第三十五回 玄德南漳逢隐沧") for d in dups)  # the repeated chapter heading
-    assert any("第三十五回 玄德南漳逢隐沧" in c.text for c in ws.store.iter_chunks(ids["sanguo"]))  # one copy kept
+    assert any(
+        d["text"].startswith("第三十五回 玄德南漳逢隐沧") for d in dups
+    )  # the repeated chapter heading
+    assert any(
+        "第三十五回 玄德南漳逢隐沧" in c.text for c in ws.store.iter_chunks(ids["sanguo"])
+    )  # one copy kept
 
 
 def test_chinese_lines_rejoined(built):
@@ -124,13 +152,14 @@ def test_provenance_spans_pages_tags(built):
     for key in ("shuihu", "sanguo", "qwen"):
         doc = ws.store.get_document(ids[key])
         pages = list(ws.store.iter_pages(doc.doc_id))
-        fresh = DocumentCleaner(ws.config.corpus, ws.config.project.languages,
-                                Indexes(DedupIndex(0.8, 128), DedupIndex(0.8, 128)))
+        fresh = DocumentCleaner(
+            ws.config.corpus, ws.config.project.languages, Indexes(DedupIndex(0.8, 128), DedupIndex(0.8, 128))
+        )
         cleaned = fresh.clean(doc, pages)
         chunks = list(ws.store.iter_chunks(doc.doc_id))
         assert [c.chunk_id for c in chunks] == [f"{doc.doc_id}-{i:05d}" for i in range(len(chunks))]
         for c in chunks:
-            assert c.text == cleaned.text[c.start:c.end]
+            assert c.text == cleaned.text[c.start : c.end]
             assert c.source == doc.source and c.tags == doc.tags
             flat = "".join("".join(normalize_text(p.text).split()) for p in pages if p.page in c.pages)
             head = "".join(c.text.split("\n\n")[0].split())[:12]
@@ -156,7 +185,9 @@ def test_output_files(built):
     removed = list(read_jsonl(out / "corpus_removed.jsonl"))
     assert {r["removed_by"] for r in removed} == {"filter", "dedup"}
     (memo,) = [r for r in removed if r["source"] == "memo.pdf"]
-    assert memo["kept"] == {"source": "memo.pdf", "pages": [1], "text": memo["kept"]["text"]} and memo["pages"] == [2]
+    assert memo["kept"] == {"source": "memo.pdf", "pages": [1], "text": memo["kept"]["text"]} and memo[
+        "pages"
+    ] == [2]
     assert any(r.get("reason") == "boilerplate" and "rain8" in r["text"] for r in removed)
 
 

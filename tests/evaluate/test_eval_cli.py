@@ -31,12 +31,30 @@ def test_eval_cli_without_test_split_is_one_line(tmp_path):
 def test_eval_cli_writes_report_with_base_model(tmp_path, smollm_hf_dir):
     data = tmp_path / "export" / "messages"
     data.mkdir(parents=True)
-    rec = {"messages": [{"role": "user", "content": "What colour is clean tap water?"},
-                        {"role": "assistant", "content": "Clean tap water is clear and colourless."}],
-           "source": "faq.md", "task": "qa", "sample_id": "x1"}
+    rec = {
+        "messages": [
+            {"role": "user", "content": "What colour is clean tap water?"},
+            {"role": "assistant", "content": "Clean tap water is clear and colourless."},
+        ],
+        "source": "faq.md",
+        "task": "qa",
+        "sample_id": "x1",
+    }
     (data / "test.jsonl").write_text(json.dumps(rec) + "\n")
-    res = CliRunner().invoke(app, ["-w", str(tmp_path), "eval", "--data", str(tmp_path / "export"),
-                                   "--base", smollm_hf_dir, "--out", str(tmp_path / "eval")])
+    res = CliRunner().invoke(
+        app,
+        [
+            "-w",
+            str(tmp_path),
+            "eval",
+            "--data",
+            str(tmp_path / "export"),
+            "--base",
+            smollm_hf_dir,
+            "--out",
+            str(tmp_path / "eval"),
+        ],
+    )
     assert res.exit_code == 0, res.output
     rep = json.loads((tmp_path / "eval" / "report.json").read_text())
     assert rep["n_items"] == 1 and rep["models"][0]["name"] == "base"

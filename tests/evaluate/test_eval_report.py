@@ -12,8 +12,11 @@ from corpusforge.evaluate.config import EvalConfig
 from corpusforge.evaluate.run import evaluate
 
 QUESTIONS = [
-    ("What is the daily capacity of the Qingxi water plant?", "The plant treats 120,000 cubic metres a day.",
-     "report.md"),
+    (
+        "What is the daily capacity of the Qingxi water plant?",
+        "The plant treats 120,000 cubic metres a day.",
+        "report.md",
+    ),
     ("How often is tap water tested?", "Tap water is tested every day at 42 sampling points.", "faq.md"),
     ("青溪市居民水价是多少？", "居民用水第一阶梯价格为每立方米3.2元。", "年报.pdf"),
 ]
@@ -25,19 +28,36 @@ def test_split(tmp_path):
     path.parent.mkdir()
     with path.open("w", encoding="utf-8") as f:
         for i, (q, a, src) in enumerate(QUESTIONS):
-            f.write(json.dumps({"messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}],
-                                "task": "qa", "source": src, "pages": [1], "sample_id": f"s{i}"},
-                               ensure_ascii=False) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "messages": [{"role": "user", "content": q}, {"role": "assistant", "content": a}],
+                        "task": "qa",
+                        "source": src,
+                        "pages": [1],
+                        "sample_id": f"s{i}",
+                    },
+                    ensure_ascii=False,
+                )
+                + "\n"
+            )
     domain = tmp_path / "domain.jsonl"
-    domain.write_text(json.dumps({"text": "The Qingxi water plant treats 120,000 cubic metres of water a day."}) + "\n")
+    domain.write_text(
+        json.dumps({"text": "The Qingxi water plant treats 120,000 cubic metres of water a day."}) + "\n"
+    )
     return tmp_path, domain
 
 
 @pytest.mark.slow
 def test_report_written_and_numbers_recompute(test_split, smollm_hf_dir, tmp_path):
     data_dir, domain = test_split
-    res = evaluate(data_dir, tmp_path / "eval", base=smollm_hf_dir, domain_texts=domain,
-                   cfg=EvalConfig(max_new_tokens=24, batch_size=3))
+    res = evaluate(
+        data_dir,
+        tmp_path / "eval",
+        base=smollm_hf_dir,
+        domain_texts=domain,
+        cfg=EvalConfig(max_new_tokens=24, batch_size=3),
+    )
     rep = json.loads(res.report_json.read_text())
     assert res.report_html.exists() and (tmp_path / "eval" / "metrics_by_task.png").exists()
     html = res.report_html.read_text()

@@ -25,7 +25,9 @@ def test_rouge_l_matches_rouge_chinese_package():
     from rouge_chinese import Rouge
 
     pred, ref = "水费 每 立方米 3.2 元", "居民 水费 每 立方米 3.2 元 起"
-    expected = Rouge().get_scores(" ".join(metrics.tokens(pred)), " ".join(metrics.tokens(ref)))[0]["rouge-l"]["f"]
+    expected = Rouge().get_scores(" ".join(metrics.tokens(pred)), " ".join(metrics.tokens(ref)))[0][
+        "rouge-l"
+    ]["f"]
     assert metrics.rouge_l(pred, ref) == pytest.approx(expected, abs=1e-6)
 
 

@@ -67,7 +67,10 @@ def test_a_registered_format_is_written_from_the_workspace(tsv_format, export_ws
             sample = export_ws.store.get_sample(r["sample_id"])
             assert sample.status in {"passed", "accepted"}
             assert (r["source"], r["pages"], r["output"]) == (
-                sample.source, ",".join(map(str, sample.pages)), sample.output)
+                sample.source,
+                ",".join(map(str, sample.pages)),
+                sample.output,
+            )
             assert s.split_of_source[r["source"]] == split
     assert "tsv" in (tmp_path / "out" / "manifest.json").read_text(encoding="utf-8")
 
@@ -76,11 +79,15 @@ def test_the_cli_lists_and_writes_a_registered_format(tsv_format, export_ws, tmp
     runner = CliRunner()
     res = runner.invoke(app, ["--workspace", str(export_ws.root), "export", "--list-formats"])
     assert res.exit_code == 0 and "Tab-separated samples with provenance" in res.output
-    res = runner.invoke(app, ["--workspace", str(export_ws.root), "export", "-f", "tsv", "--out", str(tmp_path / "cli")])
+    res = runner.invoke(
+        app, ["--workspace", str(export_ws.root), "export", "-f", "tsv", "--out", str(tmp_path / "cli")]
+    )
     assert res.exit_code == 0, res.output
     assert _rows(tmp_path / "cli" / "tsv" / "train.tsv")
 
 
 def test_unregistered_format_is_unknown(export_ws, tmp_path):
-    res = CliRunner().invoke(app, ["--workspace", str(export_ws.root), "export", "-f", "tsv", "--out", str(tmp_path)])
+    res = CliRunner().invoke(
+        app, ["--workspace", str(export_ws.root), "export", "-f", "tsv", "--out", str(tmp_path)]
+    )
     assert res.exit_code == 1 and "unknown export format 'tsv'" in res.output

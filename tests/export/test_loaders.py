@@ -24,7 +24,9 @@ def test_every_jsonl_loads_with_load_dataset(exported):
     from datasets import load_dataset
 
     jsonl = sorted(exported.rglob("*.jsonl"))
-    assert len(jsonl) == 4 + 5 * 3  # pretrain corpus + 3 pretrain splits + 3 splits of messages, alpaca, sharegpt, preference, ranking
+    assert (
+        len(jsonl) == 4 + 5 * 3
+    )  # pretrain corpus + 3 pretrain splits + 3 splits of messages, alpaca, sharegpt, preference, ranking
     for path in jsonl:
         n_lines = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
         if n_lines == 0:

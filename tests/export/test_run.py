@@ -240,7 +240,9 @@ def test_pretrain_splits_follow_the_sample_split_and_empty_hf_split_exports(expo
             seen.setdefault(r["source"], set()).add(split)
     assert seen and all(len(v) == 1 for v in seen.values())
     assert sum(1 for _ in read_jsonl(tmp_path / "pretrain" / "corpus.jsonl")) == sum(
-        sum(1 for _ in read_jsonl(tmp_path / "pretrain" / f"{s}.jsonl")) for s in ("train", "validation", "test"))
+        sum(1 for _ in read_jsonl(tmp_path / "pretrain" / f"{s}.jsonl"))
+        for s in ("train", "validation", "test")
+    )
     # validation is empty: hf/ leaves it out and still loads both ways
     from datasets import load_dataset, load_from_disk
 

@@ -19,21 +19,37 @@ from faultproxy import FaultProxy  # noqa: E402
 
 SCHEMA_QA = {
     "type": "object",
-    "properties": {"pairs": {"type": "array", "items": {
-        "type": "object",
-        "properties": {"question": {"type": "string"}, "answer": {"type": "string"}},
-        "required": ["question", "answer"]}}},
+    "properties": {
+        "pairs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"question": {"type": "string"}, "answer": {"type": "string"}},
+                "required": ["question", "answer"],
+            },
+        }
+    },
     "required": ["pairs"],
 }
 
 # bounded (1 pair, short strings) so a grammar-constrained reply always completes within ~100 tokens
 SCHEMA_QA_SMALL = {
     "type": "object",
-    "properties": {"pairs": {"type": "array", "minItems": 1, "maxItems": 1, "items": {
-        "type": "object",
-        "properties": {"question": {"type": "string", "minLength": 5, "maxLength": 60},
-                       "answer": {"type": "string", "minLength": 1, "maxLength": 40}},
-        "required": ["question", "answer"]}}},
+    "properties": {
+        "pairs": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "question": {"type": "string", "minLength": 5, "maxLength": 60},
+                    "answer": {"type": "string", "minLength": 1, "maxLength": 40},
+                },
+                "required": ["question", "answer"],
+            },
+        }
+    },
     "required": ["pairs"],
 }
 
@@ -47,9 +63,16 @@ def free_port() -> int:
 
 def _warm_up(url: str) -> None:
     """One grammar-constrained request, so the first test does not pay llama.cpp's one-time set-up."""
-    body = json.dumps({"messages": [{"role": "user", "content": "hi"}], "max_tokens": 1,
-                       "response_format": {"type": "json_object", "schema": SCHEMA_QA}}).encode()
-    req = urllib.request.Request(url + "/chat/completions", data=body, headers={"Content-Type": "application/json"})
+    body = json.dumps(
+        {
+            "messages": [{"role": "user", "content": "hi"}],
+            "max_tokens": 1,
+            "response_format": {"type": "json_object", "schema": SCHEMA_QA},
+        }
+    ).encode()
+    req = urllib.request.Request(
+        url + "/chat/completions", data=body, headers={"Content-Type": "application/json"}
+    )
     urllib.request.urlopen(req, timeout=300).read()
 
 
@@ -58,8 +81,21 @@ def llama_server(smollm_gguf, tmp_path_factory):
     """A real ``python -m llama_cpp.server`` with the embedded model on 127.0.0.1; yields its /v1 base URL."""
     port = free_port()
     log = tmp_path_factory.mktemp("llama_server") / "server.log"
-    cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(smollm_gguf), "--host", "127.0.0.1",
-           "--port", str(port), "--n_ctx", "2048", "--n_threads", str(max(1, (os.cpu_count() or 2) // 2))]
+    cmd = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(smollm_gguf),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "2048",
+        "--n_threads",
+        str(max(1, (os.cpu_count() or 2) // 2)),
+    ]
     with open(log, "wb") as fh:
         proc = subprocess.Popen(cmd, stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/v1"

@@ -109,7 +109,9 @@ class FaultProxy:
                     self.connection.shutdown(2)
                     return
                 if fault is not None and fault.isdigit():
-                    self._reply(int(fault), b'{"error": {"message": "injected fault", "type": "server_error"}}')
+                    self._reply(
+                        int(fault), b'{"error": {"message": "injected fault", "type": "server_error"}}'
+                    )
                     return
                 if fault == "badjson":
                     self._reply(200, b'{"id": "x", "choices": [ {"message": oops this is not json')

@@ -13,9 +13,14 @@ from corpusforge.llm import LLMClient, LLMConfig, get_client, parse_json_reply
 
 pytestmark = pytest.mark.slow
 
-MSGS = [{"role": "system", "content": 'Reply with JSON like {"pairs": [{"question": "...", "answer": "..."}]}.'},
-        {"role": "user", "content": "Text: The Riverton water utility replaces 300 water meters each spring.\n"
-                                    "Write 2 question/answer pairs about the text."}]
+MSGS = [
+    {"role": "system", "content": 'Reply with JSON like {"pairs": [{"question": "...", "answer": "..."}]}.'},
+    {
+        "role": "user",
+        "content": "Text: The Riverton water utility replaces 300 water meters each spring.\n"
+        "Write 2 question/answer pairs about the text.",
+    },
+]
 
 
 def _cfg(*urls: str, **kw) -> LLMConfig:
@@ -53,8 +58,9 @@ def test_cache_hit_makes_no_second_request(fault_proxy, workspace):
 def _many(c: LLMClient, n: int) -> list:
     async def run():
         try:
-            return await asyncio.gather(*[c.chat([{"role": "user", "content": f"Count to {i}."}], max_tokens=2)
-                                          for i in range(n)])
+            return await asyncio.gather(
+                *[c.chat([{"role": "user", "content": f"Count to {i}."}], max_tokens=2) for i in range(n)]
+            )
         finally:
             await c.aclose()
 

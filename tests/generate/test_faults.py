@@ -15,8 +15,14 @@ MSGS = [{"role": "user", "content": "Name one thing a water utility does."}]
 
 
 def _client(url: str, store=None, **kw) -> LLMClient:
-    opts = {"backend": "openai", "base_url": [url], "max_tokens": 4, "retries": 2, "backoff": 0.01,
-            "timeout": 120} | kw
+    opts = {
+        "backend": "openai",
+        "base_url": [url],
+        "max_tokens": 4,
+        "retries": 2,
+        "backoff": 0.01,
+        "timeout": 120,
+    } | kw
     return get_client(LLMConfig(**opts), store)
 
 
@@ -40,11 +46,16 @@ def test_server_down_retries_then_clear_error_then_resumes(workspace, fault_prox
     assert fault_proxy.requests == 1 and msg.startswith("LLM request failed")
 
 
-@pytest.mark.parametrize("fault, match", [("500", "HTTP 500: injected fault"),
-                                          ("503", "HTTP 503"),
-                                          ("429", "HTTP 429"),
-                                          ("badjson", "invalid response body"),
-                                          ("drop", "cannot connect")])
+@pytest.mark.parametrize(
+    "fault, match",
+    [
+        ("500", "HTTP 500: injected fault"),
+        ("503", "HTTP 503"),
+        ("429", "HTTP 429"),
+        ("badjson", "invalid response body"),
+        ("drop", "cannot connect"),
+    ],
+)
 def test_persistent_fault_ends_in_one_clear_line(fault_proxy, fault, match):
     fault_proxy.set(fault)
     c = _client(fault_proxy.url)

@@ -54,8 +54,13 @@ def kill_when(proc: subprocess.Popen, ready, timeout: float = 240) -> bool:
 
 
 def snapshot(root: Path) -> tuple[set, set]:
-    samples = set(query(root, "SELECT sample_id, task, instruction, output, status, reasons, chunk_ids, pages,"
-                              " source FROM samples"))
+    samples = set(
+        query(
+            root,
+            "SELECT sample_id, task, instruction, output, status, reasons, chunk_ids, pages,"
+            " source FROM samples",
+        )
+    )
     keys = {k for (k,) in query(root, "SELECT key FROM llm_cache")}
     return samples, keys
 
@@ -90,7 +95,9 @@ def test_sigkill_at_several_points_then_rerun_gives_the_same_samples(tmp_path):
     assert got_samples == want_samples
     assert got_keys == want_keys  # no request was sent that the clean run did not send
     # the last run sent only what was not answered before the kills: one request per new cache row
-    last = json.loads(query(killed, "SELECT summary FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC")[0][0])
+    last = json.loads(
+        query(killed, "SELECT summary FROM runs WHERE finished_at IS NOT NULL ORDER BY id DESC")[0][0]
+    )
     assert last["requests"] == len(got_keys) - before
     assert last["cached"] >= before
     assert count(killed, "samples") == len(want_samples)  # nothing duplicated

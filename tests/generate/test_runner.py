@@ -150,8 +150,10 @@ def test_server_down_ends_in_one_clear_error_line(tmp_path):
     with socket.socket() as sock:  # a port nobody listens on
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    config = (f"llm:\n  backend: openai\n  model: smollm\n  base_url: ['http://127.0.0.1:{port}/v1']\n"
-              "  retries: 1\n  backoff: 0.01\n")
+    config = (
+        f"llm:\n  backend: openai\n  model: smollm\n  base_url: ['http://127.0.0.1:{port}/v1']\n"
+        "  retries: 1\n  backoff: 0.01\n"
+    )
     make_workspace(tmp_path / "ws", {"plant.txt": DOCS["plant.txt"]}, config=config).close()
     res = CliRunner().invoke(app, ["-w", str(tmp_path / "ws"), "generate", "--no-progress"])
     assert res.exit_code == 1

@@ -20,13 +20,22 @@ def fill(store) -> None:
     """100k chunks in 2,000 documents, written in one transaction (test set-up only)."""
     now = time.time()
     with store.transaction() as c:
-        c.executemany("INSERT INTO documents (doc_id, source, path, kind, title, lang, n_pages, ingested_at)"
-                      " VALUES (?,?,?,?,?,?,?,?)",
-                      [(f"d{i:05d}", f"doc{i:05d}.pdf", f"doc{i:05d}.pdf", "pdf", "", "en", PER_DOC, now)
-                       for i in range(N_DOCS)])
-        c.executemany('INSERT INTO chunks (chunk_id, doc_id, idx, source, pages, text, lang) VALUES (?,?,?,?,?,?,?)',
-                      [(f"d{i:05d}-{j:05d}", f"d{i:05d}", j, f"doc{i:05d}.pdf", json.dumps([j + 1]), TEXT, "en")
-                       for i in range(N_DOCS) for j in range(PER_DOC)])
+        c.executemany(
+            "INSERT INTO documents (doc_id, source, path, kind, title, lang, n_pages, ingested_at)"
+            " VALUES (?,?,?,?,?,?,?,?)",
+            [
+                (f"d{i:05d}", f"doc{i:05d}.pdf", f"doc{i:05d}.pdf", "pdf", "", "en", PER_DOC, now)
+                for i in range(N_DOCS)
+            ],
+        )
+        c.executemany(
+            "INSERT INTO chunks (chunk_id, doc_id, idx, source, pages, text, lang) VALUES (?,?,?,?,?,?,?)",
+            [
+                (f"d{i:05d}-{j:05d}", f"d{i:05d}", j, f"doc{i:05d}.pdf", json.dumps([j + 1]), TEXT, "en")
+                for i in range(N_DOCS)
+                for j in range(PER_DOC)
+            ],
+        )
 
 
 def test_100k_chunks_are_streamed_with_flat_memory(workspace):
@@ -45,7 +54,7 @@ def test_100k_chunks_are_streamed_with_flat_memory(workspace):
     finally:
         tracemalloc.stop()
     assert isinstance(first[0], QAJob) and first[0].state.doc.source == "doc00000.pdf"
-    assert all(isinstance(j, UnitJob) for j in first[1:1 + PER_DOC])
+    assert all(isinstance(j, UnitJob) for j in first[1 : 1 + PER_DOC])
     assert isinstance(first[1 + PER_DOC], QAJob) and first[1 + PER_DOC].state.doc.source == "doc00001.pdf"
     assert ctx.summary.documents == 22
     corpus_bytes = N_DOCS * PER_DOC * len(TEXT)

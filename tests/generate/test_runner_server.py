@@ -12,9 +12,11 @@ pytestmark = pytest.mark.slow
 
 
 def test_generate_through_a_llama_cpp_server(llama_server, tmp_path):
-    config = (f"llm:\n  backend: openai\n  model: smollm2\n  base_url: ['{llama_server}']\n"
-              "  max_tokens: 96\n  temperature: 0.0\n  seed: 0\n  concurrency: 2\n  timeout: 300\n"
-              "generate:\n  qa_min: 1\n  qa_max: 1\n  qa_rounds: 1\n  max_field_chars: 100\n")
+    config = (
+        f"llm:\n  backend: openai\n  model: smollm2\n  base_url: ['{llama_server}']\n"
+        "  max_tokens: 96\n  temperature: 0.0\n  seed: 0\n  concurrency: 2\n  timeout: 300\n"
+        "generate:\n  qa_min: 1\n  qa_max: 1\n  qa_rounds: 1\n  max_field_chars: 100\n"
+    )
     ws = make_workspace(tmp_path / "ws", {"plant.txt": DOCS["plant.txt"]}, config=config)
     runner = CliRunner()
     first = runner.invoke(app, ["-w", str(ws.root), "generate", "--no-progress"])

@@ -99,8 +99,16 @@ def test_a_toy_task_module_runs_end_to_end(toy_task, tmp_path):
         for s in samples:
             [cid] = s.chunk_ids
             chunk = chunks[cid]
-            assert (s.source, s.doc_id, s.pages, s.input) == (chunk.source, chunk.doc_id, chunk.pages, chunk.text)
-            assert s.prompt_version == "toy.en.v1" and s.instruction == "Give the key words of the following passage."
+            assert (s.source, s.doc_id, s.pages, s.input) == (
+                chunk.source,
+                chunk.doc_id,
+                chunk.pages,
+                chunk.text,
+            )
+            assert (
+                s.prompt_version == "toy.en.v1"
+                and s.instruction == "Give the key words of the following passage."
+            )
             assert s.metadata["toy"]["keywords"] and s.output == ", ".join(s.metadata["toy"]["keywords"])
             assert ws.store.cache_get(s.request_key) is not None
             assert s.status in ("passed", "flagged", "dropped") and s.grounding is not None

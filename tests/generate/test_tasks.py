@@ -19,8 +19,10 @@ from corpusforge.records import Chunk, Document
 
 REPLIES = json.loads((Path(__file__).parent / "data" / "replies.json").read_text(encoding="utf-8"))["replies"]
 CFG = GenerateConfig()
-PASSAGE = ("In 2023 the Qingxi City Water Utility replaced 12 km of cast-iron mains in the East Lake district "
-           "after a burst pipe flooded Harbour Road in March.")
+PASSAGE = (
+    "In 2023 the Qingxi City Water Utility replaced 12 km of cast-iron mains in the East Lake district "
+    "after a burst pipe flooded Harbour Road in March."
+)
 
 
 def unit(text: str = PASSAGE, lang: str = "en") -> Unit:
@@ -58,10 +60,14 @@ def test_tasks_declare_what_the_gate_and_the_runner_need():
     # the defaults the quality and generate configs used to list by hand
     assert {n for n, t in TASKS.items() if not t.grounded} == {"classify", "entities"}
     assert having("has_question") == {"qa"} and having("derived_numbers") == {"cot", "report"}
-    assert having("item_in_metadata") == {"classify", "report", "entities"} and having("candidates") == {"qa", "cot"}
+    assert having("item_in_metadata") == {"classify", "report", "entities"} and having("candidates") == {
+        "qa",
+        "cot",
+    }
     assert {n for n, t in TASKS.items() if t.scope(CFG) == "document"} == {"qa"}
-    assert {n for n, t in TASKS.items() if t.scope(GenerateConfig(summary_scope="document")) == "document"} == {
-        "qa", "summary"}
+    assert {
+        n for n, t in TASKS.items() if t.scope(GenerateConfig(summary_scope="document")) == "document"
+    } == {"qa", "summary"}
     assert all(t.name == n and t.prompt_folder is None for n, t in TASKS.items())
 
 
@@ -81,7 +87,10 @@ def test_chinese_chunks_get_chinese_prompts():
     assert prompt_lang("fr", "", "en") == "en"
     p = load_prompt("qa", "zh")
     assert "问答对" in p.fill("request", n=3)
-    assert p.fill("source_instruction", title="供水条例", instruction="水费何时缴纳？") == "根据《供水条例》回答：水费何时缴纳？"
+    assert (
+        p.fill("source_instruction", title="供水条例", instruction="水费何时缴纳？")
+        == "根据《供水条例》回答：水费何时缴纳？"
+    )
 
 
 def test_user_prompt_overrides_merge_and_change_the_version(tmp_path):
@@ -120,10 +129,13 @@ def test_runaway_detects_repetition_not_prose():
     assert runaway('{"organizations": [' + '"Sydney", ' * 10)
     # a length-bounded field stops the loop, the reply goes on: still a looping model
     assert runaway('{"pairs": [{"question": "' + "1." * 50 + '", "answer": "2026年工作计划"}')
-    assert not runaway("The Qingxi City Water Utility treats 40,000 cubic metres of water per day at Elm Street.")
+    assert not runaway(
+        "The Qingxi City Water Utility treats 40,000 cubic metres of water per day at Elm Street."
+    )
 
 
 # ---------------------------------------------------------------- parsers on recorded real replies
+
 
 def test_qa_parser_on_real_replies():
     task = get_task("qa")
@@ -210,8 +222,10 @@ def test_entities_cut_off_reply_is_unusable_and_names_are_grounded():
     r = replies("entities")[0]  # the real model listed "Sydney" until the budget ran out
     assert r["finish_reason"] == "length"
     assert task.items(parse(task, r["text"], "length"), CFG) == []
-    full = ('{"organizations": ["Qingxi City Water Utility", "Sydney Water"], "people": [], '
-            '"places": ["East Lake", "Harbour Road"], "dates": ["2023", "March"], "events": ["burst pipe"]}')
+    full = (
+        '{"organizations": ["Qingxi City Water Utility", "Sydney Water"], "people": [], '
+        '"places": ["East Lake", "Harbour Road"], "dates": ["2023", "March"], "events": ["burst pipe"]}'
+    )
     [item] = task.items(parse(task, full, "stop"), CFG)
     kept = grounded(item, PASSAGE)
     assert kept["organizations"] == ["Qingxi City Water Utility"]
@@ -220,10 +234,22 @@ def test_entities_cut_off_reply_is_unusable_and_names_are_grounded():
 
 def test_sample_ids_are_derived_from_request_key_and_item_index(workspace):
     ctx = RunContext(ws=workspace, cfg=GenerateConfig(source_in_instruction=True), client=None, gate=None)
-    comp = Completion(text="", finish_reason="stop", tokens_in=1, tokens_out=1, cached=False, key="k" * 64,
-                      backend="llamacpp", model="m")
-    item = Item(data={"question": "When were the mains replaced?", "answer": "In 2023."}, key=comp.key, idx=1,
-                completion=comp)
+    comp = Completion(
+        text="",
+        finish_reason="stop",
+        tokens_in=1,
+        tokens_out=1,
+        cached=False,
+        key="k" * 64,
+        backend="llamacpp",
+        model="m",
+    )
+    item = Item(
+        data={"question": "When were the mains replaced?", "answer": "In 2023."},
+        key=comp.key,
+        idx=1,
+        completion=comp,
+    )
     u = unit()
     a = ctx.make_sample(get_task("qa"), u, load_prompt("qa", "en"), item)
     b = ctx.make_sample(get_task("qa"), u, load_prompt("qa", "en"), item)
@@ -233,7 +259,10 @@ def test_sample_ids_are_derived_from_request_key_and_item_index(workspace):
     assert a.instruction == "According to notes: When were the mains replaced?"
     assert (a.source, a.pages, a.chunk_ids, a.doc_id) == ("notes.pdf", [2, 3], ["d1-00000"], "d1")
     assert (a.backend, a.model, a.prompt_version, a.request_key) == ("llamacpp", "m", "qa.en.v1", comp.key)
-    assert a.messages == [{"role": "user", "content": a.instruction}, {"role": "assistant", "content": "In 2023."}]
+    assert a.messages == [
+        {"role": "user", "content": a.instruction},
+        {"role": "assistant", "content": "In 2023."},
+    ]
     assert a.input == "" and a.metadata["question"] == "When were the mains replaced?"
 
 
@@ -246,10 +275,14 @@ def test_config_rejects_min_above_max():
 
 def test_workspace_prompts_dir_is_relative_to_the_workspace(workspace):
     (workspace.root / "my_prompts").mkdir()
-    (workspace.root / "my_prompts" / "summary.zh.yaml").write_text('instruction: "用一句话概括下文。"\n', encoding="utf-8")
+    (workspace.root / "my_prompts" / "summary.zh.yaml").write_text(
+        'instruction: "用一句话概括下文。"\n', encoding="utf-8"
+    )
     ctx = RunContext(ws=workspace, cfg=GenerateConfig(prompts_dir="my_prompts"), client=None, gate=None)
     assert ctx.prompt("summary", "zh").fill("instruction") == "用一句话概括下文。"
-    assert "+" in ctx.prompt("summary", "zh").version and ctx.prompt("summary", "en").version == "summary.en.v1"
+    assert (
+        "+" in ctx.prompt("summary", "zh").version and ctx.prompt("summary", "en").version == "summary.en.v1"
+    )
 
 
 def test_a_broken_prompt_file_stops_generate_before_any_request(tmp_path):

@@ -10,8 +10,13 @@ from corpusforge.ingest.pipeline import ingest_paths
 
 def test_quickstart_kinds(quickstart_dir):
     kinds = {p.name: detect_kind(p.read_bytes(), p.suffix)[0] for p in quickstart_dir.iterdir()}
-    assert kinds == {"annual_report_2025.pdf": "pdf", "service_rules.docx": "docx", "news_east_lake.html": "html",
-                     "customer_service_gbk.txt": "text", "water_quality_faq.md": "text"}
+    assert kinds == {
+        "annual_report_2025.pdf": "pdf",
+        "service_rules.docx": "docx",
+        "news_east_lake.html": "html",
+        "customer_service_gbk.txt": "text",
+        "water_quality_faq.md": "text",
+    }
 
 
 def test_wrong_extensions_do_not_fool_the_reader(make_ws, quickstart_dir, tmp_path):
@@ -24,7 +29,10 @@ def test_wrong_extensions_do_not_fool_the_reader(make_ws, quickstart_dir, tmp_pa
     summary = ingest_paths(ws, [d])
     assert summary.failed == [] and summary.read == 3
     assert {doc.source: doc.kind for doc in ws.store.iter_documents()} == {
-        "report.txt": "pdf", "rules.bin": "docx", "page": "html"}
+        "report.txt": "pdf",
+        "rules.bin": "docx",
+        "page": "html",
+    }
 
 
 def test_office_containers_we_do_not_read_are_named():

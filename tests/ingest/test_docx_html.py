@@ -55,12 +55,16 @@ def test_html_extraction_no_worse_than_plain_trafilatura(fixtures_dir, capsys):
 
     base = fixtures_dir / "html" / "trafilatura-eval-subset"
     evaldata = json.loads((base / "evaldata_subset.json").read_text(encoding="utf-8"))
-    pages = [(gzip.decompress((base / "html" / item["file"]).read_bytes()), item) for item in evaldata.values()]
+    pages = [
+        (gzip.decompress((base / "html" / item["file"]).read_bytes()), item) for item in evaldata.values()
+    ]
     assert len(pages) == 60
     ours = _shares(pages, lambda html: extract_main_text(html)[1])
     plain = _shares(pages, lambda html: trafilatura.extract(html))
     with capsys.disabled():  # reported in every run, not only on failure
-        sys.stderr.write(f"\ntrafilatura eval, {len(pages)} pages: `with` snippets found {ours[0]:.3f} (plain "
-                         f"extract() {plain[0]:.3f}); `without` left out {ours[1]:.3f} (plain {plain[1]:.3f})\n")
+        sys.stderr.write(
+            f"\ntrafilatura eval, {len(pages)} pages: `with` snippets found {ours[0]:.3f} (plain "
+            f"extract() {plain[0]:.3f}); `without` left out {ours[1]:.3f} (plain {plain[1]:.3f})\n"
+        )
     assert ours[0] >= plain[0] and ours[1] >= plain[1]
     assert ours[0] > 0.9  # most main-text snippets are found

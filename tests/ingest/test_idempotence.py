@@ -33,8 +33,18 @@ def test_changed_file_is_reread_and_old_version_marked_stale(make_ws, docs_copy)
     ingest_paths(ws, [docs_copy])
     md = docs_copy / "water_quality_faq.md"
     old = next(d for d in ws.store.iter_documents() if d.source == "water_quality_faq.md")
-    ws.store.put_chunks(old.doc_id, [Chunk(chunk_id=f"{old.doc_id}-00000", doc_id=old.doc_id, source=old.source,
-                                           pages=[1], text="old chunk")])
+    ws.store.put_chunks(
+        old.doc_id,
+        [
+            Chunk(
+                chunk_id=f"{old.doc_id}-00000",
+                doc_id=old.doc_id,
+                source=old.source,
+                pages=[1],
+                text="old chunk",
+            )
+        ],
+    )
     md.write_text(md.read_text(encoding="utf-8").replace("120 mg/L", "135 mg/L"), encoding="utf-8")
     summary = ingest_paths(ws, [docs_copy])
     assert (summary.read, summary.unchanged, summary.stale) == (1, 4, 1)
@@ -43,7 +53,9 @@ def test_changed_file_is_reread_and_old_version_marked_stale(make_ws, docs_copy)
     assert "135 mg/L" in next(ws.store.iter_pages(current["water_quality_faq.md"].doc_id)).text
     assert ws.store.counts()["documents_stale"] == 1
     assert list(ws.store.iter_chunks(old.doc_id)) == []  # stale chunks are hidden
-    assert [c.chunk_id for c in ws.store.iter_chunks(old.doc_id, include_stale=True)] == [f"{old.doc_id}-00000"]
+    assert [c.chunk_id for c in ws.store.iter_chunks(old.doc_id, include_stale=True)] == [
+        f"{old.doc_id}-00000"
+    ]
 
 
 def test_same_content_under_two_names_is_stored_once(make_ws, docs_copy):
@@ -52,8 +64,10 @@ def test_same_content_under_two_names_is_stored_once(make_ws, docs_copy):
     summary = ingest_paths(ws, [docs_copy])
     assert (summary.read, summary.duplicates) == (5, 1)
     assert _table_count(ws, "documents") == 5
-    assert ws.store.get_file(str(docs_copy / "copy_of_faq.md"))["doc_id"] == \
-        ws.store.get_file(str(docs_copy / "water_quality_faq.md"))["doc_id"]
+    assert (
+        ws.store.get_file(str(docs_copy / "copy_of_faq.md"))["doc_id"]
+        == ws.store.get_file(str(docs_copy / "water_quality_faq.md"))["doc_id"]
+    )
 
 
 def test_ctrl_c_leaves_a_consistent_store_and_rerun_finishes(make_ws, docs_copy):

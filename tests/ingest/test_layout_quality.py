@@ -16,8 +16,10 @@ def test_two_text_columns_are_read_one_after_the_other():
     title = [Block(150, 60, 450, 80, "Title across both columns\n")]
     footer = [Block(60, 400, 535, 412, "A full-width paragraph below the columns " * 2 + "\n")]
     ordered, columns = reading_order(right + footer + left + title)
-    texts = [b.text.split(" ", 3)[0] + " " + b.text.split(" ", 3)[2] if " line " in b.text else b.text[:5]
-             for b in ordered]
+    texts = [
+        b.text.split(" ", 3)[0] + " " + b.text.split(" ", 3)[2] if " line " in b.text else b.text[:5]
+        for b in ordered
+    ]
     assert columns == 2
     assert texts[0] == "Title"
     assert texts[1:9] == [f"left {i}" for i in range(8)]
@@ -29,8 +31,11 @@ def test_table_cells_are_read_row_by_row():
     rows = []
     for r in range(4):
         y = 100 + r * 20
-        rows += [Block(60, y, 110, y + 12, f"r{r}c0\n"), Block(200, y, 260, y + 12, f"{r}.5\n"),
-                 Block(350, y, 420, y + 12, f"{r * 7}\n")]
+        rows += [
+            Block(60, y, 110, y + 12, f"r{r}c0\n"),
+            Block(200, y, 260, y + 12, f"{r}.5\n"),
+            Block(350, y, 420, y + 12, f"{r * 7}\n"),
+        ]
     ordered, columns = reading_order(list(reversed(rows)))
     assert columns == 1
     assert [b.text.strip() for b in ordered][:6] == ["r0c0", "0.5", "0", "r1c0", "1.5", "7"]

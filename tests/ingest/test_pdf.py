@@ -28,7 +28,10 @@ def test_every_fixture_pdf_is_ingested(make_ws, fixtures_dir):
     failed = dict(summary.failed)
     # without OCR only the scan, the garbled page and the locked file fail, each with its reason
     assert {k.rsplit("/", 1)[-1]: v.split(":")[0] for k, v in failed.items()} == {
-        SCANNED: "empty", BAD_FONTS: "empty", ENCRYPTED: "encrypted PDF"}
+        SCANNED: "empty",
+        BAD_FONTS: "empty",
+        ENCRYPTED: "encrypted PDF",
+    }
     assert "broken font mapping" in next(v for k, v in failed.items() if k.endswith(BAD_FONTS))
     assert summary.read == 13
     docs = {d.source: d for d in ws.store.iter_documents()}

@@ -17,15 +17,26 @@ def _pages(ws):
 
 
 def test_every_quickstart_document_is_read(make_ws, quickstart_dir):
-    ws = make_ws(tags={"*.pdf": {"source_type": "report"}, "*.docx": {"source_type": "rules", "authority": "high"}})
+    ws = make_ws(
+        tags={"*.pdf": {"source_type": "report"}, "*.docx": {"source_type": "rules", "authority": "high"}}
+    )
     summary = ingest_paths(ws, [quickstart_dir])
     assert (summary.files_seen, summary.read, summary.failed) == (5, 5, [])
     docs = {d.source: d for d in ws.store.iter_documents()}
-    assert set(docs) == {"annual_report_2025.pdf", "service_rules.docx", "news_east_lake.html",
-                         "customer_service_gbk.txt", "water_quality_faq.md"}
+    assert set(docs) == {
+        "annual_report_2025.pdf",
+        "service_rules.docx",
+        "news_east_lake.html",
+        "customer_service_gbk.txt",
+        "water_quality_faq.md",
+    }
     assert {s: d.kind for s, d in docs.items()} == {
-        "annual_report_2025.pdf": "pdf", "service_rules.docx": "docx", "news_east_lake.html": "html",
-        "customer_service_gbk.txt": "text", "water_quality_faq.md": "text"}
+        "annual_report_2025.pdf": "pdf",
+        "service_rules.docx": "docx",
+        "news_east_lake.html": "html",
+        "customer_service_gbk.txt": "text",
+        "water_quality_faq.md": "text",
+    }
     assert docs["water_quality_faq.md"].lang == "en"
     assert all(d.lang == "zh" for s, d in docs.items() if s != "water_quality_faq.md")
     assert docs["annual_report_2025.pdf"].n_pages == 3
@@ -40,8 +51,13 @@ def test_pdf_pages_keep_numbers_and_read_columns_in_order(make_ws, quickstart_di
     assert "成立于1987年3月12日" in pages[0].text
     two = pages[1].text
     # left column (净水生产) entirely before the right one (水质管理), then the full-width section
-    assert two.index("二、净水生产") < two.index("较2024年下降2") < two.index("三、水质管理") \
-        < two.index("传一次") < two.index("四、管网运维")
+    assert (
+        two.index("二、净水生产")
+        < two.index("较2024年下降2")
+        < two.index("三、水质管理")
+        < two.index("传一次")
+        < two.index("四、管网运维")
+    )
     assert pages[1].metadata["columns"] == 2
     assert "每立方米2.85元" in pages[2].text
 
@@ -79,16 +95,23 @@ def test_gbk_text_and_markdown(make_ws, quickstart_dir):
 
 
 def test_tags_by_path_glob_reach_documents_and_pages(make_ws, quickstart_dir):
-    ws = make_ws(tags={"*.pdf": {"source_type": "report"}, "*.docx": {"source_type": "rules", "authority": "high"},
-                       "*_faq.md": {"topic": "water quality"}})
+    ws = make_ws(
+        tags={
+            "*.pdf": {"source_type": "report"},
+            "*.docx": {"source_type": "rules", "authority": "high"},
+            "*_faq.md": {"topic": "water quality"},
+        }
+    )
     ingest_paths(ws, [quickstart_dir])
     docs = {d.source: d for d in ws.store.iter_documents()}
     assert docs["annual_report_2025.pdf"].tags == {"source_type": "report"}
     assert docs["service_rules.docx"].tags == {"source_type": "rules", "authority": "high"}
     assert docs["water_quality_faq.md"].tags == {"topic": "water quality"}
     assert docs["news_east_lake.html"].tags == {}
-    assert all(p.metadata["tags"] == {"source_type": "report"}
-               for p in ws.store.iter_pages(docs["annual_report_2025.pdf"].doc_id))
+    assert all(
+        p.metadata["tags"] == {"source_type": "report"}
+        for p in ws.store.iter_pages(docs["annual_report_2025.pdf"].doc_id)
+    )
 
 
 def test_cli_init_ingest_status_dump(tmp_path, quickstart_dir, monkeypatch):
@@ -132,8 +155,10 @@ ingest:
     try:
         ingest_paths(ws, [quickstart_dir / "annual_report_2025.pdf", quickstart_dir / "water_quality_faq.md"])
         tags = {d.source: d.tags for d in ws.store.iter_documents()}
-        assert tags == {"annual_report_2025.pdf": {"source_type": "report", "authority": "official"},
-                        "water_quality_faq.md": {"source_type": "faq", "topic": "water quality"}}
+        assert tags == {
+            "annual_report_2025.pdf": {"source_type": "report", "authority": "official"},
+            "water_quality_faq.md": {"source_type": "faq", "topic": "water quality"},
+        }
     finally:
         ws.close()
     with pytest.raises(ConfigError, match=r"ingest\.ocr_langs: unknown key"):

@@ -36,8 +36,11 @@ def read(data, path, cfg, on_page=None):
 READER = Reader(read, suffixes=(".cfnote",), magic=(MAGIC,), label="field note")
 '''
 
-PAGES = ["Pump station inspection, March", "Valve 12 leaks at the flange; replace the gasket.",
-         "Chlorine residual measured at 0.4 mg/L at the outlet."]
+PAGES = [
+    "Pump station inspection, March",
+    "Valve 12 leaks at the flange; replace the gasket.",
+    "Chlorine residual measured at 0.4 mg/L at the outlet.",
+]
 
 
 @pytest.fixture
@@ -66,7 +69,9 @@ def test_a_registered_reader_ingests_its_kind_with_provenance(fieldnote_reader, 
     assert (doc.kind, doc.title, doc.n_pages) == ("fieldnote", PAGES[0], 3)
     assert doc.metadata["detected"] == "field note" and doc.metadata["format"] == "fieldnote"
     pages = list(ws.store.iter_pages(doc.doc_id))
-    assert [(p.source, p.page, p.text) for p in pages] == [("inspection.cfnote", i, t) for i, t in enumerate(PAGES, 1)]
+    assert [(p.source, p.page, p.text) for p in pages] == [
+        ("inspection.cfnote", i, t) for i, t in enumerate(PAGES, 1)
+    ]
     assert all(p.metadata["method"] == "fieldnote" for p in pages)
     other = next(d for d in ws.store.iter_documents() if d.source == "plain.txt")
     assert other.kind == "text"

@@ -35,8 +35,13 @@ def test_sigint_during_ocr(tmp_path, quickstart_dir, fixtures_dir):
     subprocess.run([*run, "init", str(ws)], check=True, capture_output=True)
     db = ws / ".corpusforge" / "store.db"
     # own process group, signalled as a whole: what a terminal does on Ctrl-C (tesseract gets it too)
-    proc = subprocess.Popen([*run, "ingest", "--ocr", str(src)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        [*run, "ingest", "--ocr", str(src)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 240
         # the five quickstart files come first (sorted); the scan then takes many seconds of OCR

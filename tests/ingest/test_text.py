@@ -7,8 +7,10 @@ import pytest
 from corpusforge.ingest.base import ReadError
 from corpusforge.ingest.text import decode
 
-TRADITIONAL = ("青溪市自來水公司客戶服務規範。服務熱線實行全天服務，接通率不低於百分之九十五。"
-               "用戶投訴應在三個工作日內答覆，涉及水質的投訴應在四小時內派員上門取樣檢測。")
+TRADITIONAL = (
+    "青溪市自來水公司客戶服務規範。服務熱線實行全天服務，接通率不低於百分之九十五。"
+    "用戶投訴應在三個工作日內答覆，涉及水質的投訴應在四小時內派員上門取樣檢測。"
+)
 
 
 @pytest.fixture(scope="module")
@@ -16,9 +18,18 @@ def simplified(quickstart_dir):
     return (quickstart_dir / "customer_service_gbk.txt").read_bytes().decode("gbk")
 
 
-@pytest.mark.parametrize("encoding,expected", [
-    ("utf-8", "utf-8"), ("utf-8-sig", "utf-8-sig"), ("utf-16", "utf-16"), ("utf-16-le", "utf_16_le"),
-    ("utf-16-be", "utf_16_be"), ("gb18030", "gb18030"), ("gbk", "gb18030")])
+@pytest.mark.parametrize(
+    "encoding,expected",
+    [
+        ("utf-8", "utf-8"),
+        ("utf-8-sig", "utf-8-sig"),
+        ("utf-16", "utf-16"),
+        ("utf-16-le", "utf_16_le"),
+        ("utf-16-be", "utf_16_be"),
+        ("gb18030", "gb18030"),
+        ("gbk", "gb18030"),
+    ],
+)
 def test_simplified_chinese_round_trips(simplified, encoding, expected):
     text, found = decode(simplified.encode(encoding))
     assert text == simplified
@@ -38,7 +49,11 @@ def test_binary_is_not_text():
 
 
 def test_gb18030_novel_from_fixtures(fixtures_dir):
-    path = next(p for p in sorted((fixtures_dir / "corpus_zh").rglob("*")) if p.is_file() and p.stat().st_size > 100_000)
+    path = next(
+        p
+        for p in sorted((fixtures_dir / "corpus_zh").rglob("*"))
+        if p.is_file() and p.stat().st_size > 100_000
+    )
     data = path.read_bytes()
     text, found = decode(data)
     assert found in ("gb18030", "utf-8")

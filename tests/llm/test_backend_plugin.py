@@ -63,7 +63,12 @@ def test_a_registered_backend_runs_through_the_client_and_the_cache(echo_backend
     assert client.stats.requests == 1 and client.stats.cached == 1
     row = workspace.store.cache_get(first.key)
     assert row["backend"] == "echo" and row["model"] == "echo-2"
-    assert row["request"]["params"] == {"temperature": cfg.temperature, "max_tokens": 8, "schema": None, "seed": 1}
+    assert row["request"]["params"] == {
+        "temperature": cfg.temperature,
+        "max_tokens": 8,
+        "schema": None,
+        "seed": 1,
+    }
     rerun = get_client(cfg, workspace.store)  # a re-run on the same store sends nothing
     assert rerun.chat_sync(MSGS, seed=1, prompt_version="echo.v1").cached and rerun.stats.requests == 0
     client.close()
@@ -73,6 +78,9 @@ def test_a_registered_backend_runs_through_the_client_and_the_cache(echo_backend
 def test_an_unregistered_backend_is_rejected_again(echo_backend):
     assert LLMConfig(backend=echo_backend).backend == "echo"
     BACKENDS.unregister("echo")
-    with pytest.raises(ConfigError, match=r"^corpusforge.yaml: llm.backend: unknown backend 'echo' \(known: "
-                                          r"llamacpp, openai\)$"):
+    with pytest.raises(
+        ConfigError,
+        match=r"^corpusforge.yaml: llm.backend: unknown backend 'echo' \(known: "
+        r"llamacpp, openai\)$",
+    ):
         parse_config({"llm": {"backend": "echo"}})

@@ -17,15 +17,21 @@ def _write(tmp_path, text: str):
 
 
 def test_old_flat_keys_load_into_their_sub_sections(tmp_path):
-    path = _write(tmp_path, "llm:\n  backend: openai\n  model: m\n  base_url: ['http://127.0.0.1:9/v1']\n"
-                            "  api_key_env: MY_KEY\n  response_format: json_object\n  n_ctx: 2048\n  n_threads: 3\n")
+    path = _write(
+        tmp_path,
+        "llm:\n  backend: openai\n  model: m\n  base_url: ['http://127.0.0.1:9/v1']\n"
+        "  api_key_env: MY_KEY\n  response_format: json_object\n  n_ctx: 2048\n  n_threads: 3\n",
+    )
     llm = load_config(path).llm
     assert llm.openai.base_url == ["http://127.0.0.1:9/v1"]
     assert (llm.openai.api_key_env, llm.openai.response_format) == ("MY_KEY", "json_object")
     assert (llm.llamacpp.n_ctx, llm.llamacpp.n_threads) == (2048, 3)
-    new = _write(tmp_path, "llm:\n  backend: openai\n  model: m\n  openai:\n    base_url: ['http://127.0.0.1:9/v1']\n"
-                           "    api_key_env: MY_KEY\n    response_format: json_object\n"
-                           "  llamacpp: {n_ctx: 2048, n_threads: 3}\n")
+    new = _write(
+        tmp_path,
+        "llm:\n  backend: openai\n  model: m\n  openai:\n    base_url: ['http://127.0.0.1:9/v1']\n"
+        "    api_key_env: MY_KEY\n    response_format: json_object\n"
+        "  llamacpp: {n_ctx: 2048, n_threads: 3}\n",
+    )
     assert load_config(new).llm == llm  # the two layouts are the same config
     # a flat key beside other keys of its sub-section merges into it
     mixed = parse_config({"llm": {"base_url": ["http://a/v1"], "openai": {"api_key_env": "K"}}}).llm
@@ -40,12 +46,24 @@ def test_flat_keys_in_python_and_backends_read_their_options():
     assert get_backend(LLMConfig(n_threads=2)).n_threads == 2
 
 
-@pytest.mark.parametrize("flat, section", [("base_url", "openai"), ("api_key_env", "openai"),
-                                           ("response_format", "openai"), ("n_ctx", "llamacpp"),
-                                           ("n_threads", "llamacpp")])
+@pytest.mark.parametrize(
+    "flat, section",
+    [
+        ("base_url", "openai"),
+        ("api_key_env", "openai"),
+        ("response_format", "openai"),
+        ("n_ctx", "llamacpp"),
+        ("n_threads", "llamacpp"),
+    ],
+)
 def test_a_flat_key_given_twice_is_one_line_naming_the_new_key(flat, section):
-    value = {"base_url": ["http://a/v1"], "api_key_env": "K", "response_format": "none", "n_ctx": 1024,
-             "n_threads": 1}[flat]
+    value = {
+        "base_url": ["http://a/v1"],
+        "api_key_env": "K",
+        "response_format": "none",
+        "n_ctx": 1024,
+        "n_threads": 1,
+    }[flat]
     with pytest.raises(ConfigError) as e:
         parse_config({"llm": {flat: value, section: {flat: value}}})
     msg = str(e.value)

@@ -10,19 +10,34 @@ import pytest
 from corpusforge.llm import Completion, LLMConfig, LLMError, get_backend, get_client, parse_json_reply
 from corpusforge.llm.client import request_key
 
-MSGS = [{"role": "system", "content": 'Reply with JSON like {"pairs": [{"question": "...", "answer": "..."}]}.'},
-        {"role": "user", "content": "Text: The Riverton water utility tests tap water daily at 12 sites.\n"
-                                    "Write 2 question/answer pairs about the text."}]
+MSGS = [
+    {"role": "system", "content": 'Reply with JSON like {"pairs": [{"question": "...", "answer": "..."}]}.'},
+    {
+        "role": "user",
+        "content": "Text: The Riverton water utility tests tap water daily at 12 sites.\n"
+        "Write 2 question/answer pairs about the text.",
+    },
+]
 
 
 # bounded (1 pair, short strings) so a grammar-constrained reply always completes within ~100 tokens
 QA_SCHEMA_SMALL = {
     "type": "object",
-    "properties": {"pairs": {"type": "array", "minItems": 1, "maxItems": 1, "items": {
-        "type": "object",
-        "properties": {"question": {"type": "string", "minLength": 5, "maxLength": 60},
-                       "answer": {"type": "string", "minLength": 1, "maxLength": 40}},
-        "required": ["question", "answer"]}}},
+    "properties": {
+        "pairs": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": 1,
+            "items": {
+                "type": "object",
+                "properties": {
+                    "question": {"type": "string", "minLength": 5, "maxLength": 60},
+                    "answer": {"type": "string", "minLength": 1, "maxLength": 40},
+                },
+                "required": ["question", "answer"],
+            },
+        }
+    },
     "required": ["pairs"],
 }
 

@@ -5,18 +5,24 @@ from __future__ import annotations
 from corpusforge.llm import complete_items, parse_json_reply
 
 # Recorded: SmolLM2-135M, llama.cpp server, json_object + schema, max_tokens=60 (finish_reason "length").
-TRUNCATED = ('{ "pairs": [{"question": "What is the current water quality?", "answer": "Freshwater, clean and '
-             'safe"}, {"question": "How does the Riverton water utility test water daily at 12 sites.", '
-             '"answer": "The river\'s water tests regularly to')
+TRUNCATED = (
+    '{ "pairs": [{"question": "What is the current water quality?", "answer": "Freshwater, clean and '
+    'safe"}, {"question": "How does the Riverton water utility test water daily at 12 sites.", '
+    '"answer": "The river\'s water tests regularly to'
+)
 # Hand-written in the shape of unconstrained replies of the model: fenced, closing brace missing.
-FENCED_BROKEN = ('```json\n{"pairs": [{"question": "Who runs the Riverton water plant?", "answer": "The city '
-                 'utility."}, {"question": "How often is water tested?", "answer": "Daily."}]\n```')
+FENCED_BROKEN = (
+    '```json\n{"pairs": [{"question": "Who runs the Riverton water plant?", "answer": "The city '
+    'utility."}, {"question": "How often is water tested?", "answer": "Daily."}]\n```'
+)
 
 
 def test_truncated_reply_keeps_only_complete_items():
     r = parse_json_reply(TRUNCATED, "length")
     assert r.truncated and not r.error
-    assert r.items == [{"question": "What is the current water quality?", "answer": "Freshwater, clean and safe"}]
+    assert r.items == [
+        {"question": "What is the current water quality?", "answer": "Freshwater, clean and safe"}
+    ]
     assert r.data == {"pairs": r.items}
 
 

@@ -25,12 +25,28 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = ROOT / "examples" / "quickstart" / "docs"
 PROMPTS = ROOT / "src" / "corpusforge" / "generate" / "prompts"
 OUT = Path(__file__).parent / "data" / "smollm_replies.jsonl"
-SCHEMA = {"type": "object", "properties": {"pairs": {"type": "array", "items": {
-    "type": "object", "properties": {"question": {"type": "string"}, "answer": {"type": "string"}},
-    "required": ["question", "answer"]}}}, "required": ["pairs"]}
-QUESTIONS = {"en": ["How hard is the water in Qingxi?", "How many lead service connections were replaced?",
-                    "What is the service hotline number?"],
-             "zh": ["东湖水厂二期扩建工程总投资多少？", "水质投诉应在多长时间内派员上门？", "公司服务人口约多少？"]}
+SCHEMA = {
+    "type": "object",
+    "properties": {
+        "pairs": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"question": {"type": "string"}, "answer": {"type": "string"}},
+                "required": ["question", "answer"],
+            },
+        }
+    },
+    "required": ["pairs"],
+}
+QUESTIONS = {
+    "en": [
+        "How hard is the water in Qingxi?",
+        "How many lead service connections were replaced?",
+        "What is the service hotline number?",
+    ],
+    "zh": ["东湖水厂二期扩建工程总投资多少？", "水质投诉应在多长时间内派员上门？", "公司服务人口约多少？"],
+}
 
 
 def _clean(text: str) -> str:
@@ -47,15 +63,22 @@ def passages() -> list[tuple[str, str, str]]:
     texts = {
         "water_quality_faq.md": (DOCS / "water_quality_faq.md").read_text(encoding="utf-8"),
         "customer_service_gbk.txt": (DOCS / "customer_service_gbk.txt").read_bytes().decode("gbk"),
-        "service_rules.docx": "\n".join(p.text for p in docx.Document(str(DOCS / "service_rules.docx")).paragraphs),
-        "news_east_lake.html": trafilatura.extract((DOCS / "news_east_lake.html").read_text(encoding="utf-8")) or "",
-        "annual_report_2025.pdf": "\n".join(p.get_text() for p in pymupdf.open(str(DOCS / "annual_report_2025.pdf"))),
+        "service_rules.docx": "\n".join(
+            p.text for p in docx.Document(str(DOCS / "service_rules.docx")).paragraphs
+        ),
+        "news_east_lake.html": trafilatura.extract((DOCS / "news_east_lake.html").read_text(encoding="utf-8"))
+        or "",
+        "annual_report_2025.pdf": "\n".join(
+            p.get_text() for p in pymupdf.open(str(DOCS / "annual_report_2025.pdf"))
+        ),
     }
     out = []
     for src, text in texts.items():
         lang = "en" if src.endswith(".md") else "zh"
         buf = ""
-        for para in re.split(r"\n\s*\n|\n(?=#)|\n(?=[一二三四五六七八九十]、)|\n(?=第.{1,3}条)", _clean(text)):
+        for para in re.split(
+            r"\n\s*\n|\n(?=#)|\n(?=[一二三四五六七八九十]、)|\n(?=第.{1,3}条)", _clean(text)
+        ):
             buf = f"{buf}\n{para}".strip()
             if len(buf) >= (500 if lang == "en" else 250):
                 out.append((src, lang, buf))
@@ -65,23 +88,39 @@ def passages() -> list[tuple[str, str, str]]:
     return out
 
 
-def _qa_json(llm, p: dict, system: dict, head: str, src: str, lang: str, text: str, temp: float,
-             seed: int) -> list[dict]:
+def _qa_json(
+    llm, p: dict, system: dict, head: str, src: str, lang: str, text: str, temp: float, seed: int
+) -> list[dict]:
     """One schema-constrained request for three question-answer pairs; one row per pair."""
     user = head + p["common"]["separator"] + p["qa"]["request"].replace("{n}", "3")
-    r = llm.create_chat_completion([system, {"role": "user", "content": user}], temperature=temp, seed=seed,
-                                   max_tokens=400, response_format={"type": "json_object", "schema": SCHEMA})
+    r = llm.create_chat_completion(
+        [system, {"role": "user", "content": user}],
+        temperature=temp,
+        seed=seed,
+        max_tokens=400,
+        response_format={"type": "json_object", "schema": SCHEMA},
+    )
     ch = r["choices"][0]
     raw = ch["message"]["content"] or ""
     try:
         pairs = json.loads(raw).get("pairs", [])
     except ValueError:
         pairs = []
-    base = {"mode": "qa_json", "source": src, "lang": lang, "context": text, "raw": raw,
-            "finish_reason": ch["finish_reason"], "temperature": temp, "seed": seed}
+    base = {
+        "mode": "qa_json",
+        "source": src,
+        "lang": lang,
+        "context": text,
+        "raw": raw,
+        "finish_reason": ch["finish_reason"],
+        "temperature": temp,
+        "seed": seed,
+    }
     if not pairs:
         return [{**base, "question": "", "answer": ""}]
-    return [{**base, "question": str(x.get("question", "")), "answer": str(x.get("answer", ""))} for x in pairs]
+    return [
+        {**base, "question": str(x.get("question", "")), "answer": str(x.get("answer", ""))} for x in pairs
+    ]
 
 
 def extra_rounds(llm, prompts: dict, rounds: int = 4) -> list[dict]:
@@ -99,8 +138,13 @@ def extra_rounds(llm, prompts: dict, rounds: int = 4) -> list[dict]:
 
 
 def _prompts() -> dict:
-    return {lang: {name: yaml.safe_load((PROMPTS / f"{name}.{lang}.yaml").read_text(encoding="utf-8"))
-                   for name in ("common", "qa", "answer")} for lang in ("en", "zh")}
+    return {
+        lang: {
+            name: yaml.safe_load((PROMPTS / f"{name}.{lang}.yaml").read_text(encoding="utf-8"))
+            for name in ("common", "qa", "answer")
+        }
+        for lang in ("en", "zh")
+    }
 
 
 def main() -> None:
@@ -116,12 +160,24 @@ def main() -> None:
             rows += _qa_json(llm, p, system, head, src, lang, text, temp, seed)
         for q in QUESTIONS[lang] if k % 2 == 0 else []:
             user = head + p["common"]["separator"] + p["answer"]["request"].format(question=q)
-            r = llm.create_chat_completion([system, {"role": "user", "content": user}], temperature=0.0, seed=0,
-                                           max_tokens=200)
+            r = llm.create_chat_completion(
+                [system, {"role": "user", "content": user}], temperature=0.0, seed=0, max_tokens=200
+            )
             ch = r["choices"][0]
-            rows.append({"mode": "answer", "source": src, "lang": lang, "context": text, "question": q,
-                         "answer": ch["message"]["content"] or "", "raw": ch["message"]["content"] or "",
-                         "finish_reason": ch["finish_reason"], "temperature": 0.0, "seed": 0})
+            rows.append(
+                {
+                    "mode": "answer",
+                    "source": src,
+                    "lang": lang,
+                    "context": text,
+                    "question": q,
+                    "answer": ch["message"]["content"] or "",
+                    "raw": ch["message"]["content"] or "",
+                    "finish_reason": ch["finish_reason"],
+                    "temperature": 0.0,
+                    "seed": 0,
+                }
+            )
         with OUT.open("a", encoding="utf-8") as f:  # written passage by passage, so a stopped run keeps them
             f.writelines(json.dumps(r, ensure_ascii=False) + "\n" for r in rows[start:])
         print(f"{src}: {len(rows)} rows so far", file=sys.stderr)

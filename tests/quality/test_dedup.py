@@ -58,8 +58,12 @@ def test_dropped_sample_is_not_remembered():
 def test_dedup_scope_document_and_off():
     gate = QualityGate(QualityConfig(dedup="document"))
     gate.check("服务热线是多少？", "服务热线为966123。", CTX, key="a", scope="doc1")
-    assert gate.check("服务热线是多少？", "服务热线为966123。", CTX, key="b", scope="doc2").verdict == "passed"
-    assert gate.check("服务热线是多少？", "服务热线为966123。", CTX, key="c", scope="doc1").verdict == "dropped"
+    assert (
+        gate.check("服务热线是多少？", "服务热线为966123。", CTX, key="b", scope="doc2").verdict == "passed"
+    )
+    assert (
+        gate.check("服务热线是多少？", "服务热线为966123。", CTX, key="c", scope="doc1").verdict == "dropped"
+    )
     off = QualityGate(QualityConfig(dedup="off"))
     off.check("服务热线是多少？", "服务热线为966123。", CTX, key="a")
     assert off.check("服务热线是多少？", "服务热线为966123。", CTX, key="b").verdict == "passed"

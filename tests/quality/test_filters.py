@@ -29,24 +29,36 @@ def test_repeats_question():
     assert run(F.repeats_question, "富国银行", q="旧富国银行后来改名为什么？") is None
 
 
-@pytest.mark.parametrize("answer", [
-    "The utility tests water. The utility tests water. The utility tests water. The utility tests water.",
-    "水质检测合格，" * 8,
-    "- 106 indicators\n- 106 indicators\n- 106 indicators\n- 106 indicators\n- 106 indicators",
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "The utility tests water. The utility tests water. The utility tests water. The utility tests water.",
+        "水质检测合格，" * 8,
+        "- 106 indicators\n- 106 indicators\n- 106 indicators\n- 106 indicators\n- 106 indicators",
+    ],
+)
 def test_repetition_catches_loops(answer):
     assert run(F.repetition, answer, q="q", ctx=EN).startswith("repetition:")
 
 
 def test_repetition_allows_recurring_names():
-    a = ("后来一条兼定受到长宗我部元亲的挑拨，被长宗我部元亲的铁炮队攻击，又担心被长宗我部元亲两面夹击而后退，"
-         "元亲见状便命令全军渡河突击。此战奠定了长宗我部元亲在土佐的霸权。")
+    a = (
+        "后来一条兼定受到长宗我部元亲的挑拨，被长宗我部元亲的铁炮队攻击，又担心被长宗我部元亲两面夹击而后退，"
+        "元亲见状便命令全军渡河突击。此战奠定了长宗我部元亲在土佐的霸权。"
+    )
     assert run(F.repetition, a) is None
 
 
-@pytest.mark.parametrize("answer", ["As an AI language model, I cannot browse the documents.",
-                                    "作为一个AI，我无法回答这个问题。", "作为人工智能，我没有这方面的信息。",
-                                    "I'm sorry, but I can't help with that.", "材料中没有提到成立时间。"])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "As an AI language model, I cannot browse the documents.",
+        "作为一个AI，我无法回答这个问题。",
+        "作为人工智能，我没有这方面的信息。",
+        "I'm sorry, but I can't help with that.",
+        "材料中没有提到成立时间。",
+    ],
+)
 def test_refusal(answer):
     assert run(F.refusal, answer).startswith("refusal:")
 
@@ -61,7 +73,9 @@ def test_language_mismatch():
     assert run(F.language, "公司成立于1987年。", q="When was it founded?") == "language_mismatch:zh/en"
     assert run(F.language, "公司成立于1987年。") is None
     assert run(F.language, "1.601 km²") is None  # numbers and a unit carry no language
-    assert run(F.language, "The company was founded in 1987.", cfg=QualityConfig(check_language=False)) is None
+    assert (
+        run(F.language, "The company was founded in 1987.", cfg=QualityConfig(check_language=False)) is None
+    )
 
 
 def test_brackets():
@@ -76,8 +90,14 @@ def test_brackets():
 def test_unfinished():
     assert run(F.unfinished, "公司成立于1987年3月12日，负责") == "unfinished"
     assert run(F.unfinished, "公司成立于1987年3月12日，") == "unfinished"
-    assert run(F.unfinished, "The utility tested 106 indicators every month at both treatment plants and at",
-               ctx=EN) == "unfinished"
+    assert (
+        run(
+            F.unfinished,
+            "The utility tested 106 indicators every month at both treatment plants and at",
+            ctx=EN,
+        )
+        == "unfinished"
+    )
     assert run(F.unfinished, "公司成立于1987年3月12日。") is None
     assert run(F.unfinished, "1987年3月12日") is None  # a short span needs no full stop
 
@@ -91,22 +111,37 @@ def test_run_filters_collects_all_reasons():
 
 def test_prompt_leak():
     # both copied from real SmolLM2 replies (tests/quality/data/smollm_replies.jsonl)
-    assert run(F.prompt_leak, "1、东湖水厂二期扩延工程总投资多少？\n\n---\n\n问题：东湖水厂").startswith("prompt_leak:")
-    assert run(F.prompt_leak, "说明：\n\n来源：customer_service_gbk.txt，第 1 页\n\n青溪市").startswith("prompt_leak:")
+    assert run(F.prompt_leak, "1、东湖水厂二期扩延工程总投资多少？\n\n---\n\n问题：东湖水厂").startswith(
+        "prompt_leak:"
+    )
+    assert run(F.prompt_leak, "说明：\n\n来源：customer_service_gbk.txt，第 1 页\n\n青溪市").startswith(
+        "prompt_leak:"
+    )
     assert run(F.prompt_leak, "The answer is 42.\nQuestion: what else?", ctx=EN) == "prompt_leak:question:"
     assert run(F.prompt_leak, "Answer: the utility tested 106 indicators.", ctx=EN) is None
     assert run(F.prompt_leak, "公司成立于1987年3月12日。") is None
 
 
-@pytest.mark.parametrize("q", ["熏水公司", "2022", "The water is too soft.", "The primary purpose of lead pipes is to"])
+@pytest.mark.parametrize(
+    "q", ["熏水公司", "2022", "The water is too soft.", "The primary purpose of lead pipes is to"]
+)
 def test_not_a_question(q):
     # all four are questions SmolLM2 really wrote (tests/quality/data/smollm_replies.jsonl)
     assert run(F.not_a_question, "x", q=q) == "not_a_question"
 
 
-@pytest.mark.parametrize("q", ["公司什么时候成立？", "东湖水厂二期扩建工程总投资多少", "请说明投诉处理的时限。",
-                               "丙烯颜料溶于汽油吗", "How hard is the water", "Describe the treatment process.",
-                               "Is tap water in Qingxi safe to drink?"])
+@pytest.mark.parametrize(
+    "q",
+    [
+        "公司什么时候成立？",
+        "东湖水厂二期扩建工程总投资多少",
+        "请说明投诉处理的时限。",
+        "丙烯颜料溶于汽油吗",
+        "How hard is the water",
+        "Describe the treatment process.",
+        "Is tap water in Qingxi safe to drink?",
+    ],
+)
 def test_questions_and_requests_pass(q):
     assert run(F.not_a_question, "x", q=q) is None
 

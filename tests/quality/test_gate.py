@@ -6,13 +6,24 @@ from corpusforge.quality.config import QualityConfig
 from corpusforge.quality.gate import QualityGate
 from corpusforge.records import Chunk, Sample
 
-CTX = ("青溪市自来水公司成立于1987年3月12日，负责中心城区的供水。营业时间为周一至周六8:30至17:30。"
-       "用户投诉应在3个工作日内答复，涉及水质的投诉应在4小时内派员上门取样检测。")
+CTX = (
+    "青溪市自来水公司成立于1987年3月12日，负责中心城区的供水。营业时间为周一至周六8:30至17:30。"
+    "用户投诉应在3个工作日内答复，涉及水质的投诉应在4小时内派员上门取样检测。"
+)
 
 
 def sample(q: str, a: str, sid: str = "s1", **kw) -> Sample:
-    return Sample(sample_id=sid, task="qa", instruction=q, input="", output=a, source="rules.txt", doc_id="d1",
-                  chunk_ids=["d1-00000"], **kw)
+    return Sample(
+        sample_id=sid,
+        task="qa",
+        instruction=q,
+        input="",
+        output=a,
+        source="rules.txt",
+        doc_id="d1",
+        chunk_ids=["d1-00000"],
+        **kw,
+    )
 
 
 def test_clean_answer_passes():
@@ -51,7 +62,10 @@ def test_ungrounded_tasks_skip_the_threshold():
     v = QualityGate(tasks=TASKS).check("这段文字属于哪一类？", "客户服务", CTX, task="classify")
     assert "low_grounding" not in v.reasons
     # a task the gate is not told about is gated as grounded text
-    assert "low_grounding" in QualityGate().check("这段文字属于哪一类？", "客户服务", CTX, task="classify").reasons
+    assert (
+        "low_grounding"
+        in QualityGate().check("这段文字属于哪一类？", "客户服务", CTX, task="classify").reasons
+    )
 
 
 def test_config_task_lists_override_what_tasks_declare():
@@ -64,14 +78,19 @@ def test_config_task_lists_override_what_tasks_declare():
     cfg = QualityConfig(ungrounded_tasks=[], question_tasks=["classify"])
     v = QualityGate(cfg, tasks=toy).check(q, a, CTX, task="toy")
     assert "low_grounding" in v.reasons and "not_a_question" not in v.reasons
-    assert "not_a_question" in QualityGate(cfg, tasks=TASKS).check(q, "客户服务", CTX, task="classify").reasons
+    assert (
+        "not_a_question" in QualityGate(cfg, tasks=TASKS).check(q, "客户服务", CTX, task="classify").reasons
+    )
     assert "not_a_question" not in QualityGate(cfg, tasks=TASKS).check(q, a, CTX, task="qa").reasons
 
 
 def test_decide_and_add_reasons():
     gate = QualityGate(QualityConfig(actions={"unfinished": "ignore"}))
     assert gate.decide([]) == "passed" and gate.decide(["unfinished"]) == "passed"
-    assert gate.decide(["unfinished", "too_long"]) == "flagged" and gate.decide(["too_long", "truncated"]) == "dropped"
+    assert (
+        gate.decide(["unfinished", "too_long"]) == "flagged"
+        and gate.decide(["too_long", "truncated"]) == "dropped"
+    )
     s = sample("q?", "a")
     s.status, s.reasons = "passed", ["unfinished"]
     gate.add_reasons(s, "duplicate_question:s0")
@@ -86,8 +105,15 @@ def test_apply_sets_fields_and_marks_truncated():
     chunk = Chunk(chunk_id="d1-00000", doc_id="d1", source="rules.txt", pages=[1], text=CTX, lang="zh")
     s = gate.apply(sample("公司什么时候成立？", "公司成立于1987年3月12日。"), [chunk])
     assert (s.status, s.reasons) == ("passed", []) and s.grounding == 1.0 and "lexical" in s.scores
-    t = gate.apply(sample("营业时间是什么？", "营业时间为周一至周六8:30至17:30。", sid="s2",
-                          metadata={"finish_reason": "length"}), CTX)
+    t = gate.apply(
+        sample(
+            "营业时间是什么？",
+            "营业时间为周一至周六8:30至17:30。",
+            sid="s2",
+            metadata={"finish_reason": "length"},
+        ),
+        CTX,
+    )
     assert t.status == "dropped" and "truncated" in t.reasons
     d = gate.apply(sample("公司是什么时候成立的？", "1987年3月12日。", sid="s3"), CTX)
     assert d.status == "dropped" and d.reasons == ["duplicate_question:s1"]
@@ -96,7 +122,9 @@ def test_apply_sets_fields_and_marks_truncated():
 def test_supersede_updates_the_store(workspace):
     store = workspace.store
     gate = QualityGate(store=store)
-    first = gate.apply(sample("公司什么时候成立？", "青溪市自来水公司是在1987年3月12日成立的。", sid="s1"), CTX)
+    first = gate.apply(
+        sample("公司什么时候成立？", "青溪市自来水公司是在1987年3月12日成立的。", sid="s1"), CTX
+    )
     store.add_samples([first])
     assert first.status == "passed"
     better = gate.apply(sample("公司是什么时候成立的？", "公司成立于1987年3月12日。", sid="s2"), CTX)

@@ -2,16 +2,23 @@
 
 from corpusforge.quality.grounding import grounding_details, grounding_score
 
-CTX = ("青溪市自来水公司成立于1987年3月12日。东湖水厂设计日供水能力由25万立方米提高到33万立方米，"
-       "总投资4.6亿元。试运行期间出厂水浊度稳定在0.1 NTU以下。")
-EN = ("In 2025 the utility tested 106 indicators every month at both treatment plants and at 58 online "
-      "monitoring points. The utility finished replacing 3,400 lead service connections in 2024.")
+CTX = (
+    "青溪市自来水公司成立于1987年3月12日。东湖水厂设计日供水能力由25万立方米提高到33万立方米，"
+    "总投资4.6亿元。试运行期间出厂水浊度稳定在0.1 NTU以下。"
+)
+EN = (
+    "In 2025 the utility tested 106 indicators every month at both treatment plants and at 58 online "
+    "monitoring points. The utility finished replacing 3,400 lead service connections in 2024."
+)
 
 
 def test_supported_answer_scores_high_also_when_wrapped():
     assert grounding_score("总投资4.6亿元", CTX) == 1.0
     assert grounding_score("根据材料，东湖水厂总投资4.6亿元。", CTX) >= 0.8
-    assert grounding_score("According to the text, the utility replaced 3,400 lead service connections.", EN) > 0.7
+    assert (
+        grounding_score("According to the text, the utility replaced 3,400 lead service connections.", EN)
+        > 0.7
+    )
 
 
 def test_unrelated_answer_scores_low():
@@ -59,4 +66,6 @@ def test_derived_numbers_allowed_for_reasoning_tasks():
     assert grounding_details(a, ctx, allow_derived=True).invented_numbers == []
     gate = QualityGate(tasks=TASKS)  # cot declares derived_numbers
     assert "invented_number:43" in gate.check("合计多少？", a, ctx, task="qa").reasons
-    assert not any(r.startswith("invented_number") for r in gate.check("合计多少？", a, ctx, task="cot").reasons)
+    assert not any(
+        r.startswith("invented_number") for r in gate.check("合计多少？", a, ctx, task="cot").reasons
+    )

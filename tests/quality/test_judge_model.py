@@ -14,7 +14,9 @@ def test_judge_with_embedded_model(workspace):
     from corpusforge.llm import LLMConfig
 
     cfg = QualityConfig(judge=JudgeConfig(enabled=True, weight=0.5, max_tokens=16))
-    gate = QualityGate(cfg, backend=LLMConfig(backend="llamacpp", n_ctx=1024, n_threads=1), store=workspace.store)
+    gate = QualityGate(
+        cfg, backend=LLMConfig(backend="llamacpp", n_ctx=1024, n_threads=1), store=workspace.store
+    )
     v = gate.check("公司什么时候成立？", "公司成立于1987年3月12日。", CTX)
     # the schema-constrained reply always parses to a 1-5 score, mapped to [0, 1]
     assert v.scores["judge"] in {0.0, 0.25, 0.5, 0.75, 1.0}
@@ -22,8 +24,13 @@ def test_judge_with_embedded_model(workspace):
     assert v.grounding == round(0.5 * 1.0 + 0.5 * v.scores["judge"], 4)
     # the request and reply are logged in the workspace's LLM cache; a second gate reuses it
     assert workspace.store.counts()["llm_cache"] == 1
-    again = QualityGate(cfg, backend=LLMConfig(backend="llamacpp", n_ctx=1024, n_threads=1), store=workspace.store)
-    assert again.check("公司什么时候成立？", "公司成立于1987年3月12日。", CTX).scores["judge"] == v.scores["judge"]
+    again = QualityGate(
+        cfg, backend=LLMConfig(backend="llamacpp", n_ctx=1024, n_threads=1), store=workspace.store
+    )
+    assert (
+        again.check("公司什么时候成立？", "公司成立于1987年3月12日。", CTX).scores["judge"]
+        == v.scores["judge"]
+    )
     assert workspace.store.counts()["llm_cache"] == 1
 
 
@@ -37,10 +44,18 @@ def test_cli_check_jsonl_with_judge(tmp_path):
     from corpusforge.cli.app import app
 
     src = tmp_path / "in.jsonl"
-    src.write_text(json.dumps({"question": "服务热线是多少？", "answer": "服务热线是966123。", "context": CTX},
-                              ensure_ascii=False) + "\n", encoding="utf-8")
+    src.write_text(
+        json.dumps(
+            {"question": "服务热线是多少？", "answer": "服务热线是966123。", "context": CTX},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     out = tmp_path / "out.jsonl"
-    r = CliRunner().invoke(app, ["-w", str(tmp_path), "check", "--jsonl", str(src), "--out", str(out), "--judge"])
+    r = CliRunner().invoke(
+        app, ["-w", str(tmp_path), "check", "--jsonl", str(src), "--out", str(out), "--judge"]
+    )
     assert r.exit_code == 0, r.output
     rec = json.loads(out.read_text(encoding="utf-8"))
     assert rec["scores"]["judge"] in {0.0, 0.25, 0.5, 0.75, 1.0}

@@ -16,9 +16,12 @@ def client(review_ws):
 
 
 def _post_sample(client, sid, version, action, csrf, **edits):
-    return client.post(f"/sample/{sid}", data={"csrf": csrf, "version": str(version), "action": action, **edits},
-                       headers={"Origin": "http://127.0.0.1:8765", "Sec-Fetch-Site": "same-origin"},
-                       follow_redirects=False)
+    return client.post(
+        f"/sample/{sid}",
+        data={"csrf": csrf, "version": str(version), "action": action, **edits},
+        headers={"Origin": "http://127.0.0.1:8765", "Sec-Fetch-Site": "same-origin"},
+        follow_redirects=False,
+    )
 
 
 def test_list_shows_samples_progress_and_filters(client, review_ws):
@@ -39,7 +42,7 @@ def test_pagination(review_ws):
     with TestClient(create_app(review_ws), base_url="http://127.0.0.1") as c:
         first, second = c.get("/").text, c.get("/", params={"page": "2"}).text
     assert "page 1 of 2" in first and "Samples 6–7 of 7" in second
-    ids = [f"/sample/{s.sample_id}\"" for s in review_ws.store.iter_samples()]
+    ids = [f'/sample/{s.sample_id}"' for s in review_ws.store.iter_samples()]
     assert sum(i in first for i in ids) == 5 and sum(i in second for i in ids) == 2
 
 
@@ -56,8 +59,15 @@ def test_sample_view_highlights_the_supporting_span(client):
 def test_edit_and_accept_is_stored_with_history(client, review_ws, csrf_of):
     csrf = csrf_of(client.get("/sample/s-plant-2").text)
     new = "It draws its water from the Green River and filters it through sand beds."
-    r = _post_sample(client, "s-plant-2", 1, "accept", csrf, instruction="Where does the plant draw its water from?",
-                     output=new)
+    r = _post_sample(
+        client,
+        "s-plant-2",
+        1,
+        "accept",
+        csrf,
+        instruction="Where does the plant draw its water from?",
+        output=new,
+    )
     assert r.status_code == 303 and r.headers["location"].startswith("/sample/s-plant-3")
     s = review_ws.store.get_sample("s-plant-2")
     assert (s.output, s.status, s.version) == (new, "accepted", 2)
@@ -72,11 +82,16 @@ def test_edit_and_accept_is_stored_with_history(client, review_ws, csrf_of):
 
 def test_two_tabs_editing_the_same_sample_conflict(client, review_ws, csrf_of):
     csrf = csrf_of(client.get("/sample/s-tariff-2").text)
-    first = _post_sample(client, "s-tariff-2", 1, "save", csrf, output="Customers over 70 get a 20 percent discount.")
+    first = _post_sample(
+        client, "s-tariff-2", 1, "save", csrf, output="Customers over 70 get a 20 percent discount."
+    )
     assert first.status_code == 303
     second = _post_sample(client, "s-tariff-2", 1, "save", csrf, output="Nobody gets a discount.")
     assert second.status_code == 409
-    assert "Your change was not saved" in second.text and "Customers over 70 get a 20 percent discount." in second.text
+    assert (
+        "Your change was not saved" in second.text
+        and "Customers over 70 get a 20 percent discount." in second.text
+    )
     assert "Nobody gets a discount." in second.text  # the reviewer's own text is kept for them
     s = review_ws.store.get_sample("s-tariff-2")
     assert s.output == "Customers over 70 get a 20 percent discount." and s.version == 2
@@ -111,20 +126,37 @@ def test_rating_candidates_yields_preference_pairs(client, review_ws, csrf_of):
     page = client.get("/sample/s-plant-1/rate").text
     assert "Candidate 3" in page
     csrf = csrf_of(page)
-    r = client.post("/sample/s-plant-1/rate", data={"csrf": csrf, "rating_0": "good", "rating_1": "fair",
-                                                    "rating_2": "poor", "use_order": "0"}, follow_redirects=False)
+    r = client.post(
+        "/sample/s-plant-1/rate",
+        data={"csrf": csrf, "rating_0": "good", "rating_1": "fair", "rating_2": "poor", "use_order": "0"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303
     pairs = list(preference_pairs(review_ws.store))
     assert len(pairs) == 3
-    assert pairs[0]["chosen"].startswith("About 42,000") and pairs[0]["rejected"] == "The plant treats water every day."
+    assert (
+        pairs[0]["chosen"].startswith("About 42,000")
+        and pairs[0]["rejected"] == "The plant treats water every day."
+    )
     assert "Preference pairs from this sample: 3" in client.get("/sample/s-plant-1/rate").text
     # drag order (best first) overrides: 2 > 0 > 1
-    client.post("/sample/s-plant-1/rate", data={"csrf": csrf, "rating_0": "good", "rating_1": "fair",
-                                                "rating_2": "poor", "use_order": "1", "order": "2,0,1"})
+    client.post(
+        "/sample/s-plant-1/rate",
+        data={
+            "csrf": csrf,
+            "rating_0": "good",
+            "rating_1": "fair",
+            "rating_2": "poor",
+            "use_order": "1",
+            "order": "2,0,1",
+        },
+    )
     first = next(preference_pairs(review_ws.store))
     assert first["chosen"] == "It treats one million litres per hour."
     assert [h["action"] for h in review_ws.store.review_history("s-plant-1")] == ["rate", "rate"]
-    bad = client.post("/sample/s-plant-1/rate", data={"csrf": csrf, "rating_0": "excellent"}, follow_redirects=False)
+    bad = client.post(
+        "/sample/s-plant-1/rate", data={"csrf": csrf, "rating_0": "excellent"}, follow_redirects=False
+    )
     assert bad.status_code == 400 and "excellent" in bad.text
 
 
@@ -133,24 +165,34 @@ def test_find_and_walk_the_candidates_to_rate(client, review_ws, csrf_of):
 
     review_ws.store.add_candidates([Candidate("s-tariff-1", i, f"answer {i}") for i in range(2)])
     page = client.get("/", params={"cands": "unrated"}).text
-    assert "Samples 1–2 of 2" in page and "/sample/s-plant-1/rate" in page and "/sample/s-tariff-1/rate" in page
+    assert (
+        "Samples 1–2 of 2" in page and "/sample/s-plant-1/rate" in page and "/sample/s-tariff-1/rate" in page
+    )
     csrf = csrf_of(page)
-    r = client.post("/sample/s-plant-1/rate", data={"csrf": csrf, "rating_0": "good", "rating_1": "poor",
-                                                                "rating_2": "poor", "next": "1"},
-                    follow_redirects=False)
+    r = client.post(
+        "/sample/s-plant-1/rate",
+        data={"csrf": csrf, "rating_0": "good", "rating_1": "poor", "rating_2": "poor", "next": "1"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/sample/s-tariff-1/rate?msg=rated"
     assert "Samples 1–1 of 1" in client.get("/", params={"cands": "unrated"}).text
     assert "Samples 1–2 of 2" in client.get("/", params={"cands": "any"}).text
-    r = client.post("/sample/s-tariff-1/rate", data={"csrf": csrf, "rating_0": "good", "rating_1": "fair",
-                                                     "next": "1", "cands": "unrated"}, follow_redirects=False)
+    r = client.post(
+        "/sample/s-tariff-1/rate",
+        data={"csrf": csrf, "rating_0": "good", "rating_1": "fair", "next": "1", "cands": "unrated"},
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/?cands=unrated&msg=allrated"
     assert "No more candidates to rate" in client.get(r.headers["location"]).text
 
 
 def test_each_browser_can_name_its_reviewer(client, review_ws, csrf_of):
     csrf = csrf_of(client.get("/").text)
-    r = client.post("/reviewer", data={"csrf": csrf, "name": "Bo Chen 陈", "back": "/sample/s-zh-1"},
-                    follow_redirects=False)
+    r = client.post(
+        "/reviewer",
+        data={"csrf": csrf, "name": "Bo Chen 陈", "back": "/sample/s-zh-1"},
+        follow_redirects=False,
+    )
     assert r.status_code == 303 and r.headers["location"] == "/sample/s-zh-1"
     assert 'value="Bo Chen 陈"' in client.get("/").text
     _post_sample(client, "s-zh-1", 1, "accept", csrf)

@@ -16,8 +16,16 @@ from corpusforge.workspace import open_workspace
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 EDITED = "The Riverside plant treats 42,000 cubic metres of water each day for the northern districts."
 
 
@@ -54,11 +62,19 @@ def _export(ws_root: Path, out: Path) -> tuple[list[dict], list[dict]]:
 
     from corpusforge.cli.app import app
 
-    r = CliRunner().invoke(app, ["-w", str(ws_root), "export", "-f", "messages", "-f", "preference", "-o", str(out)])
+    r = CliRunner().invoke(
+        app, ["-w", str(ws_root), "export", "-f", "messages", "-f", "preference", "-o", str(out)]
+    )
     assert r.exit_code == 0, r.output
+
     def lines(d: str) -> list[dict]:
-        return [json.loads(x) for split in ("train", "validation", "test") if (out / d / f"{split}.jsonl").exists()
-                for x in (out / d / f"{split}.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+        return [
+            json.loads(x)
+            for split in ("train", "validation", "test")
+            if (out / d / f"{split}.jsonl").exists()
+            for x in (out / d / f"{split}.jsonl").read_text(encoding="utf-8").splitlines()
+            if x.strip()
+        ]
 
     def text(v) -> str:  # conversational records hold chat turns, standard ones plain strings
         return v[-1]["content"] if isinstance(v, list) else v
@@ -77,7 +93,10 @@ def test_review_flow_open_edit_accept_reject_rate(page, server, review_ws, tmp_p
     page.keyboard.press("j")
     page.keyboard.press("Enter")
     page.wait_for_url("**/sample/s-plant-1")
-    assert page.locator(".passage mark").first.inner_text() == "The plant treats 42,000 cubic metres of water each day"
+    assert (
+        page.locator(".passage mark").first.inner_text()
+        == "The plant treats 42,000 cubic metres of water each day"
+    )
 
     # edit in place, leave the text box, accept with "a": the next sample opens
     page.fill("#output", EDITED)
@@ -101,7 +120,10 @@ def test_review_flow_open_edit_accept_reject_rate(page, server, review_ws, tmp_p
     page.screenshot(path=str(SHOTS / "review-rate.png"), full_page=True)
     page.goto(server.url + "sample/s-plant-1")
     assert page.locator(".history li").count() == 2
-    assert page.locator(".passage mark").first.inner_text() == "plant treats 42,000 cubic metres of water each day"
+    assert (
+        page.locator(".passage mark").first.inner_text()
+        == "plant treats 42,000 cubic metres of water each day"
+    )
     page.screenshot(path=str(SHOTS / "review-sample.png"), full_page=True)
     page.goto(server.url)
     assert page.locator("meter[value='2']").count() == 1  # riverside_plant.txt: 2 of 3 reviewed
@@ -112,7 +134,10 @@ def test_review_flow_open_edit_accept_reject_rate(page, server, review_ws, tmp_p
         s1, s2 = store.get_sample("s-plant-1"), store.get_sample("s-plant-2")
         assert (s1.output, s1.status, s2.status) == (EDITED, "accepted", "rejected")
         hist = store.review_history("s-plant-1")
-        assert [(h["action"], h["reviewer"]) for h in hist] == [("edit+accept", "ana.lee"), ("rate", "ana.lee")]
+        assert [(h["action"], h["reviewer"]) for h in hist] == [
+            ("edit+accept", "ana.lee"),
+            ("rate", "ana.lee"),
+        ]
         assert hist[0]["before"]["output"] == "The plant treats 42,000 cubic metres of water each day."
         assert hist[0]["after"]["output"] == EDITED
         pairs = list(preference_pairs(store))
@@ -127,8 +152,11 @@ def test_review_flow_open_edit_accept_reject_rate(page, server, review_ws, tmp_p
         messages, prefs = _export(review_ws.root, tmp_path / "export")
         answers = {r["sample_id"]: r["messages"][-1]["content"] for r in messages}
         assert answers["s-plant-1"] == EDITED and "s-plant-2" not in answers
-        assert ("About 42,000 cubic metres of water per day.", "It treats one million litres per hour.",
-                "s-plant-1") in {(p["chosen"], p["rejected"], p["sample_id"]) for p in prefs}
+        assert (
+            "About 42,000 cubic metres of water per day.",
+            "It treats one million litres per hour.",
+            "s-plant-1",
+        ) in {(p["chosen"], p["rejected"], p["sample_id"]) for p in prefs}
         assert len(prefs) == 3
 
 
@@ -145,7 +173,9 @@ def test_two_tabs_conflict_and_drag_order(browser, server, review_ws):
     b.wait_for_selector("text=Your change was not saved")
     assert b.inner_text("#current-output") == "Customers over 70 receive a 20 percent discount."
     b.screenshot(path=str(SHOTS / "review-conflict.png"), full_page=True)
-    assert review_ws.store.get_sample("s-tariff-2").output == "Customers over 70 receive a 20 percent discount."
+    assert (
+        review_ws.store.get_sample("s-tariff-2").output == "Customers over 70 receive a 20 percent discount."
+    )
 
     # skip with an unsaved edit asks first (dismissed: we stay); without one it moves on
     dialogs = []
@@ -185,9 +215,11 @@ def test_script_in_a_document_renders_as_text(page, server):
 
 def test_cross_site_post_from_another_origin_is_refused(page, server, review_ws):
     target = server.url + "sample/s-plant-3"
-    evil = (f'<form id="f" method="post" action="{target}"><input name="action" value="reject">'
-            '<input name="version" value="1"><input name="csrf" value="guess"></form>'
-            '<script>document.getElementById("f").submit()</script>').encode()
+    evil = (
+        f'<form id="f" method="post" action="{target}"><input name="action" value="reject">'
+        '<input name="version" value="1"><input name="csrf" value="guess"></form>'
+        '<script>document.getElementById("f").submit()</script>'
+    ).encode()
 
     class Evil(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802

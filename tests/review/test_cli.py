@@ -16,8 +16,9 @@ from corpusforge.cli.app import app
 
 
 def test_public_address_without_token_is_refused(review_ws):
-    r = CliRunner().invoke(app, ["-w", str(review_ws.root), "review", "--host", "0.0.0.0"],
-                           env={"CORPUSFORGE_REVIEW_TOKEN": ""})
+    r = CliRunner().invoke(
+        app, ["-w", str(review_ws.root), "review", "--host", "0.0.0.0"], env={"CORPUSFORGE_REVIEW_TOKEN": ""}
+    )
     assert r.exit_code == 1
     assert "refusing to bind 0.0.0.0" in r.output and "token" in r.output
     assert len(r.output.strip().splitlines()) == 1
@@ -37,9 +38,13 @@ def test_review_command_serves_the_workspace(review_ws):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "CORPUSFORGE_REVIEW_TOKEN": "t0ken"}
-    proc = subprocess.Popen([sys.executable, "-m", "corpusforge", "-w", str(review_ws.root), "review",
-                             "--port", str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            env=env)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "corpusforge", "-w", str(review_ws.root), "review", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
     try:
         deadline, r = time.monotonic() + 60, None
         while time.monotonic() < deadline and proc.poll() is None:

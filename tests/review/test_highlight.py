@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from corpusforge.review.highlight import highlight, tokens
 
-PASSAGE = ("Riverside plant opened in 1998. It treats 42,000 cubic metres of water each day for the city. "
-           "Customers over 70 receive a discount.")
+PASSAGE = (
+    "Riverside plant opened in 1998. It treats 42,000 cubic metres of water each day for the city. "
+    "Customers over 70 receive a discount."
+)
 
 
 def test_marks_the_span_the_answer_copies_and_keeps_the_text_whole():

@@ -37,12 +37,17 @@ def _plan(conn, sql_args) -> str:
     return " | ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN " + sql, args))
 
 
-@pytest.mark.parametrize("f", [Filters(), Filters(sort="score"), Filters(status="flagged"), Filters(doc="doc007")])
+@pytest.mark.parametrize(
+    "f", [Filters(), Filters(sort="score"), Filters(status="flagged"), Filters(doc="doc007")]
+)
 def test_orderings_walk_an_index_instead_of_sorting(big, f):
     plan = _plan(big.store.conn, page_query(f, 1000, 50))
     assert "TEMP B-TREE" not in plan, plan
-    key = {"doc": ("file_007.pdf", "doc007", "qa", "s000007"), "one_doc": ("qa", "s000007"),
-           "score": (0.07, "s000007")}["one_doc" if f.doc else f.sort]
+    key = {
+        "doc": ("file_007.pdf", "doc007", "qa", "s000007"),
+        "one_doc": ("qa", "s000007"),
+        "score": (0.07, "s000007"),
+    }["one_doc" if f.doc else f.sort]
     for forward in (True, False):
         plan = _plan(big.store.conn, neighbour_query(f, key, forward))
         assert "TEMP B-TREE" not in plan and "USING" in plan, plan
@@ -63,8 +68,16 @@ def test_pages_and_neighbours_at_100k(big):
     assert store.neighbour(Filters(), last[-1]["sample_id"]) is None
     progress = store.review_progress()
     assert len(progress) == 200 and sum(d["total"] for d in progress) == N
-    assert progress[0] == {"doc_id": "doc000", "source": "file_000.pdf", "total": 500, "accepted": 0, "rejected": 0,
-                           "dropped": 0, "pending": 500, "reviewed": 0}
+    assert progress[0] == {
+        "doc_id": "doc000",
+        "source": "file_000.pdf",
+        "total": 500,
+        "accepted": 0,
+        "rejected": 0,
+        "dropped": 0,
+        "pending": 500,
+        "reviewed": 0,
+    }
     with TestClient(create_app(big), base_url="http://127.0.0.1") as c:
         r = c.get("/", params={"page": "1000", "task": "qa"})
     assert r.status_code == 200 and "of 33334" in r.text and "page 1000 of 667" in r.text
@@ -77,7 +90,11 @@ def test_bulk_accept_at_100k(big):
     assert big.store.counts()["reviews"] == 5000
     (h,) = big.store.review_history("s000099")
     assert (h["action"], h["reviewer"], h["before"]["status"], h["after"]["status"]) == (
-        "bulk_accept", "tester", "passed", "accepted")
+        "bulk_accept",
+        "tester",
+        "passed",
+        "accepted",
+    )
     assert big.store.bulk_accept(Filters(status="flagged"), 0.95, "tester") == 0
     assert big.store.bulk_accept(Filters(status="flagged", task="qa"), 0.5, "tester") == 1667
 

@@ -31,16 +31,23 @@ def test_document_html_and_script_render_as_text(client):
     assert r.headers["x-frame-options"] == "DENY"
 
 
-@pytest.mark.parametrize("headers", [
-    {"Origin": "http://evil.example"},
-    {"Origin": "null"},
-    {"Sec-Fetch-Site": "cross-site"},
-    {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:9999"},
-])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"Origin": "http://evil.example"},
+        {"Origin": "null"},
+        {"Sec-Fetch-Site": "cross-site"},
+        {"Sec-Fetch-Site": "same-site", "Origin": "http://127.0.0.1:9999"},
+    ],
+)
 def test_cross_site_post_is_refused(client, review_ws, headers, csrf_of):
     csrf = csrf_of(client.get("/sample/s-plant-1").text)
-    r = client.post("/sample/s-plant-1", data={"csrf": csrf, "version": "1", "action": "reject"}, headers=headers,
-                    follow_redirects=False)
+    r = client.post(
+        "/sample/s-plant-1",
+        data={"csrf": csrf, "version": "1", "action": "reject"},
+        headers=headers,
+        follow_redirects=False,
+    )
     assert r.status_code == 403 and "cross-site request refused" in r.text
     r = client.post("/bulk-accept", data={"csrf": csrf, "min_score_bulk": "0"}, headers=headers)
     assert r.status_code == 403
@@ -50,7 +57,10 @@ def test_cross_site_post_is_refused(client, review_ws, headers, csrf_of):
 
 def test_post_without_the_session_csrf_token_is_refused(client, review_ws, csrf_of):
     client.get("/")
-    for data in ({"version": "1", "action": "reject"}, {"csrf": "0" * 64, "version": "1", "action": "reject"}):
+    for data in (
+        {"version": "1", "action": "reject"},
+        {"csrf": "0" * 64, "version": "1", "action": "reject"},
+    ):
         r = client.post("/sample/s-plant-1", data=data, headers={"Origin": BASE}, follow_redirects=False)
         assert r.status_code == 403 and "CSRF" in r.text
     # a token from another session (another browser) is no good either
@@ -95,8 +105,9 @@ def test_open_tabs_can_still_save_after_a_server_restart(review_ws, csrf_of):
         csrf = csrf_of(first.get("/sample/s-zh-1").text)
         cookies = dict(first.cookies)
     with TestClient(create_app(review_ws), base_url=BASE, cookies=cookies) as restarted:
-        r = restarted.post("/sample/s-zh-1", data={"csrf": csrf, "version": "1", "action": "accept"},
-                           follow_redirects=False)
+        r = restarted.post(
+            "/sample/s-zh-1", data={"csrf": csrf, "version": "1", "action": "accept"}, follow_redirects=False
+        )
     assert r.status_code == 303 and review_ws.store.get_sample("s-zh-1").status == "accepted"
     secret = review_ws.store.path.parent / "review.secret"
     assert secret.stat().st_mode & 0o777 == 0o600

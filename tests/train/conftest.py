@@ -12,14 +12,31 @@ from pathlib import Path
 import pytest
 
 FACTS = [
-    ("When does the Qingxi water utility read meters?", "Meters are read on the first working day of each month."),
-    ("How do I report a burst pipe?", "Call the 24-hour service line 0571-555-0100 and give the street address."),
+    (
+        "When does the Qingxi water utility read meters?",
+        "Meters are read on the first working day of each month.",
+    ),
+    (
+        "How do I report a burst pipe?",
+        "Call the 24-hour service line 0571-555-0100 and give the street address.",
+    ),
     ("What is the basic household water tariff?", "The basic household tariff is 3.20 yuan per cubic metre."),
-    ("How long does a new connection take?", "A new household connection is installed within ten working days."),
+    (
+        "How long does a new connection take?",
+        "A new household connection is installed within ten working days.",
+    ),
 ]
 SYSTEM = "You answer questions about the Qingxi City Water Utility."
-TOPICS = ["meter reading", "burst pipes", "water tariffs", "new connections", "water quality testing",
-          "billing questions", "leak detection", "reservoir levels"]
+TOPICS = [
+    "meter reading",
+    "burst pipes",
+    "water tariffs",
+    "new connections",
+    "water quality testing",
+    "billing questions",
+    "leak detection",
+    "reservoir levels",
+]
 
 
 def _write(path: Path, rows: list, bad: str | None = None) -> None:
@@ -32,18 +49,45 @@ def _write(path: Path, rows: list, bad: str | None = None) -> None:
 
 def write_export(root: Path) -> Path:
     """An export folder with messages/, preference/ and pretrain/ files, each with one bad line."""
-    msgs = [{"messages": [{"role": "system", "content": SYSTEM}, {"role": "user", "content": q},
-                          {"role": "assistant", "content": a}], "source": "guide.pdf", "pages": [1],
-             "task": "qa", "sample_id": f"s{i}"} for i, (q, a) in enumerate(FACTS)]
-    _write(root / "messages" / "train.jsonl", msgs, bad='{"messages": [{"role": "user", "content": "no answer"}]}')
-    prefs = [{"prompt": q, "chosen": a, "rejected": "I am not sure, please ask someone else.", "sample_id": f"s{i}"}
-             for i, (q, a) in enumerate(FACTS)]
+    msgs = [
+        {
+            "messages": [
+                {"role": "system", "content": SYSTEM},
+                {"role": "user", "content": q},
+                {"role": "assistant", "content": a},
+            ],
+            "source": "guide.pdf",
+            "pages": [1],
+            "task": "qa",
+            "sample_id": f"s{i}",
+        }
+        for i, (q, a) in enumerate(FACTS)
+    ]
+    _write(
+        root / "messages" / "train.jsonl",
+        msgs,
+        bad='{"messages": [{"role": "user", "content": "no answer"}]}',
+    )
+    prefs = [
+        {
+            "prompt": q,
+            "chosen": a,
+            "rejected": "I am not sure, please ask someone else.",
+            "sample_id": f"s{i}",
+        }
+        for i, (q, a) in enumerate(FACTS)
+    ]
     _write(root / "preference" / "train.jsonl", prefs, bad="{not json")
-    texts = [{"text": f"Section {i + 1}: {t}. The Qingxi City Water Utility handles {t} through its district "
-                      f"offices. Staff record every {t} request in the service log within one working day, and "
-                      f"customers receive a reference number. The operations board reviews {t} each quarter and "
-                      "publishes a short summary on the utility notice board.", "source": "guide.pdf"}
-             for i, t in enumerate(TOPICS * 2)]
+    texts = [
+        {
+            "text": f"Section {i + 1}: {t}. The Qingxi City Water Utility handles {t} through its district "
+            f"offices. Staff record every {t} request in the service log within one working day, and "
+            f"customers receive a reference number. The operations board reviews {t} each quarter and "
+            "publishes a short summary on the utility notice board.",
+            "source": "guide.pdf",
+        }
+        for i, t in enumerate(TOPICS * 2)
+    ]
     _write(root / "pretrain" / "corpus.jsonl", texts, bad='{"text": ""}')
     return root
 
@@ -64,8 +108,16 @@ def export_dir(tmp_path_factory) -> Path:
     return write_export(tmp_path_factory.mktemp("export"))
 
 
-FAST = dict(max_length=128, per_device_train_batch_size=4, gradient_accumulation_steps=1, logging_steps=1,
-            warmup_ratio=0.0, gradient_checkpointing=False, general_share=0.0, lr=2e-3)
+FAST = dict(
+    max_length=128,
+    per_device_train_batch_size=4,
+    gradient_accumulation_steps=1,
+    logging_steps=1,
+    warmup_ratio=0.0,
+    gradient_checkpointing=False,
+    general_share=0.0,
+    lr=2e-3,
+)
 
 
 @pytest.fixture(scope="session")

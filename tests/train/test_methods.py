@@ -23,7 +23,15 @@ def test_qlora_on_cpu_fails_in_one_line(export_dir, tmp_path):
 def test_every_recipe_loads_and_has_a_rate_per_method(stage):
     r = load_recipe(stage)
     assert r.stage == stage and set(r.learning_rate) == set(METHODS)
-    assert r.lora.target_modules == ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"]
+    assert r.lora.target_modules == [
+        "q_proj",
+        "k_proj",
+        "v_proj",
+        "o_proj",
+        "gate_proj",
+        "up_proj",
+        "down_proj",
+    ]
     assert set(Recipe.model_fields) >= set(r.model_dump())
 
 

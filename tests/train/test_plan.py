@@ -46,9 +46,30 @@ def test_plan_within_15_percent_of_measured_cpu_peak(smollm_hf_dir, export_dir, 
     """A fresh process trains pt through the CLI; its RSS growth is compared with the plan."""
     out = tmp_path / "pt"
     env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
-    cmd = [sys.executable, "-m", "corpusforge", "train", "pt", "--data", str(export_dir), "--out", str(out),
-           "--base-model", smollm_hf_dir, "--max-steps", "2", "--seq-len", "128", "--batch", "2",
-           "--no-gradient-checkpointing", "--set", "general_share=0", "--set", "gradient_accumulation_steps=1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "corpusforge",
+        "train",
+        "pt",
+        "--data",
+        str(export_dir),
+        "--out",
+        str(out),
+        "--base-model",
+        smollm_hf_dir,
+        "--max-steps",
+        "2",
+        "--seq-len",
+        "128",
+        "--batch",
+        "2",
+        "--no-gradient-checkpointing",
+        "--set",
+        "general_share=0",
+        "--set",
+        "gradient_accumulation_steps=1",
+    ]
     proc = subprocess.run(cmd, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-2000:]
     measured = json.loads((out / "train_result.json").read_text())["memory"]["peak_rss_delta"]

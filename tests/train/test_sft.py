@@ -24,7 +24,9 @@ def test_sft_loss_goes_down_and_files_are_written(sft_run):
     losses = [v for _, v in sft_run.losses]
     assert sft_run.steps == 2 and len(losses) == 2
     assert losses[-1] < losses[0] * 0.8, losses
-    assert sft_run.hyperparameters["loss_mode"] == "completion_only"  # SmolLM2's template has no generation marks
+    assert (
+        sft_run.hyperparameters["loss_mode"] == "completion_only"
+    )  # SmolLM2's template has no generation marks
     final = Path(sft_run.final_dir)
     assert (final / "adapter_config.json").is_file() and (final / "adapter_model.safetensors").is_file()
     card = (final / "README.md").read_text(encoding="utf-8")
@@ -32,7 +34,9 @@ def test_sft_loss_goes_down_and_files_are_written(sft_run):
     assert "| lora r / alpha / dropout | 16 / 32 / 0.05 |" in card
     assert Path(sft_run.plot).stat().st_size > 1000
     saved = json.loads((Path(sft_run.out) / "train_result.json").read_text())
-    assert saved["steps"] == 2 and saved["data"]["skipped"] == {"last turn is not a non-empty assistant turn": 1}
+    assert saved["steps"] == 2 and saved["data"]["skipped"] == {
+        "last turn is not a non-empty assistant turn": 1
+    }
 
 
 def test_sft_run_is_recorded_in_the_store(sft_run, sft_ws):
@@ -41,7 +45,9 @@ def test_sft_run_is_recorded_in_the_store(sft_run, sft_ws):
     assert sft_run.run_id
     curve = losses_from_store(sft_ws.store, sft_run.run_id)
     assert curve == [(s, pytest.approx(v)) for s, v in sft_run.losses]
-    row = sft_ws.store.conn.execute("SELECT stage, method, steps FROM train_runs WHERE id=?", (sft_run.run_id,)).fetchone()
+    row = sft_ws.store.conn.execute(
+        "SELECT stage, method, steps FROM train_runs WHERE id=?", (sft_run.run_id,)
+    ).fetchone()
     assert tuple(row) == ("sft", "lora", 2)
 
 

@@ -12,8 +12,21 @@ runner = CliRunner()
 
 
 def test_plan_json_for_the_issue_example():
-    r = runner.invoke(app, ["plan", "--model", "Qwen/Qwen2.5-14B-Instruct", "--method", "qlora", "--seq-len", "2048",
-                            "--batch", "4", "--json"])
+    r = runner.invoke(
+        app,
+        [
+            "plan",
+            "--model",
+            "Qwen/Qwen2.5-14B-Instruct",
+            "--method",
+            "qlora",
+            "--seq-len",
+            "2048",
+            "--batch",
+            "4",
+            "--json",
+        ],
+    )
     assert r.exit_code == 0, r.output
     p = json.loads(r.stdout)
     assert p["model"] == "Qwen/Qwen2.5-14B-Instruct" and p["method"] == "qlora"

@@ -83,44 +83,50 @@ def test_no_sql_outside_the_store():
     assert not bad, "SQL outside corpusforge/store/ (add a Store method instead):\n" + "\n".join(bad)
 
 
-@pytest.mark.parametrize("code", [
-    'q = "SELECT doc_id FROM documents WHERE stale=0"',
-    'q = "SELECT * FROM samples"',
-    'q = f"SELECT COUNT(*) FROM ({docs})"',
-    'q = f"SELECT {cols} FROM samples"',
-    'q = "SELECT " + cols + " FROM samples"',
-    'q = "SELECT DISTINCT c.sample_id FROM candidates c"',
-    'q = ("SELECT source, unit, pages" " FROM corpus_duplicates ORDER BY id")',
-    'q = "INSERT OR REPLACE INTO files (path) VALUES (?)"',
-    'q = "INSERT INTO reviews (sample_id) VALUES (?)"',
-    'q = f"UPDATE {table} SET stale=1 WHERE doc_id=?"',
-    'q = "UPDATE samples SET status=? WHERE sample_id=?"',
-    'q = "DELETE FROM corpus_drops"',
-    'q = "CREATE TABLE exact (key INTEGER PRIMARY KEY)"',
-    'q = "PRAGMA data_version"',
-    'q = "BEGIN IMMEDIATE"',
-    'q = "COMMIT"',
-    'cond = "grounding >= ?"',
-    'cond = "doc_id=?"',
-    'store.conn.execute(q)',
-    'c.executemany(q, rows)',
-    'x = ws.store.conn',
-    'import sqlite3',
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        'q = "SELECT doc_id FROM documents WHERE stale=0"',
+        'q = "SELECT * FROM samples"',
+        'q = f"SELECT COUNT(*) FROM ({docs})"',
+        'q = f"SELECT {cols} FROM samples"',
+        'q = "SELECT " + cols + " FROM samples"',
+        'q = "SELECT DISTINCT c.sample_id FROM candidates c"',
+        'q = ("SELECT source, unit, pages" " FROM corpus_duplicates ORDER BY id")',
+        'q = "INSERT OR REPLACE INTO files (path) VALUES (?)"',
+        'q = "INSERT INTO reviews (sample_id) VALUES (?)"',
+        'q = f"UPDATE {table} SET stale=1 WHERE doc_id=?"',
+        'q = "UPDATE samples SET status=? WHERE sample_id=?"',
+        'q = "DELETE FROM corpus_drops"',
+        'q = "CREATE TABLE exact (key INTEGER PRIMARY KEY)"',
+        'q = "PRAGMA data_version"',
+        'q = "BEGIN IMMEDIATE"',
+        'q = "COMMIT"',
+        'cond = "grounding >= ?"',
+        'cond = "doc_id=?"',
+        "store.conn.execute(q)",
+        "c.executemany(q, rows)",
+        "x = ws.store.conn",
+        "import sqlite3",
+    ],
+)
 def test_sql_and_connection_use_are_found(code):
     assert findings(code), code
 
 
-@pytest.mark.parametrize("code", [
-    'msg = "Select the best answer from the list and update the set of notes."',
-    'msg = "Delete from disk? Insert into the form, then commit."',
-    'help_ = "SELECT the passages: WHERE they come FROM matters"',
-    'prompt = "Update: the answer is in the text below. Begin."',
-    'label = "COMMIT message"',
-    'def f():\n    """SELECT * FROM samples is what the store runs (docstrings do not count)."""',
-    'store.iter_samples(status="passed")',
-    'ws.store.transaction()',
-    'row = {"pages": pages, "reason": reason}',
-])
+@pytest.mark.parametrize(
+    "code",
+    [
+        'msg = "Select the best answer from the list and update the set of notes."',
+        'msg = "Delete from disk? Insert into the form, then commit."',
+        'help_ = "SELECT the passages: WHERE they come FROM matters"',
+        'prompt = "Update: the answer is in the text below. Begin."',
+        'label = "COMMIT message"',
+        'def f():\n    """SELECT * FROM samples is what the store runs (docstrings do not count)."""',
+        'store.iter_samples(status="passed")',
+        "ws.store.transaction()",
+        'row = {"pages": pages, "reason": reason}',
+    ],
+)
 def test_english_and_store_calls_are_not_flagged(code):
     assert findings(code) == [], code

@@ -36,8 +36,17 @@ def test_open_non_workspace_is_clear(tmp_path):
 
 def test_samples_are_idempotent_and_versioned(tmp_path):
     st = Store(tmp_path / "s.db")
-    s = Sample(sample_id="a1", task="qa", instruction="Q?", input="", output="A.", source="f.pdf", doc_id="d",
-               pages=[1], chunk_ids=["d-00000"])
+    s = Sample(
+        sample_id="a1",
+        task="qa",
+        instruction="Q?",
+        input="",
+        output="A.",
+        source="f.pdf",
+        doc_id="d",
+        pages=[1],
+        chunk_ids=["d-00000"],
+    )
     assert st.add_samples([s]) == 1
     assert st.add_samples([s]) == 0
     got = st.get_sample("a1")

@@ -21,18 +21,21 @@ app = typer.Typer(
 )
 
 # One line per stage: its register(app), which adds the stage's commands (in this order).
-STAGES: Registry[Callable[[typer.Typer], None]] = Registry("CLI stage", {
-    "workspace": "corpusforge.cli.workspace:register",
-    "ingest": "corpusforge.cli.ingest:register",
-    "corpus": "corpusforge.cli.corpus:register",
-    "generate": "corpusforge.cli.generate:register",
-    "quality": "corpusforge.cli.quality:register",
-    "review": "corpusforge.cli.review:register",
-    "export": "corpusforge.cli.export:register",
-    "train": "corpusforge.cli.train:register",
-    "evaluate": "corpusforge.cli.evaluate:register",
-    "kb": "corpusforge.cli.kb:register",
-})
+STAGES: Registry[Callable[[typer.Typer], None]] = Registry(
+    "CLI stage",
+    {
+        "workspace": "corpusforge.cli.workspace:register",
+        "ingest": "corpusforge.cli.ingest:register",
+        "corpus": "corpusforge.cli.corpus:register",
+        "generate": "corpusforge.cli.generate:register",
+        "quality": "corpusforge.cli.quality:register",
+        "review": "corpusforge.cli.review:register",
+        "export": "corpusforge.cli.export:register",
+        "train": "corpusforge.cli.train:register",
+        "evaluate": "corpusforge.cli.evaluate:register",
+        "kb": "corpusforge.cli.kb:register",
+    },
+)
 
 
 def _version(value: bool) -> None:
@@ -44,9 +47,16 @@ def _version(value: bool) -> None:
 @app.callback()
 def _root(
     workspace: Path | None = typer.Option(  # noqa: UP007
-        None, "--workspace", "-w", help="Workspace folder (default: the current folder).", envvar="CORPUSFORGE_WORKSPACE"),
+        None,
+        "--workspace",
+        "-w",
+        help="Workspace folder (default: the current folder).",
+        envvar="CORPUSFORGE_WORKSPACE",
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Show info logs."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version."
+    ),
 ) -> None:
     common._state["workspace_dir"] = workspace
     common.setup_logging(verbose)

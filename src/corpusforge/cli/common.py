@@ -19,8 +19,12 @@ _state: dict[str, Any] = {"workspace_dir": None}
 
 def setup_logging(verbose: bool) -> None:
     """Route library logging to the console (warnings by default, info with -v)."""
-    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, format="%(message)s",
-                        handlers=[RichHandler(console=console, show_time=False, show_path=False)], force=True)
+    logging.basicConfig(
+        level=logging.INFO if verbose else logging.WARNING,
+        format="%(message)s",
+        handlers=[RichHandler(console=console, show_time=False, show_path=False)],
+        force=True,
+    )
 
 
 def workspace_dir() -> Path:
@@ -45,7 +49,9 @@ def get_workspace():  # type: ignore[no-untyped-def]
         fail(str(e))
 
 
-def summary_table(title: str, rows: dict[str, Any] | list[tuple[Any, ...]], columns: tuple[str, ...] = ("what", "count")) -> None:
+def summary_table(
+    title: str, rows: dict[str, Any] | list[tuple[Any, ...]], columns: tuple[str, ...] = ("what", "count")
+) -> None:
     """Print an end-of-run summary table."""
     table = Table(title=title, title_justify="left")
     for c in columns:

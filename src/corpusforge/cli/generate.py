@@ -32,12 +32,22 @@ class _GenerateCommand(TyperCommand):
 
 def generate(
     task: Optional[list[str]] = typer.Option(  # noqa: UP045
-        None, "--task", "-t", metavar="TASK", help=task_help()),
-    candidates: int = typer.Option(0, "--candidates", "-k", min=0,
-                                   help="K extra answers per kept question at different temperatures, "
-                                        "for rating in review and preference (DPO) data."),
-    limit_docs: Optional[int] = typer.Option(None, "--limit-docs", min=1,  # noqa: UP045
-                                             help="Only the first N documents."),
+        None, "--task", "-t", metavar="TASK", help=task_help()
+    ),
+    candidates: int = typer.Option(
+        0,
+        "--candidates",
+        "-k",
+        min=0,
+        help="K extra answers per kept question at different temperatures, "
+        "for rating in review and preference (DPO) data.",
+    ),
+    limit_docs: Optional[int] = typer.Option(  # noqa: UP045
+        None,
+        "--limit-docs",
+        min=1,
+        help="Only the first N documents.",
+    ),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
 ) -> None:
     """Write instruction data from the chunks with the configured LLM (cached: re-running resumes)."""
@@ -47,17 +57,27 @@ def generate(
 
     ws = get_workspace()
     try:
-        s = run_generate(ws, tasks=task or None, candidates=candidates,
-                         progress=None if no_progress else RichProgress(), limit_docs=limit_docs)
+        s = run_generate(
+            ws,
+            tasks=task or None,
+            candidates=candidates,
+            progress=None if no_progress else RichProgress(),
+            limit_docs=limit_docs,
+        )
     except (ValueError, NothingToDo, LLMUnavailable, ModelNotAvailable) as e:
         fail(str(e))
     finally:
         ws.close()
     rows: dict[str, object] = {
-        "documents": s.documents, "units of work": s.units,
-        "LLM requests sent": s.requests, "answered from cache": s.cached, "retries": s.retries,
+        "documents": s.documents,
+        "units of work": s.units,
+        "LLM requests sent": s.requests,
+        "answered from cache": s.cached,
+        "retries": s.retries,
         "tokens in / out": f"{s.tokens_in} / {s.tokens_out}",
-        "samples kept": s.kept, "samples dropped": s.dropped, "new in store": s.new_samples,
+        "samples kept": s.kept,
+        "samples dropped": s.dropped,
+        "new in store": s.new_samples,
     }
     if candidates:
         rows["candidate answers"] = s.candidates
@@ -69,12 +89,21 @@ def generate(
     rows["seconds"] = s.seconds
     summary_table("generate", rows)
     if s.by_task:
-        summary_table("samples by task", [(t, ", ".join(f"{k} {v}" for k, v in sorted(st.items()) if v))
-                                          for t, st in sorted(s.by_task.items())], ("task", "samples"))
+        summary_table(
+            "samples by task",
+            [
+                (t, ", ".join(f"{k} {v}" for k, v in sorted(st.items()) if v))
+                for t, st in sorted(s.by_task.items())
+            ],
+            ("task", "samples"),
+        )
     if s.dropped_by_reason or s.flagged_by_reason:
         reasons = sorted(set(s.dropped_by_reason) | set(s.flagged_by_reason))
-        summary_table("quality gate", [(r, s.dropped_by_reason.get(r, 0), s.flagged_by_reason.get(r, 0))
-                                       for r in reasons], ("reason", "dropped", "flagged"))
+        summary_table(
+            "quality gate",
+            [(r, s.dropped_by_reason.get(r, 0), s.flagged_by_reason.get(r, 0)) for r in reasons],
+            ("reason", "dropped", "flagged"),
+        )
     if s.short_docs:
         summary_table("documents below generate.qa_min", s.short_docs, ("document", "kept", "minimum"))
     for line in s.errors[:MAX_ERROR_LINES]:

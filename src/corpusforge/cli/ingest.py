@@ -11,9 +11,12 @@ from corpusforge.cli.progress import RichProgress
 
 
 def ingest(
-    paths: list[Path] = typer.Argument(..., metavar="PATH",
-                                      help="Files or folders to read (folders recursively)."),
-    ocr: bool = typer.Option(None, "--ocr/--no-ocr", help="Override ingest.ocr: OCR pages without a usable text layer."),
+    paths: list[Path] = typer.Argument(
+        ..., metavar="PATH", help="Files or folders to read (folders recursively)."
+    ),
+    ocr: bool = typer.Option(
+        None, "--ocr/--no-ocr", help="Override ingest.ocr: OCR pages without a usable text layer."
+    ),
 ) -> None:
     """Read PDF, DOCX, HTML, TXT and Markdown files into the workspace, one record per page.
 
@@ -29,7 +32,9 @@ def ingest(
         summary = ingest_paths(ws, paths, progress=RichProgress())
     except IngestInterrupted as e:
         _report(e.summary)
-        console.print("[yellow]interrupted:[/] everything listed above is stored; run the same command to finish.")
+        console.print(
+            "[yellow]interrupted:[/] everything listed above is stored; run the same command to finish."
+        )
         raise typer.Exit(130) from None
     finally:
         ws.close()
@@ -38,8 +43,20 @@ def ingest(
 
 def _report(summary) -> None:  # type: ignore[no-untyped-def]
     counts = summary.counts()
-    rows = {k: counts[k] for k in ("files_seen", "read", "unchanged", "duplicates", "failed", "pages", "pages_ocr",
-                                   "pages_no_text", "stale")}
+    rows = {
+        k: counts[k]
+        for k in (
+            "files_seen",
+            "read",
+            "unchanged",
+            "duplicates",
+            "failed",
+            "pages",
+            "pages_ocr",
+            "pages_no_text",
+            "stale",
+        )
+    }
     rows["seconds"] = counts["seconds"]
     summary_table("ingest", rows)
     if summary.warnings:

@@ -51,9 +51,16 @@ class RichProgress:
         """Show a new bar for a step of ``total`` units (None: unknown), ending the previous one."""
         self.stop()
         self._bar = _Bar(
-            TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-            TextColumn("{task.fields[note]}", markup=False), TimeElapsedColumn(), TextColumn("ETA"),
-            TimeRemainingColumn(), console=self.console, transient=self.transient)
+            TextColumn("[bold]{task.description}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[note]}", markup=False),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=self.console,
+            transient=self.transient,
+        )
         self._task = self._bar.add_task(label, total=total, note="")
         self._bar.start()
 

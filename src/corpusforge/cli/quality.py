@@ -22,13 +22,27 @@ def _show(title: str, res: dict[str, Any]) -> None:
 
 def check(
     jsonl: Path | None = typer.Option(
-        None, "--jsonl", help="Score this JSONL file (records with question, answer, context) instead of the workspace."),
+        None,
+        "--jsonl",
+        help="Score this JSONL file (records with question, answer, context) instead of the workspace.",
+    ),
     out: Path | None = typer.Option(None, "--out", help="Where to write the scored JSONL (with --jsonl)."),
     threshold: float | None = typer.Option(
-        None, "--threshold", min=0.0, max=1.0, help="Grounding threshold (default: quality.grounding_threshold)."),
-    flag: bool = typer.Option(False, "--flag", help="Flag samples below the threshold for review instead of dropping."),
-    judge: bool = typer.Option(False, "--judge", help="Also ask the LLM backend (section llm; default: the embedded "
-                               "model) to score support 1-5 (quality.judge)."),
+        None,
+        "--threshold",
+        min=0.0,
+        max=1.0,
+        help="Grounding threshold (default: quality.grounding_threshold).",
+    ),
+    flag: bool = typer.Option(
+        False, "--flag", help="Flag samples below the threshold for review instead of dropping."
+    ),
+    judge: bool = typer.Option(
+        False,
+        "--judge",
+        help="Also ask the LLM backend (section llm; default: the embedded "
+        "model) to score support 1-5 (quality.judge).",
+    ),
 ) -> None:
     """Run the quality gate: grounding, filters and question de-duplication, with a reason for each verdict.
 
@@ -46,8 +60,14 @@ def check(
             fail(f"{jsonl}: no such file")
         cfg, llm = _config_or_default()
         cfg = _override(cfg, threshold, flag, judge)
-        res = check_jsonl(jsonl, out, cfg, backend=llm if cfg.judge.enabled else None,
-                          progress=RichProgress(transient=True), tasks=TASKS)
+        res = check_jsonl(
+            jsonl,
+            out,
+            cfg,
+            backend=llm if cfg.judge.enabled else None,
+            progress=RichProgress(transient=True),
+            tasks=TASKS,
+        )
         _show(f"checked {jsonl} -> {out}", res)
         return
     from corpusforge.quality.check import check_workspace

@@ -9,10 +9,14 @@ from corpusforge.cli.common import console, fail, get_workspace
 
 def review(
     host: str | None = typer.Option(None, help="Address to bind (default: review.host, 127.0.0.1)."),
-    port: int | None = typer.Option(None, min=1, max=65535, help="Port to bind (default: review.port, 8765)."),
+    port: int | None = typer.Option(
+        None, min=1, max=65535, help="Port to bind (default: review.port, 8765)."
+    ),
     token: str | None = typer.Option(
-        None, help="Access token every request must carry; required for any address but loopback.",
-        envvar="CORPUSFORGE_REVIEW_TOKEN"),
+        None,
+        help="Access token every request must carry; required for any address but loopback.",
+        envvar="CORPUSFORGE_REVIEW_TOKEN",
+    ),
 ) -> None:
     """Open the review web app: accept, edit or reject samples; rate candidate answers."""
     from corpusforge.review.security import BindError, check_bind

@@ -10,8 +10,10 @@ import typer
 
 from corpusforge.cli.common import console, fail, out, summary_table, workspace_dir
 
-train_app = typer.Typer(help="Train on the exports with TRL + PEFT: pt (continued pretraining), sft, dpo; merge.",
-                        no_args_is_help=True)
+train_app = typer.Typer(
+    help="Train on the exports with TRL + PEFT: pt (continued pretraining), sft, dpo; merge.",
+    no_args_is_help=True,
+)
 
 METHOD_HELP = "lora | qlora (4-bit, CUDA only) | full | prompt (prompt tuning) | ptuning."
 
@@ -38,9 +40,20 @@ def _open_ws() -> Any:
     return get_workspace()
 
 
-def _run(stage: str, data: Path | None, out_dir: Path | None, base_model: str | None, method: str | None,
-         max_steps: int | None, seq_len: int | None, batch: int | None, lr: float | None, no_resume: bool,
-         no_gc: bool, sets: list[str]) -> None:
+def _run(
+    stage: str,
+    data: Path | None,
+    out_dir: Path | None,
+    base_model: str | None,
+    method: str | None,
+    max_steps: int | None,
+    seq_len: int | None,
+    batch: int | None,
+    lr: float | None,
+    no_resume: bool,
+    no_gc: bool,
+    sets: list[str],
+) -> None:
     from corpusforge.train.data import DataError
     from corpusforge.train.methods import MethodError
     from corpusforge.train.recipe import RecipeError
@@ -59,8 +72,17 @@ def _run(stage: str, data: Path | None, out_dir: Path | None, base_model: str | 
     if no_gc:
         overrides["gradient_checkpointing"] = False
     try:
-        res = train(stage, data, out_dir, base_model=base_model, method=method, max_steps=max_steps,
-                    resume=not no_resume, ws=ws, **overrides)
+        res = train(
+            stage,
+            data,
+            out_dir,
+            base_model=base_model,
+            method=method,
+            max_steps=max_steps,
+            resume=not no_resume,
+            ws=ws,
+            **overrides,
+        )
     except (DataError, MethodError, RecipeError) as e:
         fail(str(e))
     finally:
@@ -68,28 +90,48 @@ def _run(stage: str, data: Path | None, out_dir: Path | None, base_model: str | 
             ws.close()
     first = res.losses[0][1] if res.losses else None
     last = res.losses[-1][1] if res.losses else None
-    summary_table(f"train {stage} ({method})", {
-        "records used": res.data["used"], "lines skipped": sum(res.data["skipped"].values()),
-        "general records mixed in": res.data["general"], "steps": res.steps,
-        "resumed from": res.resumed_from or "-", "loss first -> last": f"{first} -> {last}",
-        "trainable params": f"{res.trainable_params:,} / {res.total_params:,}",
-        "peak RSS growth (MiB)": res.memory.get("peak_rss_delta"), "saved": res.final_dir,
-        "loss curve": res.plot or "-"})
+    summary_table(
+        f"train {stage} ({method})",
+        {
+            "records used": res.data["used"],
+            "lines skipped": sum(res.data["skipped"].values()),
+            "general records mixed in": res.data["general"],
+            "steps": res.steps,
+            "resumed from": res.resumed_from or "-",
+            "loss first -> last": f"{first} -> {last}",
+            "trainable params": f"{res.trainable_params:,} / {res.total_params:,}",
+            "peak RSS growth (MiB)": res.memory.get("peak_rss_delta"),
+            "saved": res.final_dir,
+            "loss curve": res.plot or "-",
+        },
+    )
 
 
 def _stage_command(stage: str, doc: str) -> Any:
     def command(
-        data: Path = typer.Option(None, "--data", help="JSONL file or export folder (default: the workspace's export.out_dir)."),
-        out_dir: Path = typer.Option(None, "--out", help="Run folder (rerun to resume); default out/train/<stage>-<method>."),
-        base_model: str = typer.Option(None, "--base-model", help="HF id, local folder or GGUF (empty = embedded SmolLM2)."),
+        data: Path = typer.Option(
+            None, "--data", help="JSONL file or export folder (default: the workspace's export.out_dir)."
+        ),
+        out_dir: Path = typer.Option(
+            None, "--out", help="Run folder (rerun to resume); default out/train/<stage>-<method>."
+        ),
+        base_model: str = typer.Option(
+            None, "--base-model", help="HF id, local folder or GGUF (empty = embedded SmolLM2)."
+        ),
         method: str = typer.Option(None, "--method", help=METHOD_HELP),
-        max_steps: int = typer.Option(None, "--max-steps", help="Stop after N optimizer steps (quick checks)."),
+        max_steps: int = typer.Option(
+            None, "--max-steps", help="Stop after N optimizer steps (quick checks)."
+        ),
         seq_len: int = typer.Option(None, "--seq-len", help="Override the recipe's max_length."),
         batch: int = typer.Option(None, "--batch", help="Override the recipe's per-device batch."),
         lr: float = typer.Option(None, "--lr", help="Override the recipe's learning rate for this method."),
         no_resume: bool = typer.Option(False, "--no-resume", help="Ignore checkpoints already in --out."),
-        no_gc: bool = typer.Option(False, "--no-gradient-checkpointing", help="Keep activations (faster, more memory)."),
-        sets: list[str] = typer.Option([], "--set", help="Recipe key override KEY=VALUE, e.g. lora.r=8 (repeatable)."),
+        no_gc: bool = typer.Option(
+            False, "--no-gradient-checkpointing", help="Keep activations (faster, more memory)."
+        ),
+        sets: list[str] = typer.Option(
+            [], "--set", help="Recipe key override KEY=VALUE, e.g. lora.r=8 (repeatable)."
+        ),
     ) -> None:
         _run(stage, data, out_dir, base_model, method, max_steps, seq_len, batch, lr, no_resume, no_gc, sets)
 
@@ -97,15 +139,23 @@ def _stage_command(stage: str, doc: str) -> Any:
     return command
 
 
-train_app.command("pt")(_stage_command("pt", "Continued pretraining on pretrain/corpus.jsonl (packed, general text mixed in)."))
-train_app.command("sft")(_stage_command("sft", "Supervised fine-tuning on messages/train.jsonl (loss on assistant tokens)."))
+train_app.command("pt")(
+    _stage_command("pt", "Continued pretraining on pretrain/corpus.jsonl (packed, general text mixed in).")
+)
+train_app.command("sft")(
+    _stage_command("sft", "Supervised fine-tuning on messages/train.jsonl (loss on assistant tokens).")
+)
 train_app.command("dpo")(_stage_command("dpo", "DPO on preference/train.jsonl (prompt, chosen, rejected)."))
 
 
 @train_app.command("merge")
-def merge(adapter: Path = typer.Argument(..., help="Adapter folder written by a train run (…/adapter)."),
-          out_dir: Path = typer.Option(..., "--out", help="Folder for the merged model."),
-          base_model: str = typer.Option(None, "--base-model", help="Base model (default: the one the adapter names).")) -> None:
+def merge(
+    adapter: Path = typer.Argument(..., help="Adapter folder written by a train run (…/adapter)."),
+    out_dir: Path = typer.Option(..., "--out", help="Folder for the merged model."),
+    base_model: str = typer.Option(
+        None, "--base-model", help="Base model (default: the one the adapter names)."
+    ),
+) -> None:
     """Merge a LoRA adapter into its base model and save a standalone model."""
     from corpusforge.train.merge import MergeError, merge_adapter
 
@@ -116,33 +166,53 @@ def merge(adapter: Path = typer.Argument(..., help="Adapter folder written by a 
     console.print(f"merged model written to {path}")
 
 
-def plan(model: str = typer.Option("Qwen/Qwen2.5-7B-Instruct", "--model", help="Qwen2.5 name, local folder or config.json."),
-         method: str = typer.Option("lora", "--method", help=METHOD_HELP),
-         seq_len: int = typer.Option(2048, "--seq-len", help="Tokens per sequence."),
-         batch: int = typer.Option(1, "--batch", help="Micro-batch per device."),
-         stage: str = typer.Option("sft", "--stage", help="pt | sft | dpo."),
-         device: str = typer.Option("cuda", "--device", help="cuda | cpu."),
-         no_gc: bool = typer.Option(False, "--no-gradient-checkpointing", help="Plan without activation recomputation."),
-         as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON.")) -> None:
+def plan(
+    model: str = typer.Option(
+        "Qwen/Qwen2.5-7B-Instruct", "--model", help="Qwen2.5 name, local folder or config.json."
+    ),
+    method: str = typer.Option("lora", "--method", help=METHOD_HELP),
+    seq_len: int = typer.Option(2048, "--seq-len", help="Tokens per sequence."),
+    batch: int = typer.Option(1, "--batch", help="Micro-batch per device."),
+    stage: str = typer.Option("sft", "--stage", help="pt | sft | dpo."),
+    device: str = typer.Option("cuda", "--device", help="cuda | cpu."),
+    no_gc: bool = typer.Option(
+        False, "--no-gradient-checkpointing", help="Plan without activation recomputation."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print machine-readable JSON."),
+) -> None:
     """Memory a training run needs (weights, gradients, optimizer, activations) and how much data to use."""
     from corpusforge.train.plan import plan_memory
     from corpusforge.train.plan_models import PlanError
 
     try:
-        p = plan_memory(model, method, seq_len, batch, stage=stage, device=device, gradient_checkpointing=not no_gc)
+        p = plan_memory(
+            model, method, seq_len, batch, stage=stage, device=device, gradient_checkpointing=not no_gc
+        )
     except PlanError as e:
         fail(str(e))
     if as_json:
         out.print_json(json.dumps(p.to_dict(), ensure_ascii=False))
         return
-    summary_table(f"plan: {p.model} {p.method} {p.stage} seq {p.seq_len} x batch {p.batch} on {p.device}", [
-        ("parameters", f"{p.params / 1e9:.2f} B"), ("trainable", f"{p.trainable_params / 1e6:.1f} M"),
-        ("weights", f"{p.weights_gib:.2f} GiB"), ("gradients", f"{p.gradients_gib:.2f} GiB"),
-        ("optimizer states", f"{p.optimizer_gib:.2f} GiB"), ("activations", f"{p.activations_gib:.2f} GiB"),
-        ("logits / loss", f"{p.logits_gib:.2f} GiB"), ("runtime overhead", f"{p.overhead_gib:.2f} GiB"),
-        ("total (peak)", f"{p.total_gib:.2f} GiB"),
-        ("recommended sft samples", f"{p.recommended_data['sft_samples']['min']:,}-{p.recommended_data['sft_samples']['max']:,}"),
-        ("recommended pt tokens", f"{p.recommended_data['pt_tokens']:,}")], ("what", "estimate"))
+    summary_table(
+        f"plan: {p.model} {p.method} {p.stage} seq {p.seq_len} x batch {p.batch} on {p.device}",
+        [
+            ("parameters", f"{p.params / 1e9:.2f} B"),
+            ("trainable", f"{p.trainable_params / 1e6:.1f} M"),
+            ("weights", f"{p.weights_gib:.2f} GiB"),
+            ("gradients", f"{p.gradients_gib:.2f} GiB"),
+            ("optimizer states", f"{p.optimizer_gib:.2f} GiB"),
+            ("activations", f"{p.activations_gib:.2f} GiB"),
+            ("logits / loss", f"{p.logits_gib:.2f} GiB"),
+            ("runtime overhead", f"{p.overhead_gib:.2f} GiB"),
+            ("total (peak)", f"{p.total_gib:.2f} GiB"),
+            (
+                "recommended sft samples",
+                f"{p.recommended_data['sft_samples']['min']:,}-{p.recommended_data['sft_samples']['max']:,}",
+            ),
+            ("recommended pt tokens", f"{p.recommended_data['pt_tokens']:,}"),
+        ],
+        ("what", "estimate"),
+    )
     for n in p.notes:
         console.print(f"note: {n}")
 

@@ -9,11 +9,14 @@ import typer
 
 from corpusforge.cli.common import console, get_workspace, out, summary_table
 
-dump_app = typer.Typer(help="Write records from the store as JSONL, for scripts and for reading by eye.",
-                       no_args_is_help=True)
+dump_app = typer.Typer(
+    help="Write records from the store as JSONL, for scripts and for reading by eye.", no_args_is_help=True
+)
 
 
-def init(directory: Path = typer.Argument(Path("."), help="Folder to make a workspace (created if needed).")) -> None:
+def init(
+    directory: Path = typer.Argument(Path("."), help="Folder to make a workspace (created if needed)."),
+) -> None:
     """Create a workspace: corpusforge.yaml with commented defaults and an empty store."""
     from corpusforge.workspace import init_workspace
 
@@ -49,8 +52,13 @@ def dump_pages(out_path: Path = typer.Option(..., "--out", help="JSONL file to w
     from corpusforge.io import write_jsonl
 
     ws = get_workspace()
-    n = write_jsonl(out_path, ({"source": p.source, "page": p.page, "text": p.text, "doc_id": p.doc_id,
-                                "metadata": p.metadata} for p in ws.store.iter_pages()))
+    n = write_jsonl(
+        out_path,
+        (
+            {"source": p.source, "page": p.page, "text": p.text, "doc_id": p.doc_id, "metadata": p.metadata}
+            for p in ws.store.iter_pages()
+        ),
+    )
     console.print(f"wrote {n} pages to {out_path}")
 
 
@@ -67,9 +75,11 @@ def dump_chunks(out_path: Path = typer.Option(..., "--out", help="JSONL file to 
 
 
 @dump_app.command("samples")
-def dump_samples(out_path: Path = typer.Option(..., "--out", help="JSONL file to write."),
-                 task: str = typer.Option(None, help="Only this task."),
-                 status_: str = typer.Option(None, "--status", help="Only this status.")) -> None:
+def dump_samples(
+    out_path: Path = typer.Option(..., "--out", help="JSONL file to write."),
+    task: str = typer.Option(None, help="Only this task."),
+    status_: str = typer.Option(None, "--status", help="Only this status."),
+) -> None:
     """Every sample with its fields, provenance and verdicts."""
     from corpusforge.io import write_jsonl
 

@@ -65,7 +65,7 @@ class _Sent:
 def _sentences(text: str, blocks: list[Block], limit: int) -> list[_Sent]:
     raw: list[tuple[int, int, int, bool]] = []
     for bi, b in enumerate(blocks):
-        for k, (s, e) in enumerate(split_sentences(text[b.start:b.end], b.start)):
+        for k, (s, e) in enumerate(split_sentences(text[b.start : b.end], b.start)):
             raw.append((s, e, bi, k == 0))
     counts = count_tokens_batch([text[s:e] for s, e, _, _ in raw])
     out: list[_Sent] = []
@@ -94,11 +94,14 @@ def _cut(text: str, s: int, e: int, bi: int, first: bool, limit: int) -> list[_S
     pieces = [q for p in pieces for q in _halve(text, p[0], p[1], limit)]
     merged: list[tuple[int, int]] = []
     for p in pieces:
-        if merged and count_tokens(text[merged[-1][0]:p[1]]) <= limit:
+        if merged and count_tokens(text[merged[-1][0] : p[1]]) <= limit:
             merged[-1] = (merged[-1][0], p[1])
         else:
             merged.append(p)
-    return [_Sent(a, b, count_tokens(text[a:b]), bi, first and i == 0, cut=True) for i, (a, b) in enumerate(merged)]
+    return [
+        _Sent(a, b, count_tokens(text[a:b]), bi, first and i == 0, cut=True)
+        for i, (a, b) in enumerate(merged)
+    ]
 
 
 def _halve(text: str, a: int, b: int, limit: int) -> list[tuple[int, int]]:
@@ -151,9 +154,23 @@ def chunk_spans(text: str, blocks: list[Block], target: int, overlap: int = 0) -
         for bi in bis:
             langs[blocks[bi].lang] = langs.get(blocks[bi].lang, 0) + blocks[bi].end - blocks[bi].start
         pages = sorted({p for bi in bis for p in _pages_in(blocks[bi], a, b)})
-        head = text[blocks[last_head[bis[0]]].start:blocks[last_head[bis[0]]].end] if last_head[bis[0]] >= 0 else ""
-        spans.append(Span(a, b, pages, n, max(langs, key=lambda k: langs[k]) if langs else "",
-                          any(x.cut for x in cur), langs, head))
+        head = (
+            text[blocks[last_head[bis[0]]].start : blocks[last_head[bis[0]]].end]
+            if last_head[bis[0]] >= 0
+            else ""
+        )
+        spans.append(
+            Span(
+                a,
+                b,
+                pages,
+                n,
+                max(langs, key=lambda k: langs[k]) if langs else "",
+                any(x.cut for x in cur),
+                langs,
+                head,
+            )
+        )
         carry: list[_Sent] = []
         for x in reversed(cur[1:]):
             if size([x, *carry]) > overlap:

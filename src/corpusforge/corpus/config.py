@@ -29,43 +29,80 @@ class CleanConfig(Section):
     """Text cleaning, applied to every page before filtering."""
 
     traditional_to_simplified: bool = Field(
-        False, description="Convert Traditional to Simplified Chinese with OpenCC (t2s).")
+        False, description="Convert Traditional to Simplified Chinese with OpenCC (t2s)."
+    )
     remove_headers_footers: bool = Field(
-        True, description="Remove running headers/footers: lines at the top or bottom of pages that repeat across pages.")
-    header_min_pages: int = Field(3, ge=2, description="A header/footer line must repeat on at least this many pages.")
+        True,
+        description="Remove running headers/footers: lines at the top or bottom of pages that repeat across pages.",
+    )
+    header_min_pages: int = Field(
+        3, ge=2, description="A header/footer line must repeat on at least this many pages."
+    )
     header_min_ratio: float = Field(
-        0.3, ge=0, le=1, description="... and on at least this fraction of the document's distinct pages.")
-    header_zone_lines: int = Field(3, ge=1, description="How many lines at the top and bottom of a page may be headers/footers.")
-    remove_page_numbers: bool = Field(True, description="Remove page-number lines (e.g. '12', '- 12 -', 'Page 3 of 9', '第 3 页').")
+        0.3, ge=0, le=1, description="... and on at least this fraction of the document's distinct pages."
+    )
+    header_zone_lines: int = Field(
+        3, ge=1, description="How many lines at the top and bottom of a page may be headers/footers."
+    )
+    remove_page_numbers: bool = Field(
+        True, description="Remove page-number lines (e.g. '12', '- 12 -', 'Page 3 of 9', '第 3 页')."
+    )
     rejoin_lines: bool = Field(
-        True, description="Rejoin lines broken inside sentences (Chinese lines, hyphenated English words) into paragraphs.")
+        True,
+        description="Rejoin lines broken inside sentences (Chinese lines, hyphenated English words) into paragraphs.",
+    )
     rejoin_kinds: list[str] = Field(
         default_factory=lambda: ["pdf", "text"],
-        description="Document kinds whose lines are wrapped and get rejoined; in others (docx, html) a line is a paragraph.")
+        description="Document kinds whose lines are wrapped and get rejoined; in others (docx, html) a line is a paragraph.",
+    )
 
 
 class FilterConfig(Section):
     """Paragraph and page filters; every drop is counted by reason."""
 
     languages: list[str] | None = Field(
-        None, description="Languages kept (ISO 639-1); null means project.languages.")
+        None, description="Languages kept (ISO 639-1); null means project.languages."
+    )
     lang_min_chars: int = Field(
-        40, ge=1, description="Headings and paragraphs with fewer letters than this (a Han character counts as 3) "
-                               "take the language of their neighbours.")
+        40,
+        ge=1,
+        description="Headings and paragraphs with fewer letters than this (a Han character counts as 3) "
+        "take the language of their neighbours.",
+    )
     min_chars: int = Field(4, ge=0, description="Drop paragraphs shorter than this many characters.")
-    min_doc_chars: int = Field(30, ge=0, description="Drop documents whose cleaned text is shorter than this.")
+    min_doc_chars: int = Field(
+        30, ge=0, description="Drop documents whose cleaned text is shorter than this."
+    )
     max_symbol_ratio: float = Field(
-        0.5, ge=0, le=1, description="Drop paragraphs where punctuation, symbols and numbers (a whole number counts as "
-                             "one) exceed this share of the characters (tables of figures, debris).")
+        0.5,
+        ge=0,
+        le=1,
+        description="Drop paragraphs where punctuation, symbols and numbers (a whole number counts as "
+        "one) exceed this share of the characters (tables of figures, debris).",
+    )
     max_repeated_line_ratio: float = Field(
-        0.5, ge=0, le=1, description="Drop pages (of 10 or more lines) where this share of the lines repeat an earlier line.")
+        0.5,
+        ge=0,
+        le=1,
+        description="Drop pages (of 10 or more lines) where this share of the lines repeat an earlier line.",
+    )
     max_repeated_ngram_ratio: float = Field(
-        0.4, ge=0, le=1, description="Drop paragraphs where this share of the n-grams repeat earlier ones (n as below).")
-    ngram_chars: int = Field(6, ge=2, description="n of the character n-grams used by the repetition filter for Chinese.")
-    ngram_words: int = Field(3, ge=1, description="n of the word n-grams used by the repetition filter for other languages.")
+        0.4,
+        ge=0,
+        le=1,
+        description="Drop paragraphs where this share of the n-grams repeat earlier ones (n as below).",
+    )
+    ngram_chars: int = Field(
+        6, ge=2, description="n of the character n-grams used by the repetition filter for Chinese."
+    )
+    ngram_words: int = Field(
+        3, ge=1, description="n of the word n-grams used by the repetition filter for other languages."
+    )
     boilerplate: list[str] = Field(
         default_factory=lambda: list(DEFAULT_BOILERPLATE),
-        description="Regular expressions of boilerplate (copyright, e-book site notices); matching paragraphs are dropped.")
+        description="Regular expressions of boilerplate (copyright, e-book site notices); matching paragraphs are dropped.",
+    )
+
     @field_validator("boilerplate")
     @classmethod
     def _regexes_compile(cls, v: list[str]) -> list[str]:
@@ -77,35 +114,64 @@ class FilterConfig(Section):
         return v
 
     boilerplate_max_chars: int = Field(
-        300, ge=0, description="Only paragraphs up to this long are dropped as boilerplate (long text merely quoting a notice stays).")
+        300,
+        ge=0,
+        description="Only paragraphs up to this long are dropped as boilerplate (long text merely quoting a notice stays).",
+    )
 
 
 class DedupConfig(Section):
     """Exact and near-duplicate removal across and within documents."""
 
-    exact: bool = Field(True, description="Remove exact duplicates (hash of the normalised text) of documents, pages and paragraphs.")
+    exact: bool = Field(
+        True,
+        description="Remove exact duplicates (hash of the normalised text) of documents, pages and paragraphs.",
+    )
     near: bool = Field(True, description="Remove near duplicates found by MinHash LSH.")
-    threshold: float = Field(0.8, gt=0, le=1, description="Estimated Jaccard similarity at which two texts count as near duplicates.")
+    threshold: float = Field(
+        0.8,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity at which two texts count as near duplicates.",
+    )
     num_perm: int = Field(128, ge=16, le=1024, description="MinHash permutations (signature length).")
     recall_weight: float = Field(
-        0.8, gt=0, lt=1, description="Weight of missed duplicates against extra candidates when LSH bands are chosen "
-                                     "(datasketch uses 0.5); candidates are then checked against the threshold.")
-    char_ngram: int = Field(5, ge=1, description="Shingle size in characters for Chinese (and other unspaced scripts).")
-    word_ngram: int = Field(3, ge=1, description="Shingle size in words for English and other spaced languages.")
+        0.8,
+        gt=0,
+        lt=1,
+        description="Weight of missed duplicates against extra candidates when LSH bands are chosen "
+        "(datasketch uses 0.5); candidates are then checked against the threshold.",
+    )
+    char_ngram: int = Field(
+        5, ge=1, description="Shingle size in characters for Chinese (and other unspaced scripts)."
+    )
+    word_ngram: int = Field(
+        3, ge=1, description="Shingle size in words for English and other spaced languages."
+    )
     min_chars: int = Field(
-        30, ge=1, description="Paragraphs and pages shorter than this are never removed as near duplicates.")
+        30, ge=1, description="Paragraphs and pages shorter than this are never removed as near duplicates."
+    )
     exact_min_chars: int = Field(
-        8, ge=1, description="Paragraphs shorter than this are never removed as exact duplicates (short lines such as "
-                             "'当夜无事。' legitimately repeat).")
+        8,
+        ge=1,
+        description="Paragraphs shorter than this are never removed as exact duplicates (short lines such as "
+        "'当夜无事。' legitimately repeat).",
+    )
     seed: int = Field(1, description="Seed of the MinHash permutations.")
 
 
 class CorpusConfig(Section):
     """Cleaning, filtering, de-duplication and chunking of the continued-pretraining corpus."""
 
-    chunk_tokens: int = Field(512, ge=16, description="Target chunk size in tokens of the target model's tokenizer.")
-    chunk_overlap: int = Field(64, ge=0, description="Overlap between consecutive chunks, in tokens (whole sentences).")
+    chunk_tokens: int = Field(
+        512, ge=16, description="Target chunk size in tokens of the target model's tokenizer."
+    )
+    chunk_overlap: int = Field(
+        64, ge=0, description="Overlap between consecutive chunks, in tokens (whole sentences)."
+    )
     clean: CleanConfig = Field(default_factory=CleanConfig, description="Cleaning.")
     filters: FilterConfig = Field(default_factory=FilterConfig, description="Filters.")
     dedup: DedupConfig = Field(default_factory=DedupConfig, description="De-duplication.")
-    llamafactory_name: str = Field("corpus_pt", description="Dataset name in the LLaMA-Factory dataset_info.json.")
+    llamafactory_name: str = Field(
+        "corpus_pt", description="Dataset name in the LLaMA-Factory dataset_info.json."
+    )

@@ -83,11 +83,25 @@ class DocumentCleaner:
         self.filters = F.build_filters(cfg.filters, self.languages)
 
     def _ref(self, doc: Document, unit: str, pages: list[int], text: str) -> str:
-        return json.dumps({"doc_id": doc.doc_id, "source": doc.source, "unit": unit, "pages": pages,
-                           "text": text[:PREVIEW]}, ensure_ascii=False)
+        return json.dumps(
+            {
+                "doc_id": doc.doc_id,
+                "source": doc.source,
+                "unit": unit,
+                "pages": pages,
+                "text": text[:PREVIEW],
+            },
+            ensure_ascii=False,
+        )
 
-    def _dedup(self, index: DedupIndex, doc: Document, unit: str, items: list[tuple[str, list[int]]],
-               removed: list[Removed]) -> list[bool]:
+    def _dedup(
+        self,
+        index: DedupIndex,
+        doc: Document,
+        unit: str,
+        items: list[tuple[str, list[int]]],
+        removed: list[Removed],
+    ) -> list[bool]:
         """Exact then near de-duplication of items (text, pages) in order; returns keep flags."""
         d = self.cfg.dedup
         keep = [True] * len(items)
@@ -99,7 +113,9 @@ class DocumentCleaner:
                 old = index.exact(exact_key(text), self._ref(doc, unit, pages, text))
                 if old is not None:
                     keep[i] = False
-                    removed.append(Removed(unit, pages, text, kind="exact", similarity=1.0, kept=json.loads(old)))
+                    removed.append(
+                        Removed(unit, pages, text, kind="exact", similarity=1.0, kept=json.loads(old))
+                    )
                     continue
             if len(text) >= d.min_chars:
                 todo.append(i)
@@ -115,8 +131,11 @@ class DocumentCleaner:
             hit = index.query(sigs[row], keys[row])
             if hit is not None:
                 keep[i] = False
-                removed.append(Removed(unit, pages, text, kind="near", similarity=round(hit[1], 4),
-                                       kept=json.loads(hit[0])))
+                removed.append(
+                    Removed(
+                        unit, pages, text, kind="near", similarity=round(hit[1], 4), kept=json.loads(hit[0])
+                    )
+                )
             else:
                 index.insert(sigs[row], keys[row], self._ref(doc, unit, pages, text))
         return keep
@@ -137,10 +156,20 @@ class DocumentCleaner:
                 n_lines += n
         whole = "\n".join("\n".join(ls) for ls in lines)
         if self.cfg.dedup.exact and len(whole.strip()) >= self.cfg.dedup.min_chars:
-            old = self.idx.pages.exact(exact_key(whole) ^ 1, self._ref(doc, "document", [p.page for p in pages], whole))
+            old = self.idx.pages.exact(
+                exact_key(whole) ^ 1, self._ref(doc, "document", [p.page for p in pages], whole)
+            )
             if old is not None:
-                removed.append(Removed("document", [p.page for p in pages], whole.strip(), kind="exact",
-                                       similarity=1.0, kept=json.loads(old)))
+                removed.append(
+                    Removed(
+                        "document",
+                        [p.page for p in pages],
+                        whole.strip(),
+                        kind="exact",
+                        similarity=1.0,
+                        kept=json.loads(old),
+                    )
+                )
                 return CleanedDoc("", [], removed, chars_in, n_lines)
         kept_pages: list[tuple[int, list[str]]] = []
         for p, ls in zip(pages, lines, strict=True):
@@ -157,8 +186,17 @@ class DocumentCleaner:
             if ok:
                 paras.extend(paragraphs(ls, pg, rejoin, vocab))
         paras = merge_across_pages(paras, vocab)
-        for para, lang in zip(paras, assign_languages([x.text for x in paras], fc.lang_min_chars, tuple(self.languages),
-                                                      [x.heading for x in paras], doc.lang), strict=True):
+        for para, lang in zip(
+            paras,
+            assign_languages(
+                [x.text for x in paras],
+                fc.lang_min_chars,
+                tuple(self.languages),
+                [x.heading for x in paras],
+                doc.lang,
+            ),
+            strict=True,
+        ):
             para.lang = lang
         passed: list[Para] = []
         for para in paras:
@@ -167,7 +205,9 @@ class DocumentCleaner:
                 removed.append(Removed("paragraph", para.pages, para.text, reason=reason))
             else:
                 passed.append(para)
-        flags = self._dedup(self.idx.paragraphs, doc, "paragraph", [(x.text, x.pages) for x in passed], removed)
+        flags = self._dedup(
+            self.idx.paragraphs, doc, "paragraph", [(x.text, x.pages) for x in passed], removed
+        )
         kept = [x for x, ok in zip(passed, flags, strict=True) if ok]
         if kept and sum(len(x.text) for x in kept) < fc.min_doc_chars:
             for x in kept:

@@ -34,10 +34,10 @@ def repeated_ngram_ratio(text: str, n_chars: int = 6, n_words: int = 3) -> float
     """Share of n-grams that repeat an earlier n-gram of the same text (characters for Chinese, else words)."""
     if len(_HAN.findall(text)) >= 0.3 * max(1, len(text)):
         s = re.sub(r"\s+", "", text)
-        grams = [s[i:i + n_chars] for i in range(len(s) - n_chars + 1)]
+        grams = [s[i : i + n_chars] for i in range(len(s) - n_chars + 1)]
     else:
         words = _WORD.findall(text.lower())
-        grams = [" ".join(words[i:i + n_words]) for i in range(len(words) - n_words + 1)]
+        grams = [" ".join(words[i : i + n_words]) for i in range(len(words) - n_words + 1)]
     if len(grams) < 10:
         return 0.0
     return 1.0 - len(set(grams)) / len(grams)
@@ -77,5 +77,10 @@ def build_filters(cfg: FilterConfig, languages: list[str]) -> list[tuple[str, Pa
             return None
         return f"language:{p.lang or 'unknown'}"
 
-    return [("boilerplate", boilerplate), ("min_length", min_length), ("symbol_ratio", symbols),
-            ("repeated_ngrams", repetition), ("language", language)]
+    return [
+        ("boilerplate", boilerplate),
+        ("min_length", min_length),
+        ("symbol_ratio", symbols),
+        ("repeated_ngrams", repetition),
+        ("language", language),
+    ]

@@ -20,8 +20,32 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 # Languages the detector chooses among (plus the configured ones): widely written languages only, so that
 # English reference lists or name lists are not taken for Welsh, Latin or Tagalog.
-COMMON = ("en", "zh", "ja", "ko", "fr", "de", "es", "it", "pt", "ru", "nl", "ar", "vi", "tr", "pl", "id", "sv",
-          "hi", "th", "uk", "cs", "el", "he", "fa")
+COMMON = (
+    "en",
+    "zh",
+    "ja",
+    "ko",
+    "fr",
+    "de",
+    "es",
+    "it",
+    "pt",
+    "ru",
+    "nl",
+    "ar",
+    "vi",
+    "tr",
+    "pl",
+    "id",
+    "sv",
+    "hi",
+    "th",
+    "uk",
+    "cs",
+    "el",
+    "he",
+    "fa",
+)
 
 
 @functools.lru_cache(maxsize=4)
@@ -56,18 +80,31 @@ def detect(text: str, among: tuple[str, ...] = ()) -> str:
     code = lang.iso_code_639_1.name.lower() if lang else ""
     if code and among and code not in among:
         # Doubtful verdicts (names, references, mixed text): prefer a wanted language that is nearly as likely.
-        conf = {c.language.iso_code_639_1.name.lower(): c.value for c in det.compute_language_confidence_values(text)}
+        conf = {
+            c.language.iso_code_639_1.name.lower(): c.value
+            for c in det.compute_language_confidence_values(text)
+        }
         best = max(among, key=lambda a: conf.get(a, 0.0))
         if conf.get(best, 0.0) >= 0.5 * conf.get(code, 1.0):
             code = best
     han = len(_HAN.findall(text))
-    if code in ("", "ja") and han and han >= 0.5 * len(_LETTER.findall(text)) and not _KANA_HANGUL.search(text):
+    if (
+        code in ("", "ja")
+        and han
+        and han >= 0.5 * len(_LETTER.findall(text))
+        and not _KANA_HANGUL.search(text)
+    ):
         return "zh"
     return code
 
 
-def assign_languages(texts: list[str], min_letters: int = 40, among: tuple[str, ...] = (),
-                     headings: list[bool] | None = None, fallback: str = "") -> list[str]:
+def assign_languages(
+    texts: list[str],
+    min_letters: int = 40,
+    among: tuple[str, ...] = (),
+    headings: list[bool] | None = None,
+    fallback: str = "",
+) -> list[str]:
     """Language of each paragraph of a document.
 
     Paragraphs with at least ``min_letters`` letters are judged one by one; headings and shorter ones (names,
@@ -75,8 +112,10 @@ def assign_languages(texts: list[str], min_letters: int = 40, among: tuple[str, 
     them, else ``fallback`` (the language ingest found for the document), else that of the whole text.
     """
     heads = headings or [False] * len(texts)
-    judged = [detect(t, among) if letters(t) >= min_letters and not h else None
-              for t, h in zip(texts, heads, strict=True)]
+    judged = [
+        detect(t, among) if letters(t) >= min_letters and not h else None
+        for t, h in zip(texts, heads, strict=True)
+    ]
     if all(j is None for j in judged):
         whole = "\n".join(texts)
         lang = fallback or detect(whole, among)

@@ -15,13 +15,15 @@ from corpusforge.corpus.normalize import is_cjk
 _PAGE_NUMBER = re.compile(
     r"^(?:[-–—·•(\[]*\s*\d{1,4}\s*[-–—·•)\]]*|(?:page|p\.|seite|pagina)\s*\d{1,4}(?:\s*(?:of|/|von)\s*\d{1,4})?"
     r"|第\s*\d{1,4}\s*页(?:\s*[,，/]?\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|[ivxlc]{1,7})$",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 _WORDS = re.compile(r"[^\W\d_]+")
 _SEPARATOR = re.compile(r"^[\s\-=_*~·•.#+—–─━═]{3,}$")
 _HEADING = re.compile(
     r"^(?:第[一二三四五六七八九十百千零〇两\d]+[回章节卷篇部集条]|[一二三四五六七八九十]+、|#{1,6}\s"
     r"|\d+(?:\.\d+){0,3}\.?\s+\S|(?:chapter|section|part|appendix)\s+\w+|[IVX]+\.\s+\S)",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 SENTENCE_END = "。！？!?；;….:：”’」』\"')）】》"
 _HARD_END = "。！？!?….;；"
 
@@ -46,7 +48,9 @@ def _key(line: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", "", line)).lower()
 
 
-def running_lines(pages: list[list[str]], zone: int = 3, min_pages: int = 3, min_ratio: float = 0.3) -> set[str]:
+def running_lines(
+    pages: list[list[str]], zone: int = 3, min_pages: int = 3, min_ratio: float = 0.3
+) -> set[str]:
     """Keys of lines that repeat at the top or bottom of many distinct pages (headers, footers, page numbers).
 
     Args:
@@ -104,8 +108,14 @@ def join_lines(a: str, b: str, vocab: set[str] | None = None) -> str:
         lw, rw = _WORDS.findall(a[-40:-1]), _WORDS.match(b)
         left, right = (lw[-1].lower() if lw else ""), (rw.group(0).lower() if rw else "")
         last = a.rsplit(" ", 1)[-1]
-        keep = last.count("-") > 1 or (vocab is not None and left + right not in vocab
-                                       and left in vocab and right in vocab and len(left) > 2 and len(right) > 2)
+        keep = last.count("-") > 1 or (
+            vocab is not None
+            and left + right not in vocab
+            and left in vocab
+            and right in vocab
+            and len(left) > 2
+            and len(right) > 2
+        )
         return a + b if keep else a[:-1] + b
     if any(is_cjk(c) for c in a[-2:] + b[:2]):
         return a + b
@@ -135,8 +145,14 @@ def paragraphs(lines: list[str], page: int, rejoin: bool = True, vocab: set[str]
             text = " ".join(cur) if not rejoin else cur[0]
             text = re.sub(r" {2,}", " ", text).strip()
             if text:
-                out.append(Para(text=text, pages=[page], heading=is_heading(text) and len(cur) == 1,
-                                indented=cur_indented))
+                out.append(
+                    Para(
+                        text=text,
+                        pages=[page],
+                        heading=is_heading(text) and len(cur) == 1,
+                        indented=cur_indented,
+                    )
+                )
         cur, prev = [], ""
 
     for ln in body:
@@ -146,8 +162,13 @@ def paragraphs(lines: list[str], page: int, rejoin: bool = True, vocab: set[str]
             continue
         indented = len(ln) - len(ln.lstrip()) >= base + 2
         heading = is_heading(s)
-        brk = (indented or heading or not rejoin or (prev and is_heading(prev))
-               or (prev and prev.endswith(tuple(_HARD_END + "”’」』\"")) and len(prev) < 0.75 * full))
+        brk = (
+            indented
+            or heading
+            or not rejoin
+            or (prev and is_heading(prev))
+            or (prev and prev.endswith(tuple(_HARD_END + '”’」』"')) and len(prev) < 0.75 * full)
+        )
         if brk:
             flush()
         if not cur:
@@ -167,8 +188,14 @@ def merge_across_pages(paras: list[Para], vocab: set[str] | None = None) -> list
     """Join a paragraph cut by a page break (it ends mid-sentence and the next one is not a new paragraph)."""
     out: list[Para] = []
     for p in paras:
-        if (out and out[-1].pages[-1] != p.pages[0] and not out[-1].heading and not p.heading and not p.indented
-                and not out[-1].text.endswith(tuple(SENTENCE_END))):
+        if (
+            out
+            and out[-1].pages[-1] != p.pages[0]
+            and not out[-1].heading
+            and not p.heading
+            and not p.indented
+            and not out[-1].text.endswith(tuple(SENTENCE_END))
+        ):
             last = out[-1]
             marks = last.page_marks()
             last.text = join_lines(last.text, p.text, vocab)

@@ -22,7 +22,9 @@ _NON_WORD = re.compile(r"[\W_]+")
 def exact_key(text: str) -> int:
     """64-bit hash (signed, SQLite-friendly) of the text with case, spaces and punctuation normalised away."""
     norm = _NON_WORD.sub("", text.casefold())
-    return int.from_bytes(hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+    return int.from_bytes(
+        hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little", signed=True
+    )
 
 
 class _Memory:
@@ -101,8 +103,13 @@ class DedupIndex:
             datasketch; higher finds more candidates, which the signature check then confirms or rejects).
     """
 
-    def __init__(self, threshold: float = 0.8, num_perm: int = 128, path: str | Path | None = None,
-                 fn_weight: float = 0.5):
+    def __init__(
+        self,
+        threshold: float = 0.8,
+        num_perm: int = 128,
+        path: str | Path | None = None,
+        fn_weight: float = 0.5,
+    ):
         self.threshold = threshold
         self.num_perm = num_perm
         self.bands, self.rows = optimal_params(threshold, num_perm, 1.0 - fn_weight, fn_weight)
@@ -122,8 +129,10 @@ class DedupIndex:
     def matches(self, sig: np.ndarray, keys: np.ndarray) -> list[tuple[int, float]]:
         """Stored items sharing a band with ``sig``, as (item id, estimated Jaccard), unverified."""
         sig32 = sig.astype(np.uint32)
-        return [(item, float(np.count_nonzero(self._s.signature(item) == sig32)) / self.num_perm)
-                for item in self._s.candidates(keys)]
+        return [
+            (item, float(np.count_nonzero(self._s.signature(item) == sig32)) / self.num_perm)
+            for item in self._s.candidates(keys)
+        ]
 
     def query(self, sig: np.ndarray, keys: np.ndarray) -> tuple[str, float] | None:
         """The most similar stored item at or above the threshold, as (ref, estimated Jaccard), or None."""

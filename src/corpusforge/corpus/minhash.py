@@ -31,7 +31,7 @@ def _rolling(ids: np.ndarray, n: int) -> np.ndarray:
     h = np.zeros(m, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for k in range(n):
-            h = h * _POLY + ids[k:k + m]
+            h = h * _POLY + ids[k : k + m]
         return (h * _MIX) >> np.uint64(32)
 
 
@@ -48,7 +48,9 @@ def word_shingles(text: str, n: int) -> np.ndarray:
     words = _WORD.findall(text.lower())
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    return _rolling(np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words)), n)
+    return _rolling(
+        np.fromiter((zlib.crc32(w.encode()) for w in words), dtype=np.uint64, count=len(words)), n
+    )
 
 
 def shingles(text: str, unspaced: bool, char_n: int = 5, word_n: int = 3) -> np.ndarray:
@@ -74,7 +76,7 @@ def signature(hv: np.ndarray, num_perm: int = 128, seed: int = 1) -> np.ndarray:
     a, b = permutations(num_perm, seed)
     sig = np.full(num_perm, MAX_HASH, dtype=np.uint64)
     for i in range(0, len(hv), _BLOCK):
-        sig = np.minimum(sig, _min_block(hv[i:i + _BLOCK], a, b))
+        sig = np.minimum(sig, _min_block(hv[i : i + _BLOCK], a, b))
     return sig
 
 
@@ -122,13 +124,15 @@ def _integrate(f, lo: float, hi: float, steps: int = 200) -> float:  # type: ign
 
 
 @functools.lru_cache(maxsize=32)
-def optimal_params(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5) -> tuple[int, int]:
+def optimal_params(
+    threshold: float, num_perm: int, fp_weight: float = 0.5, fn_weight: float = 0.5
+) -> tuple[int, int]:
     """Bands and rows (b, r) minimising the weighted false-positive and false-negative areas."""
     best, best_err = (1, num_perm), float("inf")
     for b in range(1, num_perm + 1):
         for r in range(1, num_perm // b + 1):
-            fp = _integrate(lambda s, b=b, r=r: 1 - (1 - s ** r) ** b, 0.0, threshold)
-            fn = _integrate(lambda s, b=b, r=r: 1 - (1 - (1 - s ** r) ** b), threshold, 1.0)
+            fp = _integrate(lambda s, b=b, r=r: 1 - (1 - s**r) ** b, 0.0, threshold)
+            fn = _integrate(lambda s, b=b, r=r: 1 - (1 - (1 - s**r) ** b), threshold, 1.0)
             err = fp * fp_weight + fn * fn_weight
             if err < best_err:
                 best, best_err = (b, r), err
@@ -138,7 +142,7 @@ def optimal_params(threshold: float, num_perm: int, fp_weight: float = 0.5, fn_w
 def band_keys(sigs: np.ndarray, bands: int, rows: int) -> np.ndarray:
     """64-bit keys (as int64) of each band of each signature, shape (n, bands); bands are salted by index."""
     n = sigs.shape[0]
-    x = sigs[:, :bands * rows].reshape(n, bands, rows)
+    x = sigs[:, : bands * rows].reshape(n, bands, rows)
     h = np.zeros((n, bands), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for j in range(rows):

@@ -21,9 +21,12 @@ _FROM_PUA = str.maketrans(_PUA, _KEEP)
 _PROTECT_RE = re.compile(
     rf"(?<=[{CJK_CHARS}{CJK_PUNCT}])[{_PROTECT}]|(?<=[{CJK_CHARS}{CJK_PUNCT}]\n)[{_PROTECT}]"
     rf"|[{_PROTECT}](?=[{CJK_CHARS}{CJK_PUNCT}])|^[{_PROTECT}]|[{_PROTECT}]$",
-    re.MULTILINE)
+    re.MULTILINE,
+)
 # Format/invisible characters to delete: soft hyphen, zero-width space/joiners, word joiner, BOM, bidi marks.
-_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e"))
+_INVISIBLE = dict.fromkeys(
+    map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
+)
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
@@ -40,8 +43,15 @@ def _opencc():  # type: ignore[no-untyped-def]
 def is_cjk(ch: str) -> bool:
     """True for a CJK ideograph, kana or hangul character, or CJK punctuation."""
     o = ord(ch)
-    return (0x3400 <= o <= 0x9FFF or 0xF900 <= o <= 0xFAFF or 0x3000 <= o <= 0x30FF or 0xAC00 <= o <= 0xD7AF
-            or 0xFF01 <= o <= 0xFF65 or 0x2018 <= o <= 0x201F or o in (0x2026, 0x2014))
+    return (
+        0x3400 <= o <= 0x9FFF
+        or 0xF900 <= o <= 0xFAFF
+        or 0x3000 <= o <= 0x30FF
+        or 0xAC00 <= o <= 0xD7AF
+        or 0xFF01 <= o <= 0xFF65
+        or 0x2018 <= o <= 0x201F
+        or o in (0x2026, 0x2014)
+    )
 
 
 def normalize_text(text: str, t2s: bool = False) -> str:

@@ -38,25 +38,55 @@ def _record_removed(ws: Workspace, doc: Document, cleaned: CleanedDoc, stats: Co
     drops: list[dict[str, Any]] = []
     dups: list[dict[str, Any]] = []
     for r in cleaned.removed:
-        base = {"doc_id": doc.doc_id, "source": doc.source, "unit": r.unit, "pages": r.pages,
-                "chars": len(r.text), "text": r.text[:300]}
+        base = {
+            "doc_id": doc.doc_id,
+            "source": doc.source,
+            "unit": r.unit,
+            "pages": r.pages,
+            "chars": len(r.text),
+            "text": r.text[:300],
+        }
         if r.reason:
             stats.count(stats.filtered, r.reason, len(r.text))
             drops.append({**base, "reason": r.reason})
         else:
             stats.count(stats.duplicates, f"{r.unit}_{r.kind}", len(r.text))
-            dups.append({**base, "kind": r.kind, "similarity": r.similarity, "kept_doc_id": r.kept["doc_id"],
-                         "kept_source": r.kept["source"], "kept_pages": r.kept["pages"], "kept_text": r.kept["text"]})
+            dups.append(
+                {
+                    **base,
+                    "kind": r.kind,
+                    "similarity": r.similarity,
+                    "kept_doc_id": r.kept["doc_id"],
+                    "kept_source": r.kept["source"],
+                    "kept_pages": r.kept["pages"],
+                    "kept_text": r.kept["text"],
+                }
+            )
     ws.store.add_corpus_removed(drops, dups)
 
 
 def _chunks(ws: Workspace, doc: Document, cleaned: CleanedDoc) -> list[Chunk]:
     cfg = ws.config.corpus
-    spans = chunk_spans(cleaned.text, cleaned.blocks, cfg.chunk_tokens, min(cfg.chunk_overlap, cfg.chunk_tokens // 2))
-    return [Chunk(chunk_id=f"{doc.doc_id}-{i:05d}", doc_id=doc.doc_id, source=doc.source, pages=s.pages,
-                  text=cleaned.text[s.start:s.end], index=i, start=s.start, end=s.end, tokens=s.tokens, lang=s.lang,
-                  tags=dict(doc.tags), metadata=_meta(s))
-            for i, s in enumerate(spans)]
+    spans = chunk_spans(
+        cleaned.text, cleaned.blocks, cfg.chunk_tokens, min(cfg.chunk_overlap, cfg.chunk_tokens // 2)
+    )
+    return [
+        Chunk(
+            chunk_id=f"{doc.doc_id}-{i:05d}",
+            doc_id=doc.doc_id,
+            source=doc.source,
+            pages=s.pages,
+            text=cleaned.text[s.start : s.end],
+            index=i,
+            start=s.start,
+            end=s.end,
+            tokens=s.tokens,
+            lang=s.lang,
+            tags=dict(doc.tags),
+            metadata=_meta(s),
+        )
+        for i, s in enumerate(spans)
+    ]
 
 
 def _meta(s: Span) -> dict[str, object]:
@@ -68,7 +98,9 @@ def _meta(s: Span) -> dict[str, object]:
     return meta
 
 
-def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: Progress | None = None) -> CorpusStats:
+def build_corpus(
+    ws: Workspace, out_dir: str | Path | None = None, progress: Progress | None = None
+) -> CorpusStats:
     """Clean, filter, de-duplicate and chunk every current document; write chunks and output files.
 
     Args:
@@ -89,8 +121,10 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: Pro
     _remove_stale_indexes(ws.root / ".corpusforge")
     tmp = tempfile.TemporaryDirectory(prefix="corpus-dedup-", dir=ws.root / ".corpusforge")
     d = cfg.dedup
-    indexes = Indexes(DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "pages.db", d.recall_weight),
-                      DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "paragraphs.db", d.recall_weight))
+    indexes = Indexes(
+        DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "pages.db", d.recall_weight),
+        DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "paragraphs.db", d.recall_weight),
+    )
     cleaner = DocumentCleaner(cfg, ws.config.project.languages, indexes)
     lf = out / LLAMAFACTORY_DIR
     with ExitStack() as stack:
@@ -125,9 +159,18 @@ def build_corpus(ws: Workspace, out_dir: str | Path | None = None, progress: Pro
             for ch in chunks:
                 stats.chunks += 1
                 stats.tokens += ch.tokens
-                row = {"text": ch.text, "source": ch.source, "pages": ch.pages, "chunk_id": ch.chunk_id,
-                       "tokens": ch.tokens, "doc_id": ch.doc_id, "lang": ch.lang, "start": ch.start, "end": ch.end,
-                       "tags": ch.tags}
+                row = {
+                    "text": ch.text,
+                    "source": ch.source,
+                    "pages": ch.pages,
+                    "chunk_id": ch.chunk_id,
+                    "tokens": ch.tokens,
+                    "doc_id": ch.doc_id,
+                    "lang": ch.lang,
+                    "start": ch.start,
+                    "end": ch.end,
+                    "tags": ch.tags,
+                }
                 f_corpus.write(json.dumps(row, ensure_ascii=False) + "\n")
                 f_lf.write(json.dumps({"text": ch.text}, ensure_ascii=False) + "\n")
             bar.advance(1, note=doc.source)
@@ -153,9 +196,17 @@ def _write_removed(ws: Workspace, path: Path) -> None:
         for r in ws.store.iter_corpus_drops():
             f.write(json.dumps({"removed_by": "filter", **r}, ensure_ascii=False) + "\n")
         for r in ws.store.iter_corpus_duplicates():
-            row = {"removed_by": "dedup", "source": r["source"], "unit": r["unit"], "pages": r["pages"],
-                   "kind": r["kind"], "similarity": r["similarity"], "chars": r["chars"], "text": r["text"],
-                   "kept": {"source": r["kept_source"], "pages": r["kept_pages"], "text": r["kept_text"]}}
+            row = {
+                "removed_by": "dedup",
+                "source": r["source"],
+                "unit": r["unit"],
+                "pages": r["pages"],
+                "kind": r["kind"],
+                "similarity": r["similarity"],
+                "chars": r["chars"],
+                "text": r["text"],
+                "kept": {"source": r["kept_source"], "pages": r["kept_pages"], "text": r["kept_text"]},
+            }
             f.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
@@ -171,4 +222,3 @@ def _write_dataset_info(lf: Path, name: str) -> None:
     info[name] = {"file_name": f"{name}.jsonl", "columns": {"prompt": "text"}}
     with atomic_open(path) as f:
         json.dump(info, f, ensure_ascii=False, indent=2)
-

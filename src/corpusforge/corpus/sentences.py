@@ -7,14 +7,58 @@ import re
 _CLOSERS = "”’」』\"')）】》"
 _END = re.compile(rf"(?:[。！？!?；]+|…+|\.{{3,}}|[.;](?=[\s{_CLOSERS}]|$))[{re.escape(_CLOSERS)}]*")
 _CLAUSE = re.compile(r"[，、,:：]")
-_ABBREV = {"e.g", "i.e", "al", "fig", "figs", "eq", "eqs", "mr", "mrs", "ms", "dr", "prof", "no", "vs", "pp", "p",
-           "vol", "etc", "cf", "st", "jr", "sr", "inc", "ltd", "co", "sec", "ch", "approx", "dept", "u.s", "jan",
-           "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "tab", "ref", "refs"}
+_ABBREV = {
+    "e.g",
+    "i.e",
+    "al",
+    "fig",
+    "figs",
+    "eq",
+    "eqs",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "no",
+    "vs",
+    "pp",
+    "p",
+    "vol",
+    "etc",
+    "cf",
+    "st",
+    "jr",
+    "sr",
+    "inc",
+    "ltd",
+    "co",
+    "sec",
+    "ch",
+    "approx",
+    "dept",
+    "u.s",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "jun",
+    "jul",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "tab",
+    "ref",
+    "refs",
+}
 _LAST_WORD = re.compile(r"([\w.]+)\.$")
 
 
 def _is_abbrev(text: str, dot: int) -> bool:
-    m = _LAST_WORD.search(text[max(0, dot - 12):dot + 1])
+    m = _LAST_WORD.search(text[max(0, dot - 12) : dot + 1])
     if not m:
         return False
     w = m.group(1).lower()

@@ -43,7 +43,9 @@ def get_tokenizer() -> Any | None:
 
         return Tokenizer.from_file(str(path))
     except Exception as e:  # noqa: BLE001 - any failure means: fall back
-        log.warning("cannot load the Qwen tokenizer from %s (%s): token counts are character estimates", path, e)
+        log.warning(
+            "cannot load the Qwen tokenizer from %s (%s): token counts are character estimates", path, e
+        )
         return None
 
 

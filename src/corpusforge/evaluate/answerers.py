@@ -35,19 +35,28 @@ class TransformersModel:
         self.name = name or (Path(adapter).name if adapter else "base")
         self.adapter = str(adapter) if adapter else None
 
-    def answer(self, prompts: list[list[dict[str, str]]], max_new_tokens: int = 128, batch_size: int = 4) -> list[str]:
+    def answer(
+        self, prompts: list[list[dict[str, str]]], max_new_tokens: int = 128, batch_size: int = 4
+    ) -> list[str]:
         """Greedy answers to chat prompts (rendered with the model's chat template)."""
         import torch
 
         out: list[str] = []
         for i in range(0, len(prompts), batch_size):
-            texts = [self.tok.apply_chat_template(p, tokenize=False, add_generation_prompt=True)
-                     for p in prompts[i:i + batch_size]]
+            texts = [
+                self.tok.apply_chat_template(p, tokenize=False, add_generation_prompt=True)
+                for p in prompts[i : i + batch_size]
+            ]
             enc = self.tok(texts, return_tensors="pt", padding=True, add_special_tokens=False)
             with torch.no_grad():
-                gen = self.model.generate(**enc, max_new_tokens=max_new_tokens, do_sample=False,
-                                          pad_token_id=self.tok.pad_token_id, repetition_penalty=1.1)
-            for row in gen[:, enc["input_ids"].shape[1]:]:
+                gen = self.model.generate(
+                    **enc,
+                    max_new_tokens=max_new_tokens,
+                    do_sample=False,
+                    pad_token_id=self.tok.pad_token_id,
+                    repetition_penalty=1.1,
+                )
+            for row in gen[:, enc["input_ids"].shape[1] :]:
                 out.append(self.tok.decode(row, skip_special_tokens=True).strip())
         return out
 
@@ -78,10 +87,16 @@ class BackendModel:
         self.name = name or f"{cfg.backend}:{cfg.model or 'embedded'}"
         self.adapter = None
 
-    def answer(self, prompts: list[list[dict[str, str]]], max_new_tokens: int = 128, batch_size: int = 4) -> list[str]:
+    def answer(
+        self, prompts: list[list[dict[str, str]]], max_new_tokens: int = 128, batch_size: int = 4
+    ) -> list[str]:
         """Answers from the backend (temperature 0, cached in the store when one is given)."""
-        return [self.client.chat_sync(p, temperature=0.0, max_tokens=max_new_tokens, prompt_version="eval").text.strip()
-                for p in prompts]
+        return [
+            self.client.chat_sync(
+                p, temperature=0.0, max_tokens=max_new_tokens, prompt_version="eval"
+            ).text.strip()
+            for p in prompts
+        ]
 
     def perplexity(self, texts: list[str], max_tokens: int = 256) -> float | None:
         """Backends give no log-probabilities here: perplexity is not available (None)."""
@@ -98,7 +113,9 @@ def resolve_adapter(path: str | Path) -> Path:
     for cand in (root, root / "adapter"):
         if (cand / "adapter_config.json").exists():
             return cand
-    raise ValueError(f"{root}: no PEFT adapter here (no adapter_config.json, nor adapter/adapter_config.json)")
+    raise ValueError(
+        f"{root}: no PEFT adapter here (no adapter_config.json, nor adapter/adapter_config.json)"
+    )
 
 
 def training_loss(adapter: str | Path | None) -> list[dict[str, float]]:
@@ -108,8 +125,12 @@ def training_loss(adapter: str | Path | None) -> list[dict[str, float]]:
     if not adapter:
         return []
     root = Path(adapter)
-    for cand in [root / "train_result.json", root.parent / "train_result.json", root / "trainer_state.json",
-                 *sorted(root.glob("checkpoint-*/trainer_state.json"))]:
+    for cand in [
+        root / "train_result.json",
+        root.parent / "train_result.json",
+        root / "trainer_state.json",
+        *sorted(root.glob("checkpoint-*/trainer_state.json")),
+    ]:
         if not cand.exists():
             continue
         data = json.loads(cand.read_text())

@@ -13,8 +13,12 @@ class EvalConfig(Section):
     max_new_tokens: int = Field(128, description="Max new tokens per generated answer.")
     batch_size: int = Field(4, description="Questions answered per forward batch (Transformers models).")
     limit: int = Field(0, description="Evaluate at most this many test questions (0 = all).")
-    short_answer_chars: int = Field(24, description="References up to this many characters also get exact match.")
-    judge: bool = Field(False, description="Also ask the configured LLM backend to judge base vs tuned (win rate).")
+    short_answer_chars: int = Field(
+        24, description="References up to this many characters also get exact match."
+    )
+    judge: bool = Field(
+        False, description="Also ask the configured LLM backend to judge base vs tuned (win rate)."
+    )
     perplexity_max_tokens: int = Field(256, description="Tokens per text when computing perplexity.")
     perplexity_texts: int = Field(32, description="At most this many domain texts for perplexity.")
     n_examples: int = Field(5, description="Best and worst answers shown side by side in the report.")

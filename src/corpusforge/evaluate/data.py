@@ -47,10 +47,16 @@ def _from_record(i: int, r: dict[str, Any]) -> EvalItem:
         prompt, ref = [{"role": "user", "content": r["question"]}], r["answer"]
     else:
         raise ValueError(f"record {i}: needs messages, instruction/output or question/answer")
-    return EvalItem(item_id=str(r.get("sample_id") or r.get("id") or i), task=r.get("task", "qa"), prompt=prompt,
-                    reference=ref, source=r.get("source", ""), pages=list(r.get("pages") or []),
-                    chunk_ids=list(r.get("chunk_ids") or ([r["chunk_id"]] if r.get("chunk_id") else [])),
-                    context=r.get("context", ""))
+    return EvalItem(
+        item_id=str(r.get("sample_id") or r.get("id") or i),
+        task=r.get("task", "qa"),
+        prompt=prompt,
+        reference=ref,
+        source=r.get("source", ""),
+        pages=list(r.get("pages") or []),
+        chunk_ids=list(r.get("chunk_ids") or ([r["chunk_id"]] if r.get("chunk_id") else [])),
+        context=r.get("context", ""),
+    )
 
 
 def load_items(path: str | Path, limit: int = 0) -> list[EvalItem]:

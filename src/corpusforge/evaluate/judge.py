@@ -9,8 +9,11 @@ from typing import Any
 
 import yaml
 
-SCHEMA = {"type": "object", "properties": {"winner": {"type": "string", "enum": ["A", "B", "tie"]},
-                                          "reason": {"type": "string"}}, "required": ["winner", "reason"]}
+SCHEMA = {
+    "type": "object",
+    "properties": {"winner": {"type": "string", "enum": ["A", "B", "tie"]}, "reason": {"type": "string"}},
+    "required": ["winner", "reason"],
+}
 
 
 def load_prompt() -> dict[str, Any]:
@@ -30,11 +33,22 @@ def judge_pair(client: Any, question: str, reference: str, base: str, tuned: str
     lang = "zh" if re.search(r"[\u4e00-\u9fff]", question + reference) else "en"
     swap = int(hashlib.sha256(question.encode()).hexdigest(), 16) % 2 == 1
     a, b = (tuned, base) if swap else (base, tuned)
-    msgs = [{"role": "system", "content": prompt[lang]["system"]},
-            {"role": "user", "content": prompt[lang]["user"].format(question=question, reference=reference,
-                                                                   answer_a=a, answer_b=b)}]
-    reply = client.chat_sync(msgs, schema=SCHEMA, temperature=0.0, max_tokens=160, prompt_version=prompt["version"])
+    msgs = [
+        {"role": "system", "content": prompt[lang]["system"]},
+        {
+            "role": "user",
+            "content": prompt[lang]["user"].format(
+                question=question, reference=reference, answer_a=a, answer_b=b
+            ),
+        },
+    ]
+    reply = client.chat_sync(
+        msgs, schema=SCHEMA, temperature=0.0, max_tokens=160, prompt_version=prompt["version"]
+    )
     data = json_repair.loads(reply.text) if reply.text.strip() else {}
     win = data.get("winner", "tie") if isinstance(data, dict) else "tie"
     mapping = {"A": "tuned" if swap else "base", "B": "base" if swap else "tuned"}
-    return {"winner": mapping.get(win, "tie"), "reason": str(data.get("reason", "")) if isinstance(data, dict) else ""}
+    return {
+        "winner": mapping.get(win, "tie"),
+        "reason": str(data.get("reason", "")) if isinstance(data, dict) else "",
+    }

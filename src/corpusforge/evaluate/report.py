@@ -44,7 +44,12 @@ def _plots(report: dict[str, Any], out_dir: Path) -> dict[str, Path]:
     if kinds:
         fig, ax = plt.subplots(figsize=(5, 3.4))
         for i, n in enumerate(names):
-            ax.bar([x + i * width for x in range(len(kinds))], [ppl[n].get(k) or 0 for k in kinds], width, label=n)
+            ax.bar(
+                [x + i * width for x in range(len(kinds))],
+                [ppl[n].get(k) or 0 for k in kinds],
+                width,
+                label=n,
+            )
         ax.set_xticks([x + width * (len(names) - 1) / 2 for x in range(len(kinds))], kinds)
         ax.set_ylabel("perplexity (lower is better)")
         ax.legend(fontsize=8)
@@ -96,12 +101,26 @@ def _fmt(x: Any) -> str:
 def render_html(report: dict[str, Any], images: dict[str, Path], examples: dict[str, list[str]]) -> str:
     """The self-contained HTML report (all text escaped, images inlined as base64)."""
     names = [m["name"] for m in report["models"]]
-    parts = [f"<h1>corpusforge evaluation</h1><p>{report['n_items']} held-out questions from "
-             f"<code>{html.escape(report['data'])}</code>, {html.escape(report['created_at'])}.</p>"]
+    parts = [
+        f"<h1>corpusforge evaluation</h1><p>{report['n_items']} held-out questions from "
+        f"<code>{html.escape(report['data'])}</code>, {html.escape(report['created_at'])}.</p>"
+    ]
     metrics = [k for k in MAIN_METRICS if any(k in report["metrics"][n]["overall"] for n in names)]
-    parts.append("<h2>Overall</h2>" + _table(["model", *metrics, "ppl domain", "ppl general"], [
-        [n, *[report["metrics"][n]["overall"].get(k) for k in metrics],
-         report["perplexity"][n].get("domain"), report["perplexity"][n].get("general")] for n in names]))
+    parts.append(
+        "<h2>Overall</h2>"
+        + _table(
+            ["model", *metrics, "ppl domain", "ppl general"],
+            [
+                [
+                    n,
+                    *[report["metrics"][n]["overall"].get(k) for k in metrics],
+                    report["perplexity"][n].get("domain"),
+                    report["perplexity"][n].get("general"),
+                ]
+                for n in names
+            ],
+        )
+    )
     rows = []
     for n in names:
         for task, vals in report["metrics"][n]["by_task"].items():
@@ -113,25 +132,46 @@ def render_html(report: dict[str, Any], images: dict[str, Path], examples: dict[
             rows.append([n, src, vals["n"], vals.get("rouge_l"), vals.get("char_f1")])
     parts.append("<h2>By source document</h2>" + _table(["model", "source", "n", "rouge_l", "char_f1"], rows))
     if report.get("judge"):
-        parts.append("<h2>LLM judge</h2>" + _table(["model", "vs", "win rate", "tie rate"], [
-            [n, j["vs"], j["win_rate"], j["tie_rate"]] for n, j in report["judge"].items()]))
-    for key, title in (("metrics", "Metrics per task"), ("perplexity", "Perplexity before/after"),
-                       ("loss", "Training loss")):
+        parts.append(
+            "<h2>LLM judge</h2>"
+            + _table(
+                ["model", "vs", "win rate", "tie rate"],
+                [[n, j["vs"], j["win_rate"], j["tie_rate"]] for n, j in report["judge"].items()],
+            )
+        )
+    for key, title in (
+        ("metrics", "Metrics per task"),
+        ("perplexity", "Perplexity before/after"),
+        ("loss", "Training loss"),
+    ):
         if key in images:
             data = base64.b64encode(images[key].read_bytes()).decode()
             parts.append(f"<h2>{title}</h2><img alt='{title}' src='data:image/png;base64,{data}'>")
     by_id = {it["item_id"]: it for it in report["items"]}
     for kind in ("best", "worst"):
-        rows = [[by_id[i]["source"], by_id[i]["question"], by_id[i]["reference"],
-                 *[by_id[i]["answers"][n] for n in names], by_id[i]["scores"][names[-1]]["rouge_l"]]
-                for i in examples[kind]]
-        parts.append(f"<h2>{kind.title()} answers (by {html.escape(names[-1])} ROUGE-L)</h2>"
-                     + _table(["source", "question", "reference", *names, "rouge_l"], rows))
-    style = ("body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
-             "table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid #ccc;"
-             "padding:4px 8px;vertical-align:top;text-align:left}th{background:#f3f3f3}img{max-width:100%}")
-    return (f"<!doctype html><html><head><meta charset='utf-8'><title>corpusforge evaluation</title>"
-            f"<style>{style}</style></head><body>{''.join(parts)}</body></html>")
+        rows = [
+            [
+                by_id[i]["source"],
+                by_id[i]["question"],
+                by_id[i]["reference"],
+                *[by_id[i]["answers"][n] for n in names],
+                by_id[i]["scores"][names[-1]]["rouge_l"],
+            ]
+            for i in examples[kind]
+        ]
+        parts.append(
+            f"<h2>{kind.title()} answers (by {html.escape(names[-1])} ROUGE-L)</h2>"
+            + _table(["source", "question", "reference", *names, "rouge_l"], rows)
+        )
+    style = (
+        "body{font-family:sans-serif;max-width:1100px;margin:2em auto;color:#222}"
+        "table{border-collapse:collapse;margin:1em 0;font-size:14px}td,th{border:1px solid #ccc;"
+        "padding:4px 8px;vertical-align:top;text-align:left}th{background:#f3f3f3}img{max-width:100%}"
+    )
+    return (
+        f"<!doctype html><html><head><meta charset='utf-8'><title>corpusforge evaluation</title>"
+        f"<style>{style}</style></head><body>{''.join(parts)}</body></html>"
+    )
 
 
 def write_report(report: dict[str, Any], out_dir: Path, n_examples: int = 5) -> tuple[Path, Path]:

@@ -33,11 +33,21 @@ def _fill_context(items: list[EvalItem], store: Any) -> None:
             it.context = "\n".join(c.text for c in chunks if c is not None)
 
 
-def evaluate(data: str | Path, out_dir: str | Path, *, base: str | None = None,
-             adapters: list[str | Path] | None = None, models: list[Any] | None = None,
-             domain_texts: str | Path | None = None, general_texts: str | Path | None = None,
-             cfg: EvalConfig | None = None, store: Any = None, judge_client: Any = None,
-             labels: list[str] | None = None, progress: bool = False) -> EvalResult:
+def evaluate(
+    data: str | Path,
+    out_dir: str | Path,
+    *,
+    base: str | None = None,
+    adapters: list[str | Path] | None = None,
+    models: list[Any] | None = None,
+    domain_texts: str | Path | None = None,
+    general_texts: str | Path | None = None,
+    cfg: EvalConfig | None = None,
+    store: Any = None,
+    judge_client: Any = None,
+    labels: list[str] | None = None,
+    progress: bool = False,
+) -> EvalResult:
     """Compare a base model and its adapters (or any given models) on the test split.
 
     Args:
@@ -70,37 +80,64 @@ def evaluate(data: str | Path, out_dir: str | Path, *, base: str | None = None,
         built.append(TransformersModel(base, a, name))
     built += list(models or [])
     t0 = time.time()
-    report: dict[str, Any] = {"created_at": time.strftime("%Y-%m-%d %H:%M:%S"), "data": str(data), "n_items": len(items),
-                              "models": [], "metrics": {}, "perplexity": {}, "training_loss": {}, "items": []}
+    report: dict[str, Any] = {
+        "created_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "data": str(data),
+        "n_items": len(items),
+        "models": [],
+        "metrics": {},
+        "perplexity": {},
+        "training_loss": {},
+        "items": [],
+    }
     answers: dict[str, list[str]] = {}
     scores: dict[str, list[dict[str, float]]] = {}
     for m in built:
         log.info("answering %d questions with %s", len(items), m.name)
         answers[m.name] = m.answer([it.prompt for it in items], cfg.max_new_tokens, cfg.batch_size)
-        scores[m.name] = [score_item(it, a, short_chars=cfg.short_answer_chars, labels=labels)
-                          for it, a in zip(items, answers[m.name])]
+        scores[m.name] = [
+            score_item(it, a, short_chars=cfg.short_answer_chars, labels=labels)
+            for it, a in zip(items, answers[m.name])
+        ]
         report["models"].append({"name": m.name, "base": base or "embedded", "adapter": m.adapter})
         report["metrics"][m.name] = aggregate(list(zip(items, scores[m.name])))
         report["perplexity"][m.name] = {
             "domain": m.perplexity(domain, cfg.perplexity_max_tokens) if domain else None,
-            "general": m.perplexity(general, cfg.perplexity_max_tokens)}
+            "general": m.perplexity(general, cfg.perplexity_max_tokens),
+        }
         report["training_loss"][m.name] = training_loss(m.adapter)
     for j, it in enumerate(items):
-        report["items"].append({"item_id": it.item_id, "task": it.task, "source": it.source, "pages": it.pages,
-                                "question": it.question, "reference": it.reference,
-                                "answers": {n: answers[n][j] for n in answers},
-                                "scores": {n: scores[n][j] for n in scores}})
+        report["items"].append(
+            {
+                "item_id": it.item_id,
+                "task": it.task,
+                "source": it.source,
+                "pages": it.pages,
+                "question": it.question,
+                "reference": it.reference,
+                "answers": {n: answers[n][j] for n in answers},
+                "scores": {n: scores[n][j] for n in scores},
+            }
+        )
     if judge_client is not None and len(built) > 1:
         from corpusforge.evaluate.judge import judge_pair
 
         report["judge"] = {}
         for m in built[1:]:
-            verdicts = [judge_pair(judge_client, it.question, it.reference, answers[built[0].name][j],
-                                   answers[m.name][j]) for j, it in enumerate(items)]
+            verdicts = [
+                judge_pair(
+                    judge_client, it.question, it.reference, answers[built[0].name][j], answers[m.name][j]
+                )
+                for j, it in enumerate(items)
+            ]
             wins = sum(v["winner"] == "tuned" for v in verdicts)
             ties = sum(v["winner"] == "tie" for v in verdicts)
-            report["judge"][m.name] = {"vs": built[0].name, "win_rate": round(wins / len(verdicts), 4),
-                                       "tie_rate": round(ties / len(verdicts), 4), "verdicts": verdicts}
+            report["judge"][m.name] = {
+                "vs": built[0].name,
+                "win_rate": round(wins / len(verdicts), 4),
+                "tie_rate": round(ties / len(verdicts), 4),
+                "verdicts": verdicts,
+            }
     report["seconds"] = round(time.time() - t0, 1)
     json_path, html_path = write_report(report, out_dir, cfg.n_examples)
     return EvalResult(json_path, html_path, report)

@@ -20,10 +20,14 @@ def _grounding(answer: str, context: str) -> float | None:
     return float(grounding_score(answer, context))
 
 
-def score_item(item: EvalItem, answer: str, *, short_chars: int = 24, labels: list[str] | None = None) -> dict[str, float]:
+def score_item(
+    item: EvalItem, answer: str, *, short_chars: int = 24, labels: list[str] | None = None
+) -> dict[str, float]:
     """All metrics for one answer: rouge_l, char_f1, exact_match (short references), grounding, label_acc."""
-    s: dict[str, float] = {"rouge_l": metrics.rouge_l(answer, item.reference),
-                           "char_f1": metrics.char_f1(answer, item.reference)}
+    s: dict[str, float] = {
+        "rouge_l": metrics.rouge_l(answer, item.reference),
+        "char_f1": metrics.char_f1(answer, item.reference),
+    }
     if len(metrics.normalize(item.reference)) <= short_chars:
         s["exact_match"] = metrics.exact_match(answer, item.reference)
     g = _grounding(answer, item.context)
@@ -36,6 +40,7 @@ def score_item(item: EvalItem, answer: str, *, short_chars: int = 24, labels: li
 
 def aggregate(rows: list[tuple[EvalItem, dict[str, float]]]) -> dict[str, Any]:
     """Mean of each metric overall, by task and by source (only over items that have the metric)."""
+
     def means(group: list[dict[str, float]]) -> dict[str, float]:
         keys = sorted({k for g in group for k in g})
         out = {k: round(mean(g[k] for g in group if k in g), 4) for k in keys}
@@ -47,6 +52,8 @@ def aggregate(rows: list[tuple[EvalItem, dict[str, float]]]) -> dict[str, Any]:
     for item, s in rows:
         by_task[item.task].append(s)
         by_source[item.source or "(unknown)"].append(s)
-    return {"overall": means([s for _, s in rows]) if rows else {"n": 0},
-            "by_task": {k: means(v) for k, v in sorted(by_task.items())},
-            "by_source": {k: means(v) for k, v in sorted(by_source.items())}}
+    return {
+        "overall": means([s for _, s in rows]) if rows else {"n": 0},
+        "by_task": {k: means(v) for k, v in sorted(by_task.items())},
+        "by_source": {k: means(v) for k, v in sorted(by_source.items())},
+    }

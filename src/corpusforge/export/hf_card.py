@@ -33,7 +33,9 @@ def render_card(ctx: ExportContext) -> str:
         "configs": [
             {
                 "config_name": "default",
-                "data_files": [{"split": s, "path": f"data/{s}-*.parquet"} for s, n in st["splits"].items() if n],
+                "data_files": [
+                    {"split": s, "path": f"data/{s}-*.parquet"} for s, n in st["splits"].items() if n
+                ],
             }
         ],
     }

@@ -72,17 +72,29 @@ class Asked:
 def build_messages(prompt: Prompt, unit: Unit, request: str) -> list[dict[str, str]]:
     """System message, then one user message: the passage first, then the task's request."""
     passage = prompt.fill("passage", source=unit.doc.source, pages=pages_label(unit.pages), text=unit.text)
-    return [{"role": "system", "content": str(prompt["system"]).strip()},
-            {"role": "user", "content": passage + str(prompt["separator"]) + request}]
+    return [
+        {"role": "system", "content": str(prompt["system"]).strip()},
+        {"role": "user", "content": passage + str(prompt["separator"]) + request},
+    ]
 
 
 def where(unit: Unit) -> str:
     """``source p.3 (chunk id)`` for error lines."""
-    return f"{unit.doc.source} p.{pages_label(unit.pages)} ({unit.chunks[0].chunk_id if unit.chunks else '-'})"
+    return (
+        f"{unit.doc.source} p.{pages_label(unit.pages)} ({unit.chunks[0].chunk_id if unit.chunks else '-'})"
+    )
 
 
-async def ask(client: LLMClient, task: Task, unit: Unit, prompt: Prompt, cfg: GenerateConfig, n: int,
-              seed: int, avoid: list[str] | None = None) -> Asked:
+async def ask(
+    client: LLMClient,
+    task: Task,
+    unit: Unit,
+    prompt: Prompt,
+    cfg: GenerateConfig,
+    n: int,
+    seed: int,
+    avoid: list[str] | None = None,
+) -> Asked:
     """Up to ``n`` usable items of ``task`` about ``unit``.
 
     Args:
@@ -99,9 +111,13 @@ async def ask(client: LLMClient, task: Task, unit: Unit, prompt: Prompt, cfg: Ge
         if asked and task.list_key:
             request += "\n" + prompt.fill("avoid", questions="; ".join(asked[-MAX_AVOID:]))
         try:
-            comp = await client.chat(build_messages(prompt, unit, request), schema=task.schema(cfg, want),
-                                     max_tokens=budget, seed=seed + SEED_STEP * attempt,
-                                     prompt_version=prompt.version)
+            comp = await client.chat(
+                build_messages(prompt, unit, request),
+                schema=task.schema(cfg, want),
+                max_tokens=budget,
+                seed=seed + SEED_STEP * attempt,
+                prompt_version=prompt.version,
+            )
         except LLMError as e:
             out.errors.append(f"{task.name} {where(unit)}: {e}")
             return out
@@ -112,19 +128,35 @@ async def ask(client: LLMClient, task: Task, unit: Unit, prompt: Prompt, cfg: Ge
         if want <= 0 or (got and not reply.truncated):
             return out  # complete, or the model had no more to say
         if reply.truncated and runaway(comp.text):
-            out.errors.append(f"{task.name} {where(unit)}: the reply ran away repeating itself; not asked again")
+            out.errors.append(
+                f"{task.name} {where(unit)}: the reply ran away repeating itself; not asked again"
+            )
             return out
         if reply.truncated:
             budget = int(budget * cfg.retry_budget_factor)
     if not out.items:
-        out.errors.append(f"{task.name} {where(unit)}: no usable item in the reply "
-                          f"after {cfg.truncation_retries + 1} attempts")
+        out.errors.append(
+            f"{task.name} {where(unit)}: no usable item in the reply "
+            f"after {cfg.truncation_retries + 1} attempts"
+        )
     return out
 
 
-async def ask_text(client: LLMClient, unit: Unit, prompt: Prompt, question: str, temperature: float,
-                   seed: int, max_tokens: int) -> Completion:
+async def ask_text(
+    client: LLMClient,
+    unit: Unit,
+    prompt: Prompt,
+    question: str,
+    temperature: float,
+    seed: int,
+    max_tokens: int,
+) -> Completion:
     """A plain-text answer to ``question`` about ``unit`` (for candidate answers)."""
     request = prompt.fill("request", question=question)
-    return await client.chat(build_messages(prompt, unit, request), temperature=temperature,
-                             max_tokens=max_tokens, seed=seed, prompt_version=prompt.version)
+    return await client.chat(
+        build_messages(prompt, unit, request),
+        temperature=temperature,
+        max_tokens=max_tokens,
+        seed=seed,
+        prompt_version=prompt.version,
+    )

@@ -134,17 +134,29 @@ class RunContext:
         if task.item_in_metadata:
             meta[task.name] = item.data
         comp = item.completion
-        s = Sample(sample_id=content_hash(f"{item.key}:{item.idx}"), task=task.name, instruction=instruction,
-                   input=unit.text if task.with_input else "", output=output, source=unit.doc.source,
-                   doc_id=unit.doc.doc_id, pages=unit.pages, chunk_ids=unit.chunk_ids, backend=comp.backend,
-                   model=comp.model, prompt_version=prompt.version, request_key=item.key, metadata=meta)
+        s = Sample(
+            sample_id=content_hash(f"{item.key}:{item.idx}"),
+            task=task.name,
+            instruction=instruction,
+            input=unit.text if task.with_input else "",
+            output=output,
+            source=unit.doc.source,
+            doc_id=unit.doc.doc_id,
+            pages=unit.pages,
+            chunk_ids=unit.chunk_ids,
+            backend=comp.backend,
+            model=comp.model,
+            prompt_version=prompt.version,
+            request_key=item.key,
+            metadata=meta,
+        )
         s.messages = s.default_messages()
         return s
 
     def gate_sample(self, task: Task, s: Sample, context: str, batch: dict[str, Sample]) -> None:
         """Give a sample its verdict; a duplicate it supersedes (in the batch or the store) is dropped."""
         self.gate.apply(s, context, answer=task.gate_answer(s))
-        sup = self.gate.superseded[self._superseded_seen:]
+        sup = self.gate.superseded[self._superseded_seen :]
         self._superseded_seen = len(self.gate.superseded)
         for old, new in sup:
             self._supersede(old, new, batch)
@@ -171,8 +183,13 @@ class RunContext:
         st = self.summary.by_task.setdefault(s.task, {})
         st[s.status] = st.get(s.status, 0) + sign
         self.summary.samples += sign
-        target = (self.summary.dropped_by_reason if s.status == "dropped"
-                  else self.summary.flagged_by_reason if s.status == "flagged" else None)
+        target = (
+            self.summary.dropped_by_reason
+            if s.status == "dropped"
+            else self.summary.flagged_by_reason
+            if s.status == "flagged"
+            else None
+        )
         if target is not None:
             count_reasons(target, s.reasons, sign)
 

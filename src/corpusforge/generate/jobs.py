@@ -34,8 +34,11 @@ class DocState:
 
 def unit_for(ctx: RunContext, doc: Document, chunks: list[Chunk]) -> Unit:
     """A unit over some chunks of a document, in the chunks' (or document's) prompt language."""
-    return Unit(doc=doc, chunks=chunks, lang=prompt_lang(chunks[0].lang if chunks else "", doc.lang,
-                                                         ctx.cfg.default_lang))
+    return Unit(
+        doc=doc,
+        chunks=chunks,
+        lang=prompt_lang(chunks[0].lang if chunks else "", doc.lang, ctx.cfg.default_lang),
+    )
 
 
 def unit_jobs(task: Task, ctx: RunContext, doc: Document, chunks: list[Chunk]) -> Iterator[UnitJob]:
@@ -85,11 +88,26 @@ class QAJob:
     async def run(self, ctx: RunContext) -> list[tuple[Unit, Asked]]:
         """Ask each planned chunk for its share of pairs."""
         st, task = self.state, self.task
-        units = [(unit_for(ctx, st.doc, [st.chunks[p]]), k) for p, k in plan_pairs(len(st.chunks), self.need,
-                                                                                     self.round)]
+        units = [
+            (unit_for(ctx, st.doc, [st.chunks[p]]), k)
+            for p, k in plan_pairs(len(st.chunks), self.need, self.round)
+        ]
         avoid = st.questions[-10:] if self.round else []
-        got = await asyncio.gather(*(ask(ctx.client, task, u, ctx.task_prompt(task, u.lang), ctx.cfg, k,
-                                         ctx.cfg.seed + self.round, avoid) for u, k in units))
+        got = await asyncio.gather(
+            *(
+                ask(
+                    ctx.client,
+                    task,
+                    u,
+                    ctx.task_prompt(task, u.lang),
+                    ctx.cfg,
+                    k,
+                    ctx.cfg.seed + self.round,
+                    avoid,
+                )
+                for u, k in units
+            )
+        )
         return [(u, a) for (u, _), a in zip(units, got, strict=True)]
 
     def commit(self, ctx: RunContext, result: list[tuple[Unit, Asked]]) -> list[Any]:
@@ -131,8 +149,15 @@ class UnitJob:
 
     async def run(self, ctx: RunContext) -> Asked:
         """Ask for the item."""
-        return await ask(ctx.client, self.task, self.unit, ctx.task_prompt(self.task, self.unit.lang), ctx.cfg,
-                         1, ctx.cfg.seed)
+        return await ask(
+            ctx.client,
+            self.task,
+            self.unit,
+            ctx.task_prompt(self.task, self.unit.lang),
+            ctx.cfg,
+            1,
+            ctx.cfg.seed,
+        )
 
     def commit(self, ctx: RunContext, asked: Asked) -> list[Any]:
         """Gate and store the sample (after the task's ``on_commit``: entities also go onto the chunk)."""
@@ -175,17 +200,33 @@ class CandidatesJob:
 
         async def one(s: Sample, u: Unit) -> list[Candidate]:
             prompt = ctx.prompt("answer", u.lang)
-            out = [Candidate(sample_id=s.sample_id, idx=0, output=s.output, model=s.model,
-                             temperature=ctx.client.cfg.temperature)]
+            out = [
+                Candidate(
+                    sample_id=s.sample_id,
+                    idx=0,
+                    output=s.output,
+                    model=s.model,
+                    temperature=ctx.client.cfg.temperature,
+                )
+            ]
             for i, t in enumerate(temps, 1):
                 try:
-                    comp = await ask_text(ctx.client, u, prompt, s.metadata["question"], t, ctx.cfg.seed + i, budget)
+                    comp = await ask_text(
+                        ctx.client, u, prompt, s.metadata["question"], t, ctx.cfg.seed + i, budget
+                    )
                 except LLMError as e:
                     ctx.error(f"candidates {s.source} ({s.sample_id}): {e}")
                     continue
                 if comp.text.strip():
-                    out.append(Candidate(sample_id=s.sample_id, idx=i, output=comp.text.strip(), temperature=t,
-                                         model=comp.model))
+                    out.append(
+                        Candidate(
+                            sample_id=s.sample_id,
+                            idx=i,
+                            output=comp.text.strip(),
+                            temperature=t,
+                            model=comp.model,
+                        )
+                    )
             return out
 
         return list(await asyncio.gather(*(one(s, u) for s, u in self.todo)))

@@ -67,8 +67,10 @@ def _rates(ctx: RunContext, t0: float) -> str:
     """The progress note of a run: requests/s, tokens/s, cache hits, samples kept and dropped."""
     st = ctx.client.stats
     dt = max(time.monotonic() - t0, 1e-6)
-    return (f"{st.requests / dt:.2f} req/s {(st.tokens_in + st.tokens_out) / dt:.0f} tok/s ({st.cached} cached) "
-            f"{ctx.summary.kept} kept / {ctx.summary.dropped} dropped")
+    return (
+        f"{st.requests / dt:.2f} req/s {(st.tokens_in + st.tokens_out) / dt:.0f} tok/s ({st.cached} cached) "
+        f"{ctx.summary.kept} kept / {ctx.summary.dropped} dropped"
+    )
 
 
 async def _tick(ctx: RunContext, progress: Progress, t0: float, every: float = 1.0) -> None:
@@ -78,8 +80,9 @@ async def _tick(ctx: RunContext, progress: Progress, t0: float, every: float = 1
         progress.advance(0, note=_rates(ctx, t0))
 
 
-async def _drive(ctx: RunContext, jobs: Iterator[Any], window: int, progress: Progress | None,
-                 total: int = 0) -> None:
+async def _drive(
+    ctx: RunContext, jobs: Iterator[Any], window: int, progress: Progress | None, total: int = 0
+) -> None:
     queue: deque[tuple[Any, asyncio.Task[Any]]] = deque()
 
     def start(job: Any) -> None:
@@ -121,8 +124,13 @@ async def _drive(ctx: RunContext, jobs: Iterator[Any], window: int, progress: Pr
         await ctx.client.aclose()
 
 
-def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0, progress: Progress | None = None,
-             limit_docs: int | None = None) -> GenerateSummary:
+def generate(
+    ws: Workspace,
+    tasks: list[str] | None = None,
+    candidates: int = 0,
+    progress: Progress | None = None,
+    limit_docs: int | None = None,
+) -> GenerateSummary:
     """Generate instruction data from the workspace's chunks.
 
     Args:
@@ -146,8 +154,9 @@ def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0,
         get_task(n)
     n_docs, n_chunks = count_work(ws.store, cfg.min_chunk_chars, limit_docs)
     if n_chunks == 0:
-        raise NothingToDo(f"{ws.root}: no chunks to generate from; run `corpusforge ingest` and "
-                          "`corpusforge corpus` first")
+        raise NothingToDo(
+            f"{ws.root}: no chunks to generate from; run `corpusforge ingest` and `corpusforge corpus` first"
+        )
     per_doc = sum(1 for n in names if TASKS[n].scope(cfg) == "document")
     total = n_docs * per_doc + n_chunks * (len(names) - per_doc)
     client = get_client(ws.config.llm, ws.store)
@@ -157,7 +166,9 @@ def generate(ws: Workspace, tasks: list[str] | None = None, candidates: int = 0,
         from corpusforge.store import Store
 
         commit_store = Store(ws.store.path)
-    ctx = RunContext(ws=ws, cfg=cfg, client=client, gate=gate, candidates=max(0, candidates), store=commit_store)
+    ctx = RunContext(
+        ws=ws, cfg=cfg, client=client, gate=gate, candidates=max(0, candidates), store=commit_store
+    )
     for name in names:  # a broken prompt file fails now, in one line
         for lang in LANGS:
             ctx.task_prompt(TASKS[name], lang)

@@ -56,7 +56,9 @@ class ReadFunction(Protocol):
     which also says which files are its own.
     """
 
-    def __call__(self, data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
+    def __call__(
+        self, data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None
+    ) -> ReadResult:
         """Read a file's bytes; raise :class:`ReadError` with a one-line reason when it cannot be read."""
         ...
 
@@ -81,7 +83,9 @@ class Reader:
     magic: tuple[bytes, ...] = ()
     label: str = ""
 
-    def __call__(self, data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
+    def __call__(
+        self, data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None
+    ) -> ReadResult:
         """Read a file (see :attr:`read`)."""
         return self.read(data, path, cfg, on_page=on_page)
 

@@ -12,20 +12,32 @@ from corpusforge.configbase import Section
 class IngestConfig(Section):
     """How documents are read."""
 
-    ocr: bool = Field(default_factory=lambda: shutil.which("tesseract") is not None,
-                      description="Re-read pages with no or garbage text layer by Tesseract OCR "
-                                  "(default: on when tesseract is installed).")
+    ocr: bool = Field(
+        default_factory=lambda: shutil.which("tesseract") is not None,
+        description="Re-read pages with no or garbage text layer by Tesseract OCR "
+        "(default: on when tesseract is installed).",
+    )
     ocr_languages: str = Field("chi_sim+eng", description="Tesseract language codes for OCR.")
     ocr_dpi: int = Field(200, ge=72, le=600, description="Resolution at which pages are rendered for OCR.")
-    ocr_timeout_s: float = Field(180.0, gt=0, description="Give up OCR of one page after this many seconds "
-                                                          "(the page is then left empty, with a warning).")
-    pdf_passwords: list[str] = Field(default_factory=list,
-                                     description="Passwords tried on encrypted PDFs, in order.")
+    ocr_timeout_s: float = Field(
+        180.0,
+        gt=0,
+        description="Give up OCR of one page after this many seconds "
+        "(the page is then left empty, with a warning).",
+    )
+    pdf_passwords: list[str] = Field(
+        default_factory=list, description="Passwords tried on encrypted PDFs, in order."
+    )
     max_file_mb: float = Field(200.0, description="Files larger than this are skipped with a reason.")
     tags: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Tags by path glob, e.g. {'reports/*.pdf': {'source_type': 'report'}}; "
-                    "kept on the document and every record made from it.")
-    include: list[str] = Field(default_factory=lambda: ["**/*"], description="Globs of files to ingest in folders.")
-    exclude: list[str] = Field(default_factory=lambda: ["**/.*", "**/.corpusforge/**"],
-                               description="Globs of files to skip in folders.")
+        "kept on the document and every record made from it.",
+    )
+    include: list[str] = Field(
+        default_factory=lambda: ["**/*"], description="Globs of files to ingest in folders."
+    )
+    exclude: list[str] = Field(
+        default_factory=lambda: ["**/.*", "**/.corpusforge/**"],
+        description="Globs of files to skip in folders.",
+    )

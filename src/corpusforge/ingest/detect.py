@@ -13,16 +13,37 @@ from io import BytesIO
 from corpusforge.ingest.base import Reader
 from corpusforge.ingest.registry import READERS, plugin_kinds
 
-TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text", ".rst", ".csv", ".tsv", ".log", ".json", ".yaml", ".yml"}
+TEXT_SUFFIXES = {
+    ".txt",
+    ".md",
+    ".markdown",
+    ".text",
+    ".rst",
+    ".csv",
+    ".tsv",
+    ".log",
+    ".json",
+    ".yaml",
+    ".yml",
+}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 
 # Signatures of binary formats we do not read, so the reason can name what the file is.
 _BINARY_MAGIC = [
-    (b"\x89PNG", "PNG image"), (b"\xff\xd8\xff", "JPEG image"), (b"GIF8", "GIF image"),
-    (b"II*\x00", "TIFF image"), (b"MM\x00*", "TIFF image"), (b"\xd0\xcf\x11\xe0", "legacy Office (OLE) file"),
-    (b"\x1f\x8b", "gzip archive"), (b"7z\xbc\xaf", "7z archive"), (b"Rar!", "RAR archive"),
-    (b"\x7fELF", "ELF executable"), (b"MZ", "Windows executable"), (b"%!PS", "PostScript file"),
-    (b"SQLite format 3", "SQLite database"), (b"{\\rtf", "RTF document"),
+    (b"\x89PNG", "PNG image"),
+    (b"\xff\xd8\xff", "JPEG image"),
+    (b"GIF8", "GIF image"),
+    (b"II*\x00", "TIFF image"),
+    (b"MM\x00*", "TIFF image"),
+    (b"\xd0\xcf\x11\xe0", "legacy Office (OLE) file"),
+    (b"\x1f\x8b", "gzip archive"),
+    (b"7z\xbc\xaf", "7z archive"),
+    (b"Rar!", "RAR archive"),
+    (b"\x7fELF", "ELF executable"),
+    (b"MZ", "Windows executable"),
+    (b"%!PS", "PostScript file"),
+    (b"SQLite format 3", "SQLite database"),
+    (b"{\\rtf", "RTF document"),
 ]
 _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta ", b"<title")
 

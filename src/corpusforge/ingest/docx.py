@@ -38,9 +38,16 @@ def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = No
             lines.append(item.text.strip())
     headers, footers = _running_texts(document)
     props = document.core_properties
-    title = props.title or next((p.text.strip() for p in document.paragraphs
-                                 if p.style is not None and p.style.name.lower().startswith(("title", "heading"))
-                                 and p.text.strip()), "")
+    title = props.title or next(
+        (
+            p.text.strip()
+            for p in document.paragraphs
+            if p.style is not None
+            and p.style.name.lower().startswith(("title", "heading"))
+            and p.text.strip()
+        ),
+        "",
+    )
     metadata: dict[str, Any] = {"tables": n_tables, "headers": headers, "footers": footers}
     if props.author:
         metadata["author"] = props.author

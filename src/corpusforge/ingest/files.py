@@ -49,8 +49,7 @@ def store_key(ws: Workspace, path: Path) -> str:
         return absolute.as_posix()
 
 
-def ingest_file(ws: Workspace, path: Path, rel: str,
-                on_page: OnPage | None = None) -> FileOutcome:
+def ingest_file(ws: Workspace, path: Path, rel: str, on_page: OnPage | None = None) -> FileOutcome:
     """Ingest one file; every problem with the input becomes a failed outcome with a one-line reason.
 
     Args:
@@ -70,21 +69,38 @@ def ingest_file(ws: Workspace, path: Path, rel: str,
         reason = "too large to read into memory"
     except Exception as e:  # a library bug on a strange file must not stop the run
         log.debug("reader crashed on %s", key, exc_info=True)
-        reason = f"reader error: {type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
-    store.put_file(key, status="failed", sha256=facts.get("sha"), size=facts.get("size"),
-                   mtime=facts.get("mtime"), error=reason)
+        reason = (
+            f"reader error: {type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
+        )
+    store.put_file(
+        key,
+        status="failed",
+        sha256=facts.get("sha"),
+        size=facts.get("size"),
+        mtime=facts.get("mtime"),
+        error=reason,
+    )
     stale = _retire(ws, prev, keep=None)
     return FileOutcome(key, "failed", reason=reason, stale=stale)
 
 
-def _ingest(ws: Workspace, path: Path, rel: str, key: str, prev: dict[str, Any] | None,
-            facts: dict[str, Any], on_page: OnPage | None) -> FileOutcome:
+def _ingest(
+    ws: Workspace,
+    path: Path,
+    rel: str,
+    key: str,
+    prev: dict[str, Any] | None,
+    facts: dict[str, Any],
+    on_page: OnPage | None,
+) -> FileOutcome:
     cfg = ws.config.ingest
     store = ws.store
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise _Failed("unreadable: file not found" + (" (dangling symlink)" if path.is_symlink() else "")) from None
+        raise _Failed(
+            "unreadable: file not found" + (" (dangling symlink)" if path.is_symlink() else "")
+        ) from None
     except OSError as e:
         raise _Failed(f"unreadable: {e.strerror or e}") from None
     if not stat.S_ISREG(st.st_mode):
@@ -95,8 +111,13 @@ def _ingest(ws: Workspace, path: Path, rel: str, key: str, prev: dict[str, Any] 
     limit = cfg.max_file_mb * 1024 * 1024
     if st.st_size > limit:
         raise _Failed(f"too large: {st.st_size / 1048576:.2f} MB > ingest.max_file_mb={cfg.max_file_mb:g}")
-    if prev and prev["status"] == "ok" and prev["size"] == st.st_size and prev["mtime"] == st.st_mtime \
-            and _is_current(ws, prev["doc_id"]):
+    if (
+        prev
+        and prev["status"] == "ok"
+        and prev["size"] == st.st_size
+        and prev["mtime"] == st.st_mtime
+        and _is_current(ws, prev["doc_id"])
+    ):
         return FileOutcome(key, "unchanged", doc_id=prev["doc_id"])
     try:
         data = path.read_bytes()
@@ -124,21 +145,49 @@ def _ingest(ws: Workspace, path: Path, rel: str, key: str, prev: dict[str, Any] 
     stale = _retire(ws, prev, keep=doc_id)
     meta = result.metadata
     no_text = sum(1 for p in result.pages if not p.text.strip())
-    return FileOutcome(key, "read", doc_id=doc_id, pages=len(pages), stale=stale,
-                       pages_ocr=int(meta.get("pages_ocr", 0)), pages_no_text=no_text, warnings=result.warnings)
+    return FileOutcome(
+        key,
+        "read",
+        doc_id=doc_id,
+        pages=len(pages),
+        stale=stale,
+        pages_ocr=int(meta.get("pages_ocr", 0)),
+        pages_no_text=no_text,
+        warnings=result.warnings,
+    )
 
 
-def _records(ws: Workspace, result: ReadResult, doc_id: str, key: str, rel: str, kind: str, what: str,
-             sha: str, size: int) -> tuple[Document, list[Page]]:
+def _records(
+    ws: Workspace,
+    result: ReadResult,
+    doc_id: str,
+    key: str,
+    rel: str,
+    kind: str,
+    what: str,
+    sha: str,
+    size: int,
+) -> tuple[Document, list[Page]]:
     tags = tags_for(rel, ws.config.ingest.tags)
     text = "\n".join(p.text for p in result.pages)
     metadata = {**result.metadata, "sha256": sha, "size": size, "detected": what}
     if result.warnings:
         metadata["warnings"] = result.warnings
-    doc = Document(doc_id=doc_id, source=rel, path=key, kind=kind, title=result.title or Path(rel).stem,
-                   lang=guess_language(text), n_pages=len(result.pages), tags=tags, metadata=metadata)
-    pages = [Page(doc_id=doc_id, source=rel, page=i, text=p.text, metadata={**p.metadata, "tags": tags})
-             for i, p in enumerate(result.pages, 1)]
+    doc = Document(
+        doc_id=doc_id,
+        source=rel,
+        path=key,
+        kind=kind,
+        title=result.title or Path(rel).stem,
+        lang=guess_language(text),
+        n_pages=len(result.pages),
+        tags=tags,
+        metadata=metadata,
+    )
+    pages = [
+        Page(doc_id=doc_id, source=rel, page=i, text=p.text, metadata={**p.metadata, "tags": tags})
+        for i, p in enumerate(result.pages, 1)
+    ]
     return doc, pages
 
 

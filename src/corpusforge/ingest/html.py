@@ -15,8 +15,12 @@ _CJK_SPACE = re.compile(r"(?<=[\u3000-\u9fff\uff00-\uffef]) (?=[\u3000-\u9fff\uf
 
 # Settings chosen on the trafilatura evaluation pages (tests/ingest/test_html.py measures them):
 # tables are content; comments are not.
-EXTRACT_OPTIONS: dict[str, Any] = {"include_comments": False, "include_tables": True, "favor_precision": False,
-                   "deduplicate": False}
+EXTRACT_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "favor_precision": False,
+    "deduplicate": False,
+}
 
 
 def extract_main_text(html: bytes | str, url: str | None = None) -> tuple[str, str]:

@@ -58,8 +58,12 @@ def _group_bands(bands: list[list[Block]]) -> list[list[Block]]:
     """Join consecutive bands that share a vertical gutter (lines of side-by-side columns)."""
     groups: list[list[Block]] = []
     for band in bands:
-        if groups and len(_x_parts(band)) > 1 and len(_x_parts(groups[-1])) > 1 \
-                and len(_x_parts(groups[-1] + band)) > 1:
+        if (
+            groups
+            and len(_x_parts(band)) > 1
+            and len(_x_parts(groups[-1])) > 1
+            and len(_x_parts(groups[-1] + band)) > 1
+        ):
             groups[-1] = groups[-1] + band
         else:
             groups.append(band)

@@ -34,7 +34,11 @@ def open_pdf(data: bytes, cfg: IngestConfig) -> Any:
         raise ReadError(f"corrupt PDF: {_first_line(e)}") from None
     if doc.needs_pass:
         if not any(doc.authenticate(pw) for pw in cfg.pdf_passwords):
-            tried = f"none of the {len(cfg.pdf_passwords)} passwords in" if cfg.pdf_passwords else "no password set in"
+            tried = (
+                f"none of the {len(cfg.pdf_passwords)} passwords in"
+                if cfg.pdf_passwords
+                else "no password set in"
+            )
             raise ReadError(f"encrypted PDF: {tried} ingest.pdf_passwords opens it")
     if doc.page_count == 0:
         raise ReadError("corrupt PDF: no pages")
@@ -43,8 +47,11 @@ def open_pdf(data: bytes, cfg: IngestConfig) -> Any:
 
 def page_text(page: Any) -> tuple[str, int]:
     """Text of one page in reading order (columns one after another); returns (text, columns)."""
-    blocks = [Block(b[0], b[1], b[2], b[3], b[4])
-              for b in page.get_text("blocks", flags=TEXT_FLAGS) if b[6] == 0 and b[4].strip()]
+    blocks = [
+        Block(b[0], b[1], b[2], b[3], b[4])
+        for b in page.get_text("blocks", flags=TEXT_FLAGS)
+        if b[6] == 0 and b[4].strip()
+    ]
     ordered, columns = reading_order(blocks)
     return "\n".join(b.text.rstrip("\n") for b in ordered), columns
 
@@ -80,15 +87,19 @@ def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = No
                 counts["ocr"] += meta["method"] == "ocr"
             pages.append(PageText(text, meta))
     finally:
-        metadata = {k: v for k, v in (doc.metadata or {}).items() if v and k in ("title", "author", "subject",
-                                                                                  "creator", "producer")}
+        metadata = {
+            k: v
+            for k, v in (doc.metadata or {}).items()
+            if v and k in ("title", "author", "subject", "creator", "producer")
+        }
         doc.close()
     metadata.update(pages=len(pages), encrypted=encrypted, **{f"pages_{k}": v for k, v in counts.items()})
     return ReadResult(pages=pages, title=metadata.get("title", ""), metadata=metadata, warnings=warnings)
 
 
-def _fallback(page: Any, number: int, reason: str, cfg: IngestConfig, meta: dict[str, Any],
-              warnings: list[str]) -> str:
+def _fallback(
+    page: Any, number: int, reason: str, cfg: IngestConfig, meta: dict[str, Any], warnings: list[str]
+) -> str:
     """OCR a page whose text layer is missing or garbage; without OCR the page is kept empty."""
     if not cfg.ocr:
         warnings.append(f"page {number}: {reason}; left empty (ingest.ocr is off)")

@@ -108,7 +108,9 @@ def discover(ws: Workspace, paths: Iterable[str | Path]) -> Iterator[tuple[Path,
             if f.resolve() == config_file or any(f.resolve().is_relative_to(s) for s in skip):
                 continue
             rel = f.relative_to(p).as_posix()
-            if any(path_matches(rel, g) for g in cfg.include) and not any(path_matches(rel, g) for g in cfg.exclude):
+            if any(path_matches(rel, g) for g in cfg.include) and not any(
+                path_matches(rel, g) for g in cfg.exclude
+            ):
                 yield f, rel
 
 
@@ -120,8 +122,12 @@ def _walk(folder: Path) -> list[Path]:
     return sorted(found)
 
 
-def ingest_paths(ws: Workspace, paths: Iterable[str | Path], progress: Progress | None = None,
-                 on_file: Callable[[str], None] | None = None) -> IngestSummary:
+def ingest_paths(
+    ws: Workspace,
+    paths: Iterable[str | Path],
+    progress: Progress | None = None,
+    on_file: Callable[[str], None] | None = None,
+) -> IngestSummary:
     """Ingest files and folders into the workspace.
 
     Args:

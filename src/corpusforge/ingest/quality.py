@@ -47,5 +47,7 @@ def check_text(text: str, has_images: bool = False) -> Verdict:
     cjk = len(_CJK.findall(text))
     rare = len(_RARE_CJK.findall(text)) if cjk else 0
     if rare >= 2 and rare / cjk > 0.2:
-        return Verdict("garbage", f"{rare} of {cjk} CJK characters from rare extension blocks, broken font mapping?")
+        return Verdict(
+            "garbage", f"{rare} of {cjk} CJK characters from rare extension blocks, broken font mapping?"
+        )
     return Verdict("ok")

@@ -20,12 +20,15 @@ if TYPE_CHECKING:
 #: the kinds that :func:`corpusforge.ingest.detect.detect_kind` recognises by content
 BUILTIN_KINDS = ("pdf", "docx", "html", "text")
 
-READERS: Registry[ReadFunction] = Registry("reader", {
-    "pdf": "corpusforge.ingest.pdf:read",
-    "docx": "corpusforge.ingest.docx:read",
-    "html": "corpusforge.ingest.html:read",
-    "text": "corpusforge.ingest.text:read",
-})
+READERS: Registry[ReadFunction] = Registry(
+    "reader",
+    {
+        "pdf": "corpusforge.ingest.pdf:read",
+        "docx": "corpusforge.ingest.docx:read",
+        "html": "corpusforge.ingest.html:read",
+        "text": "corpusforge.ingest.text:read",
+    },
+)
 
 
 def get_reader(kind: str) -> ReadFunction:

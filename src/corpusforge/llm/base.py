@@ -68,9 +68,16 @@ class LLMClient(Protocol):
         """The model name that goes into cache keys and samples."""
         ...
 
-    async def chat(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None,
-                   temperature: float | None = None, max_tokens: int | None = None, seed: int | None = None,
-                   prompt_version: str = "") -> Completion:
+    async def chat(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        schema: dict[str, Any] | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        seed: int | None = None,
+        prompt_version: str = "",
+    ) -> Completion:
         """One chat completion (None arguments take the configured defaults).
 
         Raises:

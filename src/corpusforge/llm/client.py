@@ -32,11 +32,21 @@ log = logging.getLogger(__name__)
 __all__ = ["CachedClient", "get_client", "request_key"]
 
 
-def request_key(backend: str, model: str, messages: list[dict[str, str]], params: dict[str, Any],
-                prompt_version: str = "") -> str:
+def request_key(
+    backend: str, model: str, messages: list[dict[str, str]], params: dict[str, Any], prompt_version: str = ""
+) -> str:
     """The cache key of a request: sha256 of its canonical JSON."""
-    blob = json.dumps({"backend": backend, "model": model, "messages": messages, "params": params,
-                       "prompt_version": prompt_version}, ensure_ascii=False, sort_keys=True)
+    blob = json.dumps(
+        {
+            "backend": backend,
+            "model": model,
+            "messages": messages,
+            "params": params,
+            "prompt_version": prompt_version,
+        },
+        ensure_ascii=False,
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
@@ -79,7 +89,9 @@ class CachedClient:
         self.backend = backend or get_backend(cfg)
         self.stats = LLMStats()
         # per event loop, dropped with it (an id() could be reused by the next loop)
-        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = weakref.WeakKeyDictionary()
+        self._states: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _LoopState] = (
+            weakref.WeakKeyDictionary()
+        )
         self._next_slot = 0.0
         self._sync_loop: asyncio.AbstractEventLoop | None = None
 
@@ -94,19 +106,34 @@ class CachedClient:
             self._states[loop] = _LoopState(self.cfg.concurrency)
         return self._states[loop]
 
-    async def chat(self, messages: list[dict[str, str]], *, schema: dict[str, Any] | None = None,
-                   temperature: float | None = None, max_tokens: int | None = None, seed: int | None = None,
-                   prompt_version: str = "") -> Completion:
+    async def chat(
+        self,
+        messages: list[dict[str, str]],
+        *,
+        schema: dict[str, Any] | None = None,
+        temperature: float | None = None,
+        max_tokens: int | None = None,
+        seed: int | None = None,
+        prompt_version: str = "",
+    ) -> Completion:
         """One chat completion, from the cache when the same request was answered before.
 
         Raises:
             LLMError: one line naming the backend and the failure, after the retries are spent.
         """
-        req = ChatRequest(messages=[dict(m) for m in messages],
-                          temperature=self.cfg.temperature if temperature is None else temperature,
-                          max_tokens=max_tokens or self.cfg.max_tokens, schema=schema,
-                          seed=self.cfg.seed if seed is None else seed)
-        params = {"temperature": req.temperature, "max_tokens": req.max_tokens, "schema": schema, "seed": req.seed}
+        req = ChatRequest(
+            messages=[dict(m) for m in messages],
+            temperature=self.cfg.temperature if temperature is None else temperature,
+            max_tokens=max_tokens or self.cfg.max_tokens,
+            schema=schema,
+            seed=self.cfg.seed if seed is None else seed,
+        )
+        params = {
+            "temperature": req.temperature,
+            "max_tokens": req.max_tokens,
+            "schema": schema,
+            "seed": req.seed,
+        }
         key = request_key(self.backend.name, self.model, req.messages, params, prompt_version)
         hit = self._cached(key)
         if hit is not None:
@@ -144,11 +171,20 @@ class CachedClient:
         if row is None:
             return None
         self.stats.cached += 1
-        return Completion(text=row["response"]["text"], finish_reason=row["finish_reason"] or "stop",
-                          tokens_in=row["tokens_in"] or 0, tokens_out=row["tokens_out"] or 0, cached=True,
-                          key=key, backend=row["backend"], model=row["model"])
+        return Completion(
+            text=row["response"]["text"],
+            finish_reason=row["finish_reason"] or "stop",
+            tokens_in=row["tokens_in"] or 0,
+            tokens_out=row["tokens_out"] or 0,
+            cached=True,
+            key=key,
+            backend=row["backend"],
+            model=row["model"],
+        )
 
-    async def _send(self, req: ChatRequest, key: str, params: dict[str, Any], prompt_version: str) -> Completion:
+    async def _send(
+        self, req: ChatRequest, key: str, params: dict[str, Any], prompt_version: str
+    ) -> Completion:
         state = self._state()
         attempt = 0
         while True:
@@ -163,11 +199,14 @@ class CachedClient:
                         reply = await self.backend.complete(req)
                     error = None
                 except TimeoutError:
-                    error = BackendError(f"{self.backend.name}: timed out after {self.cfg.timeout:g}s",
-                                         retryable=True)
+                    error = BackendError(
+                        f"{self.backend.name}: timed out after {self.cfg.timeout:g}s", retryable=True
+                    )
                 except BackendError as e:
                     error = e
-                except Exception as e:  # a backend bug or an unmapped library error: fail the request, not the run
+                except (
+                    Exception
+                ) as e:  # a backend bug or an unmapped library error: fail the request, not the run
                     error = BackendError(f"{self.backend.name}: {type(e).__name__}: {e}", retryable=False)
                 duration = time.monotonic() - t0
                 self.stats.seconds += duration
@@ -177,7 +216,7 @@ class CachedClient:
             if not error.retryable or attempt >= self.cfg.retries:
                 tries = f" after {attempt + 1} attempts" if attempt else ""
                 raise LLMError(f"LLM request failed{tries}: {error}") from None
-            delay = min(self.cfg.backoff_max, self.cfg.backoff * 2 ** attempt) * random.uniform(0.5, 1.0)
+            delay = min(self.cfg.backoff_max, self.cfg.backoff * 2**attempt) * random.uniform(0.5, 1.0)
             attempt += 1
             self.stats.retries += 1
             log.warning("%s; retry %d/%d in %.1fs", error, attempt, self.cfg.retries, delay)
@@ -186,12 +225,27 @@ class CachedClient:
         self.stats.tokens_out += reply.tokens_out
         if self.store is not None:
             request = {"messages": req.messages, "params": params, "prompt_version": prompt_version}
-            self.store.cache_put(key, backend=self.backend.name, model=self.model, request=request,
-                                 response={"text": reply.text}, finish_reason=reply.finish_reason,
-                                 tokens_in=reply.tokens_in, tokens_out=reply.tokens_out, duration=duration)
-        return Completion(text=reply.text, finish_reason=reply.finish_reason, tokens_in=reply.tokens_in,
-                          tokens_out=reply.tokens_out, cached=False, key=key, backend=self.backend.name,
-                          model=self.model)
+            self.store.cache_put(
+                key,
+                backend=self.backend.name,
+                model=self.model,
+                request=request,
+                response={"text": reply.text},
+                finish_reason=reply.finish_reason,
+                tokens_in=reply.tokens_in,
+                tokens_out=reply.tokens_out,
+                duration=duration,
+            )
+        return Completion(
+            text=reply.text,
+            finish_reason=reply.finish_reason,
+            tokens_in=reply.tokens_in,
+            tokens_out=reply.tokens_out,
+            cached=False,
+            key=key,
+            backend=self.backend.name,
+            model=self.model,
+        )
 
     async def _wait_rate(self, state: _LoopState) -> None:
         if not self.cfg.rpm:

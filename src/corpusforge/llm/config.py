@@ -30,27 +30,45 @@ FLAT_KEYS: dict[str, str] = {
 class LLMConfig(Section):
     """Which LLM writes the instruction data, and how hard to push it."""
 
-    backend: str = Field("llamacpp", description="LLM backend: llamacpp (in-process GGUF) or openai "
-                                                 "(any OpenAI-compatible server), or one registered in "
-                                                 "corpusforge.llm.backends.BACKENDS.")
-    model: str = Field("", description="Model name (openai) or GGUF path (llamacpp; empty = embedded SmolLM2).")
+    backend: str = Field(
+        "llamacpp",
+        description="LLM backend: llamacpp (in-process GGUF) or openai "
+        "(any OpenAI-compatible server), or one registered in "
+        "corpusforge.llm.backends.BACKENDS.",
+    )
+    model: str = Field(
+        "", description="Model name (openai) or GGUF path (llamacpp; empty = embedded SmolLM2)."
+    )
     temperature: float = Field(0.3, description="Sampling temperature.")
     max_tokens: int = Field(768, description="Max new tokens per request.")
     concurrency: int = Field(4, ge=1, description="Requests in flight at once.")
-    timeout: float = Field(120.0, gt=0,
-                           description="Seconds before one HTTP request is abandoned and retried (time queued at "
-                                       "a single-slot server counts: raise it for slow local servers).")
+    timeout: float = Field(
+        120.0,
+        gt=0,
+        description="Seconds before one HTTP request is abandoned and retried (time queued at "
+        "a single-slot server counts: raise it for slow local servers).",
+    )
     retries: int = Field(4, ge=0, description="Retries after a timeout, 429, 5xx or connection error.")
-    backoff: float = Field(1.0, ge=0, description="First retry delay in seconds; doubles each retry, with jitter.")
+    backoff: float = Field(
+        1.0, ge=0, description="First retry delay in seconds; doubles each retry, with jitter."
+    )
     backoff_max: float = Field(30.0, ge=0, description="Longest delay between two retries, in seconds.")
     rpm: int = Field(0, ge=0, description="Requests per minute limit (0 = no limit).")
     seed: int | None = Field(None, description="Default sampling seed (None = backend default).")
-    price_in_per_1k: float = Field(0.0, ge=0, description="Price per 1k prompt tokens, for the cost estimate.")
-    price_out_per_1k: float = Field(0.0, ge=0, description="Price per 1k completion tokens, for the cost estimate.")
-    openai: OpenAIOptions = Field(default_factory=OpenAIOptions,
-                                  description="Options of the openai backend (OpenAI-compatible servers).")
-    llamacpp: LlamaCppOptions = Field(default_factory=LlamaCppOptions,
-                                      description="Options of the llamacpp backend (in-process GGUF model).")
+    price_in_per_1k: float = Field(
+        0.0, ge=0, description="Price per 1k prompt tokens, for the cost estimate."
+    )
+    price_out_per_1k: float = Field(
+        0.0, ge=0, description="Price per 1k completion tokens, for the cost estimate."
+    )
+    openai: OpenAIOptions = Field(
+        default_factory=OpenAIOptions,
+        description="Options of the openai backend (OpenAI-compatible servers).",
+    )
+    llamacpp: LlamaCppOptions = Field(
+        default_factory=LlamaCppOptions,
+        description="Options of the llamacpp backend (in-process GGUF model).",
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -82,6 +100,9 @@ class LLMConfig(Section):
     @classmethod
     def _known_backend(cls, v: str) -> str:
         if v not in BACKENDS:
-            raise PydanticCustomError("unknown_backend", "unknown backend '{name}' (known: {known})",
-                                      {"name": v, "known": ", ".join(BACKENDS.names())})
+            raise PydanticCustomError(
+                "unknown_backend",
+                "unknown backend '{name}' (known: {known})",
+                {"name": v, "known": ", ".join(BACKENDS.names())},
+            )
         return v

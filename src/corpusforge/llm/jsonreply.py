@@ -66,7 +66,7 @@ def _first_list_start(text: str, key: str | None) -> tuple[int, str | None]:
                 esc = True
             elif ch == '"':
                 in_str = False
-                last_str = text[last_str_start + 1:i]
+                last_str = text[last_str_start + 1 : i]
             continue
         if ch == '"':
             in_str, last_str_start = True, i

@@ -22,8 +22,11 @@ __all__ = ["check_jsonl", "check_workspace"]
 
 log = logging.getLogger(__name__)
 
-FIELDS = {"question": ("question", "instruction", "prompt"), "answer": ("answer", "output", "response"),
-          "context": ("context", "input", "source_text", "passage")}
+FIELDS = {
+    "question": ("question", "instruction", "prompt"),
+    "answer": ("answer", "output", "response"),
+    "context": ("context", "input", "source_text", "passage"),
+}
 
 
 def _field(rec: dict[str, Any], name: str) -> Any:
@@ -38,9 +41,14 @@ def _count_lines(path: str | Path) -> int:
         return sum(1 for _ in f)
 
 
-def check_jsonl(in_path: str | Path, out_path: str | Path, cfg: QualityConfig | None = None,
-                backend: Any = None, progress: Progress | None = None,
-                tasks: TaskLookup | None = None) -> dict[str, Any]:
+def check_jsonl(
+    in_path: str | Path,
+    out_path: str | Path,
+    cfg: QualityConfig | None = None,
+    backend: Any = None,
+    progress: Progress | None = None,
+    tasks: TaskLookup | None = None,
+) -> dict[str, Any]:
     """Gate every record of a JSONL file with ``question``, ``answer`` and ``context`` fields.
 
     Each record is written to ``out_path`` unchanged plus ``grounding``, ``verdict``, ``reasons`` and
@@ -78,8 +86,14 @@ def check_jsonl(in_path: str | Path, out_path: str | Path, cfg: QualityConfig | 
                 log.warning("skipped %s", errors[-1])
                 continue
             ctx_list = ctx if isinstance(ctx, list) else [str(ctx)]
-            v: Verdict = gate.check(str(q), str(a), [str(c) for c in ctx_list], task=str(rec.get("task", "qa")),
-                                    key=str(rec.get("id", i)), scope=str(rec.get("source", "")))
+            v: Verdict = gate.check(
+                str(q),
+                str(a),
+                [str(c) for c in ctx_list],
+                task=str(rec.get("task", "qa")),
+                key=str(rec.get("id", i)),
+                scope=str(rec.get("source", "")),
+            )
             tally.add(v.verdict, v.reasons)
             rec.update(grounding=v.grounding, verdict=v.verdict, reasons=v.reasons, scores=v.scores)
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")

@@ -34,7 +34,7 @@ def shingles(q: str, n: int = 2) -> frozenset[str]:
     if len(s) <= n:
         grams = {s} if s else set()
     else:
-        grams = {s[i:i + n] for i in range(len(s) - n + 1)}
+        grams = {s[i : i + n] for i in range(len(s) - n + 1)}
     return frozenset(grams | {f"#{x}" for x in numbers(q)})
 
 
@@ -86,7 +86,9 @@ class QuestionIndex:
                 continue  # different numbers: different questions
             inter = len(grams & other)
             sim = inter / (len(grams) + len(other) - inter)
-            if sim >= self.similarity and (best is None or sim > best[1] or (sim == best[1] and key < best[0])):
+            if sim >= self.similarity and (
+                best is None or sim > best[1] or (sim == best[1] and key < best[0])
+            ):
                 best = (key, sim)
         return best
 

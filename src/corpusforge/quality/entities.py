@@ -10,11 +10,13 @@ _TITLE_RE = re.compile(r"[《「『“\"]([^《》「」『』“”\"]{2,40})[�
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9&+\-']*[A-Za-z0-9]|[A-Z]")
 _NAME_RUN_RE = re.compile(r"[A-Z][A-Za-z0-9&+\-']*(?: [A-Z][A-Za-z0-9&+\-']*)*")
 _SENT_START_RE = re.compile(r"(^|[.!?:;。！？\n]\s*)$")
-_COMMON_EN = set("""a an the this that these those it its he she they we you i yes no not in on at to of for from by
+_COMMON_EN = set(
+    """a an the this that these those it its he she they we you i yes no not in on at to of for from by
 with as and or but if when while after before because so then there here what which who whom whose where why how
 all some any each every many most more few one two three first second also however therefore thus since during
 about above below between into over under again our your their his her my is are was were be been do does did
-can could may might must shall should will would has have had according based""".split())
+can could may might must shall should will would has have had according based""".split()
+)
 _CLAUSE_RE = re.compile(r"[，,。！？!?；;：:、\n]+")
 _ZH_NAME_TAGS = {"nr", "nt", "nz", "nrt", "nrfg"}  # persons, organisations, other proper nouns
 
@@ -30,8 +32,11 @@ def _zh_names(text: str) -> list[str]:
     except ImportError:  # pragma: no cover - jieba is a core dependency
         return []
     jieba.setLogLevel(60)
-    return [w.word for w in pseg.cut(text)
-            if (w.flag in _ZH_NAME_TAGS and len(w.word) >= 2) or (w.flag == "ns" and len(w.word) >= 3)]
+    return [
+        w.word
+        for w in pseg.cut(text)
+        if (w.flag in _ZH_NAME_TAGS and len(w.word) >= 2) or (w.flag == "ns" and len(w.word) >= 3)
+    ]
 
 
 def _unsupported_clauses(answer: str, source: str) -> str:
@@ -57,8 +62,11 @@ def answer_entities(answer: str, *, zh_names: bool = True, source: str | None = 
             # in English: capitalised words and acronyms; at a sentence start, not the common words
             # a lone capitalised word starting a sentence ("Very hard", "Pour ...") is no name
             starts = _SENT_START_RE.search(answer[: m.start()])
-            if not w[0].isupper() or len(w) == 1 or (starts and (w.lower() in _COMMON_EN
-                                                                    or (" " not in w and not w.isupper()))):
+            if (
+                not w[0].isupper()
+                or len(w) == 1
+                or (starts and (w.lower() in _COMMON_EN or (" " not in w and not w.isupper())))
+            ):
                 continue
         elif len(w) < 2:
             continue

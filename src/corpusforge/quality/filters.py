@@ -18,8 +18,9 @@ Filter = Callable[[str, str, str, QualityConfig], "str | None"]
 
 _TERMINAL = set("。！？!?.…」』”\"')）]】*`|~>；;") | set("0123456789")
 _DANGLING = set("，,、：:；;（([【{「『“-—")
-_DANGLING_WORD_RE = re.compile(r"\b(the|a|an|and|or|of|to|in|at|on|for|with|by|from|is|are|was|were|that)$",
-                               re.IGNORECASE)
+_DANGLING_WORD_RE = re.compile(
+    r"\b(the|a|an|and|or|of|to|in|at|on|for|with|by|from|is|are|was|were|that)$", re.IGNORECASE
+)
 _PAIRS = {"(": ")", "[": "]", "{": "}", "（": "）", "【": "】", "「": "」", "『": "』", "《": "》"}
 _ENUM_PAREN_RE = re.compile(r"(?m)(^|\s|[：:，,；;])[(（]?[0-9a-zA-Z一二三四五六七八九十]{1,2}[)）]")
 
@@ -53,7 +54,7 @@ def repeated_share(seq: list[str], n: int) -> float:
     covered = [False] * len(seq)
     for i, g in enumerate(ngrams(seq, n)):
         if g in seen:
-            covered[i:i + n] = [True] * n
+            covered[i : i + n] = [True] * n
         seen.add(g)
     return sum(covered) / len(seq) if seq else 0.0
 
@@ -65,10 +66,10 @@ def tandem_repeat(seq: list[str], copies: int = 3, min_units: int = 8) -> tuple[
         i = 0
         while i + p * copies <= n:
             k = 1
-            while i + (k + 1) * p <= n and seq[i + k * p:i + (k + 1) * p] == seq[i:i + p]:
+            while i + (k + 1) * p <= n and seq[i + k * p : i + (k + 1) * p] == seq[i : i + p]:
                 k += 1
             if k >= copies and k * p >= min_units:
-                return tuple(seq[i:i + p])
+                return tuple(seq[i : i + p])
             i += max(1, (k - 1) * p) if k > 1 else 1
     return None
 
@@ -174,7 +175,8 @@ _QUESTION_RE = re.compile(
     r"[?？]\s*$|[吗呢]\s*[。.]?$|什么|多少|哪|谁|几|怎|如何|为何|为什么|是否|能否|有没有|请|说明|描述|列出|列举|介绍|解释|概括|比较"
     r"|^\s*(what|which|who|whom|whose|when|where|why|how|is|are|was|were|do|does|did|can|could|should|will|would"
     r"|has|have|describe|explain|list|name|give|summari[sz]e|compare|tell|state|identify|outline)\b",
-    re.IGNORECASE)
+    re.IGNORECASE,
+)
 
 
 def not_a_question(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:

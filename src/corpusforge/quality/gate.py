@@ -76,8 +76,13 @@ class QualityGate:
         superseded: (old, new) sample ids: kept questions that a better-grounded duplicate replaced.
     """
 
-    def __init__(self, cfg: QualityConfig | None = None, backend: Any = None, store: Any = None,
-                 tasks: TaskLookup | None = None):
+    def __init__(
+        self,
+        cfg: QualityConfig | None = None,
+        backend: Any = None,
+        store: Any = None,
+        tasks: TaskLookup | None = None,
+    ):
         self.cfg = cfg or QualityConfig()
         self.store = store
         self.tasks = tasks
@@ -120,8 +125,9 @@ class QualityGate:
             self._judge = make_client(self._backend, self.store)
         return self._judge
 
-    def score(self, question: str, answer: str, context: Any, *, task: str = "qa",
-              lang: str | None = None) -> Verdict:
+    def score(
+        self, question: str, answer: str, context: Any, *, task: str = "qa", lang: str | None = None
+    ) -> Verdict:
         """Grounding and filters, without de-duplication."""
         cfg, traits = self.cfg, self.traits(task)
         ctx, ctx_lang = _context_text(context)
@@ -129,13 +135,23 @@ class QualityGate:
         reasons = run_filters(question, answer, ctx, cfg)
         if traits.has_question and question.strip():
             reasons += question_reasons(question, ctx, cfg)
-        g = grounding_details(answer, ctx, question, check_numbers=cfg.check_numbers,
-                              check_entities=cfg.check_entities, allow_derived=traits.derived_numbers)
+        g = grounding_details(
+            answer,
+            ctx,
+            question,
+            check_numbers=cfg.check_numbers,
+            check_entities=cfg.check_entities,
+            allow_derived=traits.derived_numbers,
+        )
         reasons += [f"invented_number:{n}" for n in g.invented_numbers[:5]]
         reasons += [f"misplaced_number:{n}" for n in g.misplaced_numbers[:5]]
         reasons += [f"invented_entity:{e[:30]}" for e in g.invented_entities[:5]]
-        scores: dict[str, Any] = {"lexical": round(g.lexical, 4), "consistency": round(g.score / g.lexical, 4)
-                                  if g.lexical else 1.0, "numbers": g.n_numbers, "entities": g.n_entities}
+        scores: dict[str, Any] = {
+            "lexical": round(g.lexical, 4),
+            "consistency": round(g.score / g.lexical, 4) if g.lexical else 1.0,
+            "numbers": g.n_numbers,
+            "entities": g.n_entities,
+        }
         grounding = g.score
         if cfg.judge.enabled and answer.strip() and self._judge_client() is not None:
             from corpusforge.quality.judge import judge_score
@@ -177,16 +193,26 @@ class QualityGate:
             self.index.add(key, question, v.grounding, scope)
         return v
 
-    def check(self, question: str, answer: str, context: Any, *, task: str = "qa", lang: str | None = None,
-              key: str | None = None, scope: str = "") -> Verdict:
+    def check(
+        self,
+        question: str,
+        answer: str,
+        context: Any,
+        *,
+        task: str = "qa",
+        lang: str | None = None,
+        key: str | None = None,
+        scope: str = "",
+    ) -> Verdict:
         """Score one sample and de-duplicate its question (:meth:`score`, then :meth:`dedup`).
 
         Args:
             key: id of the sample (e.g. ``sample_id``); without it nothing is remembered.
             scope: de-duplication scope (the doc_id when ``dedup`` is ``document``).
         """
-        return self.dedup(self.score(question, answer, context, task=task, lang=lang), question, key=key,
-                          scope=scope)
+        return self.dedup(
+            self.score(question, answer, context, task=task, lang=lang), question, key=key, scope=scope
+        )
 
     def remember_store(self, store: Any) -> int:
         """Remember the questions of samples already kept in a store (passed, flagged, accepted), so a new
@@ -197,7 +223,9 @@ class QualityGate:
             if s.input or not s.instruction.strip() or s.sample_id in self.index.entries:
                 continue
             grounding = 2.0 if s.status == "accepted" else (s.grounding or 0.0)
-            self.index.add(s.sample_id, s.instruction, grounding, s.doc_id if self.cfg.dedup == "document" else "")
+            self.index.add(
+                s.sample_id, s.instruction, grounding, s.doc_id if self.cfg.dedup == "document" else ""
+            )
             n += 1
         return n
 
@@ -238,7 +266,13 @@ class QualityGate:
         """
         meta = sample.metadata or {}
         closed = not sample.input
-        v = self.check(sample.instruction, sample.output if answer is None else answer, context,
-                       task=sample.task, lang=meta.get("lang") or None, key=sample.sample_id if closed else None,
-                       scope=sample.doc_id if closed else "")
+        v = self.check(
+            sample.instruction,
+            sample.output if answer is None else answer,
+            context,
+            task=sample.task,
+            lang=meta.get("lang") or None,
+            key=sample.sample_id if closed else None,
+            scope=sample.doc_id if closed else "",
+        )
         return self.settle(sample, v)

@@ -66,9 +66,16 @@ def lexical_support(answer: str, context: str, question: str = "") -> float:
     return total / weight if weight else 0.0
 
 
-def grounding_details(answer: str, context: str | Sequence[str], question: str = "", *,
-                      check_numbers: bool = True, check_entities: bool = True,
-                      zh_names: bool = True, allow_derived: bool = False) -> Grounding:
+def grounding_details(
+    answer: str,
+    context: str | Sequence[str],
+    question: str = "",
+    *,
+    check_numbers: bool = True,
+    check_entities: bool = True,
+    zh_names: bool = True,
+    allow_derived: bool = False,
+) -> Grounding:
     """Score an answer against its source and list the numbers and names it invents.
 
     Args:
@@ -79,14 +86,17 @@ def grounding_details(answer: str, context: str | Sequence[str], question: str =
     g = Grounding(score=lex, lexical=lex)
     factor = 1.0
     if check_numbers:
-        g.invented_numbers, g.n_numbers = invented_numbers(answer, ctx + "\n" + question,
-                                                           allow_derived=allow_derived)
+        g.invented_numbers, g.n_numbers = invented_numbers(
+            answer, ctx + "\n" + question, allow_derived=allow_derived
+        )
         if g.n_numbers:
             factor *= (1 - len(g.invented_numbers) / g.n_numbers) ** 2
             g.misplaced_numbers = [n for n in misplaced_numbers(answer, ctx) if n not in g.invented_numbers]
             factor *= 1 - MISPLACED_PENALTY * min(1.0, len(g.misplaced_numbers) / g.n_numbers)
     if check_entities:
-        g.invented_entities, g.n_entities = invented_entities(answer, ctx + "\n" + question, zh_names=zh_names)
+        g.invented_entities, g.n_entities = invented_entities(
+            answer, ctx + "\n" + question, zh_names=zh_names
+        )
         if g.n_entities:
             factor *= 1 - 0.5 * len(g.invented_entities) / g.n_entities
     g.score = round(lex * factor, 4)

@@ -13,8 +13,11 @@ import yaml
 
 log = logging.getLogger(__name__)
 
-SCHEMA = {"type": "object", "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5}},
-          "required": ["score"]}
+SCHEMA = {
+    "type": "object",
+    "properties": {"score": {"type": "integer", "minimum": 1, "maximum": 5}},
+    "required": ["score"],
+}
 
 
 @lru_cache(maxsize=1)
@@ -44,17 +47,23 @@ def parse_score(text: str) -> int | None:
     return int(m.group(0)) if m else None
 
 
-def judge_score(client: Any, question: str, answer: str, context: str, lang: str = "zh",
-                max_tokens: int = 64) -> float | None:
+def judge_score(
+    client: Any, question: str, answer: str, context: str, lang: str = "zh", max_tokens: int = 64
+) -> float | None:
     """Judge support of an answer by its source, mapped to [0, 1]; None when the reply has no score."""
     p = prompts()
     tmpl = p["zh" if lang == "zh" else "en"]
-    messages = [{"role": "system", "content": tmpl["system"]},
-                {"role": "user", "content": tmpl["user"].format(context=context[:6000], question=question,
-                                                                answer=answer)}]
+    messages = [
+        {"role": "system", "content": tmpl["system"]},
+        {
+            "role": "user",
+            "content": tmpl["user"].format(context=context[:6000], question=question, answer=answer),
+        },
+    ]
     try:
-        done = client.chat_sync(messages, schema=SCHEMA, temperature=0.0, max_tokens=max_tokens,
-                                prompt_version=p["version"])
+        done = client.chat_sync(
+            messages, schema=SCHEMA, temperature=0.0, max_tokens=max_tokens, prompt_version=p["version"]
+        )
     except Exception as e:  # a judge failure must not stop the gate
         log.warning("LLM judge failed: %s", e)
         return None

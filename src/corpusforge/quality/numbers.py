@@ -74,9 +74,9 @@ def misplaced_numbers(answer: str, source: str) -> list[str]:
         # long numbers (phone numbers, ids, amounts) name one thing wherever they stand
         if not u[0].isdigit() or len(u.replace(".", "")) > 4:
             continue
-        wins = [tuple(seq[j:j + 3]) for j in range(max(0, i - 2), i + 1) if j + 3 <= len(seq)]
+        wins = [tuple(seq[j : j + 3]) for j in range(max(0, i - 2), i + 1) if j + 3 <= len(seq)]
         if not wins:  # answer of two units: the pair itself
-            wins2 = [tuple(seq[j:j + 2]) for j in range(max(0, i - 1), i + 1) if j + 2 <= len(seq)]
+            wins2 = [tuple(seq[j : j + 2]) for j in range(max(0, i - 1), i + 1) if j + 2 <= len(seq)]
             if any(w in have2 for w in wins2):
                 continue
         elif any(w in have3 for w in wins):

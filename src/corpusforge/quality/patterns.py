@@ -13,9 +13,17 @@ from corpusforge.quality.text import normalize
 
 @lru_cache(maxsize=1)
 def _patterns() -> dict[str, list[re.Pattern[str]]]:
-    data = yaml.safe_load((files("corpusforge.quality") / "data" / "patterns.yaml").read_text(encoding="utf-8"))
-    return {kind: [re.compile(p, re.MULTILINE if kind == "leaks" else 0) for lang in ("zh", "en")
-                   for p in data[kind].get(lang, [])] for kind in ("lead_ins", "refusals", "leaks")}
+    data = yaml.safe_load(
+        (files("corpusforge.quality") / "data" / "patterns.yaml").read_text(encoding="utf-8")
+    )
+    return {
+        kind: [
+            re.compile(p, re.MULTILINE if kind == "leaks" else 0)
+            for lang in ("zh", "en")
+            for p in data[kind].get(lang, [])
+        ]
+        for kind in ("lead_ins", "refusals", "leaks")
+    }
 
 
 def strip_lead_in(text: str) -> str:

@@ -37,6 +37,12 @@ class Tally:
     def summary(self, records: int, skipped: int, errors: list[str]) -> dict[str, Any]:
         """What a ``check`` returns: records, passed, flagged, dropped, skipped, errors, reasons (by name)."""
         v = self.verdicts
-        return {"records": records, "passed": v.get("passed", 0), "flagged": v.get("flagged", 0),
-                "dropped": v.get("dropped", 0), "skipped": skipped, "errors": errors,
-                "reasons": dict(sorted(self.reasons.items()))}
+        return {
+            "records": records,
+            "passed": v.get("passed", 0),
+            "flagged": v.get("flagged", 0),
+            "dropped": v.get("dropped", 0),
+            "skipped": skipped,
+            "errors": errors,
+            "reasons": dict(sorted(self.reasons.items())),
+        }

@@ -15,7 +15,9 @@ from corpusforge.quality.cnnum import arabize
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _KANA = r"\u3040-\u30ff"
 _HANGUL = r"\uac00-\ud7af\u1100-\u11ff"
-UNIT_RE = re.compile(rf"[{_CJK}]|[{_KANA}]|[{_HANGUL}]+|[0-9]+(?:\.[0-9]+)?|[^\W\d_{_CJK}{_KANA}]+(?:'[a-z]+)?")
+UNIT_RE = re.compile(
+    rf"[{_CJK}]|[{_KANA}]|[{_HANGUL}]+|[0-9]+(?:\.[0-9]+)?|[^\W\d_{_CJK}{_KANA}]+(?:'[a-z]+)?"
+)
 NUMBER_RE = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9])")
 _THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 _CJK_RE = re.compile(f"[{_CJK}]")
@@ -40,7 +42,7 @@ def units(text: str) -> list[str]:
 
 def ngrams(seq: list[str], n: int) -> list[tuple[str, ...]]:
     """The n-grams of a sequence (empty when it is shorter than ``n``)."""
-    return [tuple(seq[i:i + n]) for i in range(len(seq) - n + 1)]
+    return [tuple(seq[i : i + n]) for i in range(len(seq) - n + 1)]
 
 
 @lru_cache(maxsize=256)

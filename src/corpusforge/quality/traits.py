@@ -56,8 +56,15 @@ def resolve(task: str, cfg: QualityConfig, tasks: TaskLookup | None) -> Traits:
     """The traits the gate uses for ``task``: the config's lists where set, else what the task declares."""
     declared: TaskTraits = tasks[task] if tasks is not None and task in tasks else PLAIN
     return Traits(
-        grounded=(task not in cfg.ungrounded_tasks) if cfg.ungrounded_tasks is not None else declared.grounded,
-        has_question=(task in cfg.question_tasks) if cfg.question_tasks is not None else declared.has_question,
-        derived_numbers=((task in cfg.derived_number_tasks) if cfg.derived_number_tasks is not None
-                         else declared.derived_numbers),
+        grounded=(task not in cfg.ungrounded_tasks)
+        if cfg.ungrounded_tasks is not None
+        else declared.grounded,
+        has_question=(task in cfg.question_tasks)
+        if cfg.question_tasks is not None
+        else declared.has_question,
+        derived_numbers=(
+            (task in cfg.derived_number_tasks)
+            if cfg.derived_number_tasks is not None
+            else declared.derived_numbers
+        ),
     )

@@ -23,8 +23,9 @@ def _chunks(ws: Any, s: Sample, cache: dict[str, Chunk | None]) -> list[Chunk]:
     return [c for cid in s.chunk_ids if (c := cache[cid]) is not None]
 
 
-def check_workspace(ws: Any, *, progress: Progress | None = None, backend: Any = None,
-                    tasks: TaskLookup | None = None) -> dict[str, Any]:
+def check_workspace(
+    ws: Any, *, progress: Progress | None = None, backend: Any = None, tasks: TaskLookup | None = None
+) -> dict[str, Any]:
     """Gate all current samples again (not those a reviewer accepted or rejected).
 
     Samples are scored first, then de-duplicated from the best-grounded down, so the kept copy of a
@@ -68,8 +69,9 @@ def check_workspace(ws: Any, *, progress: Progress | None = None, backend: Any =
                 gate.dedup(v, s.instruction, key=s.sample_id, scope=s.doc_id)
             gate.settle(s, v)
         tally.add(s.status, s.reasons)
-        ws.store.update_sample(s.sample_id, status=s.status, grounding=s.grounding, reasons=s.reasons,
-                               scores=s.scores)
+        ws.store.update_sample(
+            s.sample_id, status=s.status, grounding=s.grounding, reasons=s.reasons, scores=s.scores
+        )
     for e in errors:
         log.warning(e)
     return tally.summary(len(samples), 0, errors)

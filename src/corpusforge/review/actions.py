@@ -35,8 +35,15 @@ def _messages(sample: Sample, changes: dict[str, Any]) -> list[dict[str, str]] |
     return msgs
 
 
-def review_sample(store: Store, sample_id: str, *, expected_version: int, action: str, reviewer: str,
-                  edits: dict[str, str] | None = None) -> tuple[int, bool]:
+def review_sample(
+    store: Store,
+    sample_id: str,
+    *,
+    expected_version: int,
+    action: str,
+    reviewer: str,
+    edits: dict[str, str] | None = None,
+) -> tuple[int, bool]:
     """Apply an edit and/or a decision to one sample, with history.
 
     Args:
@@ -59,10 +66,15 @@ def review_sample(store: Store, sample_id: str, *, expected_version: int, action
         if sample is None:
             raise KeyError(sample_id)
         if sample.version != expected_version:
-            raise ConflictError(f"sample {sample_id} was changed elsewhere (version {sample.version}, "
-                                f"you edited version {expected_version})")
-        changes: dict[str, Any] = {k: v.replace("\r\n", "\n") for k, v in (edits or {}).items()
-                   if k in EDITABLE and v.replace("\r\n", "\n") != getattr(sample, k)}
+            raise ConflictError(
+                f"sample {sample_id} was changed elsewhere (version {sample.version}, "
+                f"you edited version {expected_version})"
+            )
+        changes: dict[str, Any] = {
+            k: v.replace("\r\n", "\n")
+            for k, v in (edits or {}).items()
+            if k in EDITABLE and v.replace("\r\n", "\n") != getattr(sample, k)
+        }
         status = ACTIONS[action]
         if status and status != sample.status:
             changes["status"] = status
@@ -75,13 +87,23 @@ def review_sample(store: Store, sample_id: str, *, expected_version: int, action
         store.update_sample(sample_id, **changes)
         after = {k: v for k, v in changes.items() if k != "messages"}
         before["version"], after["version"] = sample.version, sample.version + 1
-        name = "edit" if action == "save" else (action if set(after) <= {"status", "version"} else f"edit+{action}")
+        name = (
+            "edit"
+            if action == "save"
+            else (action if set(after) <= {"status", "version"} else f"edit+{action}")
+        )
         store.add_review(sample_id, name, reviewer, before, after)
     return sample.version + 1, True
 
 
-def rate_candidates(store: Store, sample_id: str, *, ratings: dict[int, str | None],
-                    ranks: dict[int, int] | None, reviewer: str) -> int:
+def rate_candidates(
+    store: Store,
+    sample_id: str,
+    *,
+    ratings: dict[int, str | None],
+    ranks: dict[int, int] | None,
+    reviewer: str,
+) -> int:
     """Store ratings (``good``/``fair``/``poor`` or None) and optional ranks of a sample's candidates.
 
     The form always sends the whole state: a candidate missing from ``ranks`` loses its rank (1 = best),

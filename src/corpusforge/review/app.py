@@ -31,8 +31,13 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PROGRESS_LIMIT = 200
 MESSAGES = {
-    "saved": "Edit saved.", "unchanged": "Nothing changed.", "accepted": "Accepted.", "rejected": "Rejected.",
-    "skipped": "Skipped.", "rated": "Ratings saved.", "bulk": "Bulk-accepted {n} samples.",
+    "saved": "Edit saved.",
+    "unchanged": "Nothing changed.",
+    "accepted": "Accepted.",
+    "rejected": "Rejected.",
+    "skipped": "Skipped.",
+    "rated": "Ratings saved.",
+    "bulk": "Bulk-accepted {n} samples.",
     "end": "That was the last sample of this list.",
     "allrated": "Ratings saved. No more candidates to rate in this list.",
 }
@@ -64,8 +69,13 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
     app = FastAPI(title="corpusforge review", docs_url=None, redoc_url=None, openapi_url=None)
     guard = Guard(token, secret=load_secret(ws.store.path.parent / "review.secret"))
     app.middleware("http")(guard.middleware)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                             trim_blocks=True, lstrip_blocks=True, undefined=jinja2.StrictUndefined)
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
     env.globals["url"] = url
     env.filters["when"] = lambda ts: time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(ts)))
     templates = Jinja2Templates(env=env)
@@ -76,8 +86,13 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
 
     def render(request: Request, name: str, status_code: int = 200, **ctx: Any) -> HTMLResponse:
         counts = summary.by_status()
-        base = {"csrf": request.state.csrf, "reviewer": reviewer_of(request), "status_counts": counts,
-                "total_samples": sum(counts.values()), "message": message(request.query_params)}
+        base = {
+            "csrf": request.state.csrf,
+            "reviewer": reviewer_of(request),
+            "status_counts": counts,
+            "total_samples": sum(counts.values()),
+            "message": message(request.query_params),
+        }
         return templates.TemplateResponse(request, name, {**base, **ctx}, status_code=status_code)
 
     app.state.render = render
@@ -98,10 +113,24 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
         page = int(page_s) if page_s.isdigit() and int(page_s) > 0 else 1
         rows, total = ws.store.list_samples(f, page, size)
         pages = max(1, math.ceil(total / size))
-        return render(request, "list.html", filters=f, params=f.params(), rows=rows, total=total, page=page,
-                      pages=pages, first=(page - 1) * size + 1 if rows else 0, last=(page - 1) * size + len(rows),
-                      progress=summary.progress(), progress_limit=PROGRESS_LIMIT, tasks=summary.by_task(),
-                      statuses=queries.STATUSES, cands=queries.CANDS, bulk_min_score=ws.config.review.bulk_min_score)
+        return render(
+            request,
+            "list.html",
+            filters=f,
+            params=f.params(),
+            rows=rows,
+            total=total,
+            page=page,
+            pages=pages,
+            first=(page - 1) * size + 1 if rows else 0,
+            last=(page - 1) * size + len(rows),
+            progress=summary.progress(),
+            progress_limit=PROGRESS_LIMIT,
+            tasks=summary.by_task(),
+            statuses=queries.STATUSES,
+            cands=queries.CANDS,
+            bulk_min_score=ws.config.review.bulk_min_score,
+        )
 
     @app.post("/bulk-accept")
     async def bulk_accept(request: Request) -> Response:
@@ -127,8 +156,13 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
         if not back.startswith("/") or back.startswith(("//", "/\\")):
             back = "/"  # only paths of this app: no open redirect
         resp = RedirectResponse(back, status_code=303)
-        resp.set_cookie(f"cfr_name_{request.url.port or 0}", quote(name), httponly=True, samesite="strict",
-                        max_age=365 * 86400)
+        resp.set_cookie(
+            f"cfr_name_{request.url.port or 0}",
+            quote(name),
+            httponly=True,
+            samesite="strict",
+            max_age=365 * 86400,
+        )
         return resp
 
     sample_views.register(app)
@@ -137,6 +171,8 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
     async def http_error(request: Request, exc: StarletteHTTPException) -> Response:
         if not hasattr(request.state, "csrf"):
             return Response(str(exc.detail), status_code=exc.status_code)
-        return render(request, "error.html", status_code=exc.status_code, code=exc.status_code, detail=exc.detail)
+        return render(
+            request, "error.html", status_code=exc.status_code, code=exc.status_code, detail=exc.detail
+        )
 
     return app

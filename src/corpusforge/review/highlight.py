@@ -45,7 +45,7 @@ def _ngram_size(answer_tokens: list[tuple[int, int, str]], n: int) -> int:
 def _cover(seq: list[str], grams: set[tuple[str, ...]], k: int) -> list[bool]:
     covered = [False] * len(seq)
     for i in range(len(seq) - k + 1):
-        if tuple(seq[i:i + k]) in grams:
+        if tuple(seq[i : i + k]) in grams:
             for j in range(i, i + k):
                 covered[j] = True
     return covered
@@ -64,8 +64,8 @@ def highlight(answer: str, passage: str, n: int = 3) -> Highlight:
     if k == 0 or not ptoks:
         return Highlight([(passage, False)] if passage else [], 0.0)
     pnorm, anorm = [t[2] for t in ptoks], [t[2] for t in atoks]
-    agrams = {tuple(anorm[i:i + k]) for i in range(len(anorm) - k + 1)}
-    pgrams = {tuple(pnorm[i:i + k]) for i in range(len(pnorm) - k + 1)}
+    agrams = {tuple(anorm[i : i + k]) for i in range(len(anorm) - k + 1)}
+    pgrams = {tuple(pnorm[i : i + k]) for i in range(len(pnorm) - k + 1)}
     pcov = _cover(pnorm, agrams, k)
     acov = _cover(anorm, pgrams, k)
     segments: list[tuple[str, bool]] = []

@@ -29,11 +29,21 @@ def pairs_for_sample(store: Store, sample_id: str) -> list[dict[str, Any]]:
     prompt = sample.default_messages()[0]["content"]
     pairs = []
     for i, better in enumerate(cands):
-        for worse in cands[i + 1:]:
+        for worse in cands[i + 1 :]:
             if _score(better) > _score(worse):
-                pairs.append({"prompt": prompt, "chosen": better.output, "rejected": worse.output,
-                              "sample_id": sample_id, "task": sample.task, "source": sample.source,
-                              "pages": sample.pages, "chunk_ids": sample.chunk_ids, "doc_id": sample.doc_id})
+                pairs.append(
+                    {
+                        "prompt": prompt,
+                        "chosen": better.output,
+                        "rejected": worse.output,
+                        "sample_id": sample_id,
+                        "task": sample.task,
+                        "source": sample.source,
+                        "pages": sample.pages,
+                        "chunk_ids": sample.chunk_ids,
+                        "doc_id": sample.doc_id,
+                    }
+                )
     return pairs
 
 

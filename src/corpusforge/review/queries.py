@@ -24,6 +24,7 @@ class Filters(SampleFilter):
     @classmethod
     def from_params(cls, params: Any) -> Filters:
         """Build from query parameters (a mapping of strings); unknown or malformed values are ignored."""
+
         def num(key: str) -> float | None:
             try:
                 return float(params.get(key)) if params.get(key) not in (None, "") else None
@@ -33,10 +34,15 @@ class Filters(SampleFilter):
         sort = params.get("sort") or "doc"
         status = params.get("status") or ""
         cands = params.get("cands") or ""
-        return cls(doc=params.get("doc") or "", task=params.get("task") or "",
-                   status=status if status in STATUSES else "", min_score=num("min_score"),
-                   max_score=num("max_score"), sort=sort if sort in ORDERS else "doc",
-                   cands=cands if cands in CANDS else "")
+        return cls(
+            doc=params.get("doc") or "",
+            task=params.get("task") or "",
+            status=status if status in STATUSES else "",
+            min_score=num("min_score"),
+            max_score=num("max_score"),
+            sort=sort if sort in ORDERS else "doc",
+            cands=cands if cands in CANDS else "",
+        )
 
     def params(self) -> dict[str, str]:
         """The non-default filters as query parameters (for links that keep the filter)."""

@@ -28,8 +28,16 @@ def _passages(store: Any, sample: Sample, n: int) -> list[dict[str, Any]]:
             out.append({"chunk_id": cid, "missing": True})
             continue
         hl = highlight(sample.output, chunk.text, n)
-        out.append({"chunk_id": cid, "missing": False, "source": chunk.source, "pages": chunk.pages,
-                    "segments": hl.segments, "coverage": hl.coverage})
+        out.append(
+            {
+                "chunk_id": cid,
+                "missing": False,
+                "source": chunk.source,
+                "pages": chunk.pages,
+                "segments": hl.segments,
+                "coverage": hl.coverage,
+            }
+        )
     return out
 
 
@@ -47,12 +55,17 @@ def register(app: FastAPI) -> None:
     async def sample_view(request: Request, sample_id: str) -> Response:
         sample = load(sample_id)
         f = queries.Filters.from_params(request.query_params)
-        return render(request, "sample.html", s=sample, params=f.params(),
-                      passages=_passages(ws.store, sample, ws.config.review.highlight_ngram),
-                      prev_id=ws.store.neighbour(f, sample_id, forward=False),
-                      next_id=ws.store.neighbour(f, sample_id, forward=True),
-                      n_cands=len(ws.store.iter_candidates(sample_id)),
-                      history=ws.store.review_history(sample_id)[::-1])
+        return render(
+            request,
+            "sample.html",
+            s=sample,
+            params=f.params(),
+            passages=_passages(ws.store, sample, ws.config.review.highlight_ngram),
+            prev_id=ws.store.neighbour(f, sample_id, forward=False),
+            next_id=ws.store.neighbour(f, sample_id, forward=True),
+            n_cands=len(ws.store.iter_candidates(sample_id)),
+            history=ws.store.review_history(sample_id)[::-1],
+        )
 
     @app.post("/sample/{sample_id}")
     async def sample_post(request: Request, sample_id: str) -> Response:
@@ -70,14 +83,30 @@ def register(app: FastAPI) -> None:
             except ValueError:
                 raise HTTPException(400, "the form lacks the sample version: reload the page") from None
             try:
-                _, changed = review_sample(ws.store, sample_id, expected_version=version, action=action,
-                                           reviewer=reviewer_of(request), edits=edits)
+                _, changed = review_sample(
+                    ws.store,
+                    sample_id,
+                    expected_version=version,
+                    action=action,
+                    reviewer=reviewer_of(request),
+                    edits=edits,
+                )
             except ConflictError:
-                return render(request, "conflict.html", status_code=409, s=sample, mine=edits,
-                              my_version=version, action=action, params=f.params())
+                return render(
+                    request,
+                    "conflict.html",
+                    status_code=409,
+                    s=sample,
+                    mine=edits,
+                    my_version=version,
+                    action=action,
+                    params=f.params(),
+                )
         if action == "save":
-            return RedirectResponse(url(f"/sample/{sample_id}", f.params(), msg="saved" if changed else "unchanged"),
-                                    status_code=303)
+            return RedirectResponse(
+                url(f"/sample/{sample_id}", f.params(), msg="saved" if changed else "unchanged"),
+                status_code=303,
+            )
         nxt = ws.store.neighbour(f, sample_id, forward=True)
         if nxt is None:
             return RedirectResponse(url("/", f.params(), msg="end"), status_code=303)
@@ -89,10 +118,16 @@ def register(app: FastAPI) -> None:
         cands = ws.store.iter_candidates(sample_id)
         if any(c.rank is not None for c in cands):
             cands.sort(key=lambda c: (c.rank is None, c.rank or 0, c.idx))
-        return render(request, "rate.html", s=sample, cands=cands, ratings=list(RATING_ORDER),
-                      params=queries.Filters.from_params(request.query_params).params(),
-                      passages=_passages(ws.store, sample, ws.config.review.highlight_ngram),
-                      pairs=pairs_for_sample(ws.store, sample_id))
+        return render(
+            request,
+            "rate.html",
+            s=sample,
+            cands=cands,
+            ratings=list(RATING_ORDER),
+            params=queries.Filters.from_params(request.query_params).params(),
+            passages=_passages(ws.store, sample, ws.config.review.highlight_ngram),
+            pairs=pairs_for_sample(ws.store, sample_id),
+        )
 
     @app.post("/sample/{sample_id}/rate")
     async def rate_post(request: Request, sample_id: str) -> Response:

@@ -24,7 +24,7 @@ LOOPBACK_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost"}
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 HEADERS = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:;"
-                               " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    " object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "same-origin",
@@ -54,8 +54,10 @@ def check_bind(host: str, token: str | None) -> None:
         BindError: naming the address and how to pass a token.
     """
     if not is_loopback(host) and not token:
-        raise BindError(f"refusing to bind {host}: any address but 127.0.0.1 needs a token "
-                        "(--token or CORPUSFORGE_REVIEW_TOKEN)")
+        raise BindError(
+            f"refusing to bind {host}: any address but 127.0.0.1 needs a token "
+            "(--token or CORPUSFORGE_REVIEW_TOKEN)"
+        )
 
 
 def load_secret(path: Path) -> bytes:
@@ -114,28 +116,37 @@ class Guard:
     def refuse(self, request: Request) -> Response | None:
         """A 400/401/403 response when the request must not be served, else None."""
         if self.token is None and not is_loopback(request.url.hostname or ""):
-            return PlainTextResponse("host not allowed: this review server only answers to 127.0.0.1/localhost",
-                                     status_code=400)
+            return PlainTextResponse(
+                "host not allowed: this review server only answers to 127.0.0.1/localhost", status_code=400
+            )
         qtoken = request.query_params.get("token")
         if self.token is not None and qtoken is not None and request.method in SAFE_METHODS:
             if not hmac.compare_digest(_digest(qtoken), _digest(self.token)):
                 return PlainTextResponse("wrong token", status_code=401)
             rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
             resp = RedirectResponse(request.url.path + (f"?{rest}" if rest else ""), status_code=303)
-            resp.set_cookie(f"cfr_auth_{self._suffix(request)}", _digest(self.token), httponly=True,
-                            samesite="strict")
+            resp.set_cookie(
+                f"cfr_auth_{self._suffix(request)}", _digest(self.token), httponly=True, samesite="strict"
+            )
             return resp
         if not self._authorised(request) and not request.url.path.startswith("/static/"):
-            return PlainTextResponse("this review server needs its token: open the URL printed by "
-                                     "`corpusforge review` (it ends with ?token=...)", status_code=401)
+            return PlainTextResponse(
+                "this review server needs its token: open the URL printed by "
+                "`corpusforge review` (it ends with ?token=...)",
+                status_code=401,
+            )
         if request.method not in SAFE_METHODS:
             site = request.headers.get("sec-fetch-site")
             if site is not None and site not in ("same-origin", "none"):
-                return PlainTextResponse(f"cross-site request refused (Sec-Fetch-Site: {site})", status_code=403)
+                return PlainTextResponse(
+                    f"cross-site request refused (Sec-Fetch-Site: {site})", status_code=403
+                )
             origin = request.headers.get("origin")
             expected = f"{request.url.scheme}://{request.headers.get('host', '')}"
             if origin is not None and origin != expected:
-                return PlainTextResponse("cross-site request refused (Origin does not match)", status_code=403)
+                return PlainTextResponse(
+                    "cross-site request refused (Origin does not match)", status_code=403
+                )
         return None
 
     async def middleware(self, request: Request, call_next: Any) -> Response:

@@ -61,8 +61,14 @@ def _server(ws: Workspace, host: str, port: int, token: str | None) -> Any:
     check_bind(host, token)
     if not is_loopback(host):
         log.warning("serving on %s: anyone who can reach it and knows the token can edit samples", host)
-    config = uvicorn.Config(create_app(ws, token=token), host=host, port=port, log_level="warning",
-                            access_log=False, server_header=False)
+    config = uvicorn.Config(
+        create_app(ws, token=token),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        server_header=False,
+    )
     return uvicorn.Server(config)
 
 
@@ -75,8 +81,9 @@ def serve(ws: Workspace, host: str = "127.0.0.1", port: int = 8765, token: str |
     _server(ws, host, port, token).run()
 
 
-def start_in_thread(ws: Workspace, host: str = "127.0.0.1", port: int = 0, token: str | None = None,
-                    timeout: float = 20.0) -> RunningServer:
+def start_in_thread(
+    ws: Workspace, host: str = "127.0.0.1", port: int = 0, token: str | None = None, timeout: float = 20.0
+) -> RunningServer:
     """Start the app in a daemon thread and wait until it listens (``port=0`` picks a free port)."""
     import time
 

@@ -22,12 +22,34 @@ class CacheMixin(StoreBase):
         d["request"], d["response"] = json.loads(d["request"]), json.loads(d["response"])
         return d
 
-    def cache_put(self, key: str, *, backend: str, model: str, request: Any, response: Any,
-                  finish_reason: str | None, tokens_in: int, tokens_out: int, duration: float) -> None:
+    def cache_put(
+        self,
+        key: str,
+        *,
+        backend: str,
+        model: str,
+        request: Any,
+        response: Any,
+        finish_reason: str | None,
+        tokens_in: int,
+        tokens_out: int,
+        duration: float,
+    ) -> None:
         """Store one LLM request/reply (the request must hold no secret)."""
         with self.transaction() as c:
             c.execute(
                 "INSERT OR REPLACE INTO llm_cache (key, backend, model, request, response, finish_reason,"
                 " tokens_in, tokens_out, duration, created_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                (key, backend, model, dump(request), dump(response), finish_reason, tokens_in, tokens_out,
-                 duration, time.time()))
+                (
+                    key,
+                    backend,
+                    model,
+                    dump(request),
+                    dump(response),
+                    finish_reason,
+                    tokens_in,
+                    tokens_out,
+                    duration,
+                    time.time(),
+                ),
+            )

@@ -29,16 +29,36 @@ def row(r: sqlite3.Row) -> dict[str, Any]:
 def to_document(r: sqlite3.Row) -> Document:
     """A ``documents`` row as a :class:`Document`."""
     d = row(r)
-    return Document(doc_id=d["doc_id"], source=d["source"], path=d["path"], kind=d["kind"], title=d["title"] or "",
-                    lang=d["lang"] or "", n_pages=d["n_pages"] or 0, tags=d["tags"], metadata=d["metadata"])
+    return Document(
+        doc_id=d["doc_id"],
+        source=d["source"],
+        path=d["path"],
+        kind=d["kind"],
+        title=d["title"] or "",
+        lang=d["lang"] or "",
+        n_pages=d["n_pages"] or 0,
+        tags=d["tags"],
+        metadata=d["metadata"],
+    )
 
 
 def to_chunk(r: sqlite3.Row) -> Chunk:
     """A ``chunks`` row as a :class:`Chunk`."""
     d = row(r)
-    return Chunk(chunk_id=d["chunk_id"], doc_id=d["doc_id"], source=d["source"], pages=d["pages"], text=d["text"],
-                 index=d["idx"], start=d["start"] or 0, end=d["end"] or 0, tokens=d["tokens"] or 0,
-                 lang=d["lang"] or "", tags=d["tags"], metadata=d["metadata"])
+    return Chunk(
+        chunk_id=d["chunk_id"],
+        doc_id=d["doc_id"],
+        source=d["source"],
+        pages=d["pages"],
+        text=d["text"],
+        index=d["idx"],
+        start=d["start"] or 0,
+        end=d["end"] or 0,
+        tokens=d["tokens"] or 0,
+        lang=d["lang"] or "",
+        tags=d["tags"],
+        metadata=d["metadata"],
+    )
 
 
 def sample_row(s: Sample) -> dict[str, Any]:

@@ -55,12 +55,16 @@ class Store(FilesMixin, DocumentsMixin, SamplesMixin, CacheMixin, CorpusMixin, R
     # ---------------------------------------------------------------- runs and counts
     def start_run(self, command: str) -> int:
         """Record the start of a command run; returns its id."""
-        cur = self.conn.execute("INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, time.time()))
+        cur = self.conn.execute(
+            "INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, time.time())
+        )
         return int(cur.lastrowid or 0)
 
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
         """Record the end of a command run with its summary."""
-        self.conn.execute("UPDATE runs SET finished_at=?, summary=? WHERE id=?", (time.time(), dump(summary), run_id))
+        self.conn.execute(
+            "UPDATE runs SET finished_at=?, summary=? WHERE id=?", (time.time(), dump(summary), run_id)
+        )
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables (current records only)."""

@@ -22,8 +22,18 @@ class DocumentsMixin(StoreBase):
             c.execute(
                 "INSERT OR REPLACE INTO documents (doc_id, source, path, kind, title, lang, n_pages, tags,"
                 " metadata, stale, ingested_at) VALUES (?,?,?,?,?,?,?,?,?,0,?)",
-                (doc.doc_id, doc.source, doc.path, doc.kind, doc.title, doc.lang, doc.n_pages,
-                 dump(doc.tags), dump(doc.metadata), time.time()),
+                (
+                    doc.doc_id,
+                    doc.source,
+                    doc.path,
+                    doc.kind,
+                    doc.title,
+                    doc.lang,
+                    doc.n_pages,
+                    dump(doc.tags),
+                    dump(doc.metadata),
+                    time.time(),
+                ),
             )
             c.execute("DELETE FROM pages WHERE doc_id=?", (doc.doc_id,))
             c.executemany(
@@ -49,15 +59,24 @@ class DocumentsMixin(StoreBase):
 
     def iter_documents(self, include_stale: bool = False) -> Iterator[Document]:
         """All (current) documents, ordered by source name."""
-        q = "SELECT * FROM documents" + ("" if include_stale else " WHERE stale=0") + " ORDER BY source, doc_id"
+        q = (
+            "SELECT * FROM documents"
+            + ("" if include_stale else " WHERE stale=0")
+            + " ORDER BY source, doc_id"
+        )
         for r in self.conn.execute(q).fetchall():
             yield to_document(r)
 
     def document_ids_after(self, after: tuple[str, str], limit: int) -> list[str]:
         """Ids of the next ``limit`` current documents after ``(source, doc_id)`` in that order (keyset page)."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT doc_id FROM documents WHERE stale=0 AND (source, doc_id) > (?, ?)"
-            " ORDER BY source, doc_id LIMIT ?", (*after, limit)).fetchall()]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT doc_id FROM documents WHERE stale=0 AND (source, doc_id) > (?, ?)"
+                " ORDER BY source, doc_id LIMIT ?",
+                (*after, limit),
+            ).fetchall()
+        ]
 
     def count_documents_and_chunks(self, min_chars: int, limit_docs: int | None) -> tuple[int, int]:
         """(documents, chunks of at least ``min_chars`` stripped characters) of the first ``limit_docs`` documents.
@@ -70,7 +89,8 @@ class DocumentsMixin(StoreBase):
         n_docs = self.conn.execute(f"SELECT COUNT(*) FROM ({docs})").fetchone()[0]
         n_chunks = self.conn.execute(
             f"SELECT COUNT(*) FROM chunks WHERE stale=0 AND length(trim(text)) >= ? AND doc_id IN ({docs})",
-            (min_chars,)).fetchone()[0]
+            (min_chars,),
+        ).fetchone()[0]
         return int(n_docs), int(n_chunks)
 
     def iter_pages(self, doc_id: str | None = None) -> Iterator[Page]:
@@ -80,22 +100,41 @@ class DocumentsMixin(StoreBase):
         else:
             cur = self.conn.execute(
                 "SELECT p.* FROM pages p JOIN documents d USING (doc_id) WHERE d.stale=0"
-                " ORDER BY d.source, p.doc_id, p.page")
+                " ORDER BY d.source, p.doc_id, p.page"
+            )
         for r in cur:
             d = row(r)
-            yield Page(doc_id=d["doc_id"], source=d["source"], page=d["page"], text=d["text"],
-                       metadata=d["metadata"])
+            yield Page(
+                doc_id=d["doc_id"], source=d["source"], page=d["page"], text=d["text"], metadata=d["metadata"]
+            )
 
     # ---------------------------------------------------------------- chunks
     def put_chunks(self, doc_id: str, chunks: Iterable[Chunk]) -> int:
         """Replace the chunks of one document; return how many were written."""
-        rows = [(c.chunk_id, c.doc_id, c.index, c.source, dump(c.pages), c.text, c.start, c.end, c.tokens,
-                 c.lang, dump(c.tags), dump(c.metadata)) for c in chunks]
+        rows = [
+            (
+                c.chunk_id,
+                c.doc_id,
+                c.index,
+                c.source,
+                dump(c.pages),
+                c.text,
+                c.start,
+                c.end,
+                c.tokens,
+                c.lang,
+                dump(c.tags),
+                dump(c.metadata),
+            )
+            for c in chunks
+        ]
         with self.transaction() as c:
             c.execute("DELETE FROM chunks WHERE doc_id=?", (doc_id,))
             c.executemany(
                 'INSERT INTO chunks (chunk_id, doc_id, idx, source, pages, text, start, "end", tokens, lang,'
-                " tags, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                " tags, metadata) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                rows,
+            )
         return len(rows)
 
     def iter_chunks(self, doc_id: str | None = None, include_stale: bool = False) -> Iterator[Chunk]:
@@ -106,7 +145,11 @@ class DocumentsMixin(StoreBase):
             args.append(doc_id)
         if not include_stale:
             where.append("stale=0")
-        q = "SELECT * FROM chunks" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY source, doc_id, idx"
+        q = (
+            "SELECT * FROM chunks"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + " ORDER BY source, doc_id, idx"
+        )
         for r in self.conn.execute(q, args):
             yield to_chunk(r)
 

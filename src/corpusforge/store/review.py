@@ -20,11 +20,13 @@ ORDERS = {
     "doc": ("source", "doc_id", "task", "sample_id"),
     "score": ("COALESCE(grounding, -1.0)", "sample_id"),
 }
-_LIST_COLS = ("sample_id, task, doc_id, source, pages, substr(instruction, 1, 160) AS question,"
-              " substr(output, 1, 160) AS answer, status, grounding, reasons, version,"
-              " (SELECT COUNT(*) FROM candidates c WHERE c.sample_id = samples.sample_id) AS n_cands,"
-              " (SELECT COUNT(*) FROM candidates c WHERE c.sample_id = samples.sample_id"
-              "  AND (c.rating IS NOT NULL OR c.rank IS NOT NULL)) AS n_rated")
+_LIST_COLS = (
+    "sample_id, task, doc_id, source, pages, substr(instruction, 1, 160) AS question,"
+    " substr(output, 1, 160) AS answer, status, grounding, reasons, version,"
+    " (SELECT COUNT(*) FROM candidates c WHERE c.sample_id = samples.sample_id) AS n_cands,"
+    " (SELECT COUNT(*) FROM candidates c WHERE c.sample_id = samples.sample_id"
+    "  AND (c.rating IS NOT NULL OR c.rank IS NOT NULL)) AS n_rated"
+)
 
 
 @dataclass(slots=True)
@@ -71,7 +73,9 @@ class SampleFilter:
             args.append(self.max_score)
         if self.cands:
             unrated = " AND c.rating IS NULL AND c.rank IS NULL" if self.cands == "unrated" else ""
-            conds.append(f"EXISTS (SELECT 1 FROM candidates c WHERE c.sample_id = samples.sample_id{unrated})")
+            conds.append(
+                f"EXISTS (SELECT 1 FROM candidates c WHERE c.sample_id = samples.sample_id{unrated})"
+            )
         return " AND ".join(conds), args
 
 
@@ -79,8 +83,10 @@ def page_query(f: SampleFilter, page: int, size: int) -> tuple[str, list[Any]]:
     """SQL and arguments of one page (1-based) of the list."""
     where, args = f.where()
     order = ", ".join(f.order_keys())
-    return (f"SELECT {_LIST_COLS} FROM samples WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
-            [*args, size, max(page - 1, 0) * size])
+    return (
+        f"SELECT {_LIST_COLS} FROM samples WHERE {where} ORDER BY {order} LIMIT ? OFFSET ?",
+        [*args, size, max(page - 1, 0) * size],
+    )
 
 
 def neighbour_query(f: SampleFilter, key: tuple[Any, ...], forward: bool = True) -> tuple[str, list[Any]]:
@@ -89,8 +95,11 @@ def neighbour_query(f: SampleFilter, key: tuple[Any, ...], forward: bool = True)
     where, args = f.where()
     op, direction = (">", "") if forward else ("<", " DESC")
     order = ", ".join(k + direction for k in keys)
-    return (f"SELECT sample_id FROM samples WHERE {where} AND ({', '.join(keys)}) {op}"
-            f" ({', '.join('?' * len(keys))}) ORDER BY {order} LIMIT 1", [*args, *key])
+    return (
+        f"SELECT sample_id FROM samples WHERE {where} AND ({', '.join(keys)}) {op}"
+        f" ({', '.join('?' * len(keys))}) ORDER BY {order} LIMIT 1",
+        [*args, *key],
+    )
 
 
 class ReviewMixin(StoreBase):
@@ -114,8 +123,9 @@ class ReviewMixin(StoreBase):
 
     def neighbour(self, f: SampleFilter, sample_id: str, forward: bool = True) -> str | None:
         """The id of the sample after (or before) ``sample_id`` in the list order of ``f``, or None."""
-        cur = self.conn.execute(f"SELECT {', '.join(f.order_keys())} FROM samples WHERE sample_id=?",
-                                (sample_id,)).fetchone()
+        cur = self.conn.execute(
+            f"SELECT {', '.join(f.order_keys())} FROM samples WHERE sample_id=?", (sample_id,)
+        ).fetchone()
         if cur is None:
             return None
         r = self.conn.execute(*neighbour_query(f, tuple(cur), forward)).fetchone()
@@ -125,15 +135,22 @@ class ReviewMixin(StoreBase):
         """Per document: source, total, accepted, rejected, dropped, pending, and the share reviewed."""
         docs: dict[str, dict[str, Any]] = {}
         for doc_id, status, n in self.conn.execute(
-                "SELECT doc_id, status, COUNT(*) FROM samples WHERE stale=0 GROUP BY doc_id, status"):
-            d = docs.setdefault(doc_id, {"doc_id": doc_id, "total": 0, "accepted": 0, "rejected": 0, "dropped": 0,
-                                         "pending": 0})
+            "SELECT doc_id, status, COUNT(*) FROM samples WHERE stale=0 GROUP BY doc_id, status"
+        ):
+            d = docs.setdefault(
+                doc_id,
+                {"doc_id": doc_id, "total": 0, "accepted": 0, "rejected": 0, "dropped": 0, "pending": 0},
+            )
             d["total"] += n
             key = "pending" if status in PENDING else status
             d[key] = d.get(key, 0) + n
         for doc_id, d in docs.items():
-            r = self.conn.execute("SELECT source FROM documents WHERE doc_id=?", (doc_id,)).fetchone() or \
-                self.conn.execute("SELECT source FROM samples WHERE doc_id=? LIMIT 1", (doc_id,)).fetchone()
+            r = (
+                self.conn.execute("SELECT source FROM documents WHERE doc_id=?", (doc_id,)).fetchone()
+                or self.conn.execute(
+                    "SELECT source FROM samples WHERE doc_id=? LIMIT 1", (doc_id,)
+                ).fetchone()
+            )
             d["source"] = r[0] if r else doc_id
             d["reviewed"] = d["accepted"] + d["rejected"]
         return sorted(docs.values(), key=lambda d: (d["source"], d["doc_id"]))[:limit]
@@ -149,12 +166,17 @@ class ReviewMixin(StoreBase):
         statuses = [f.status] if f.status in PENDING else ([] if f.status else ["generated", "passed"])
         if not statuses:
             return 0
-        cond = (f"{where} AND grounding >= ? AND status IN ({', '.join('?' * len(statuses))})")
+        cond = f"{where} AND grounding >= ? AND status IN ({', '.join('?' * len(statuses))})"
         cargs = [*args, min_score, *statuses]
         with self.transaction() as c:
-            c.execute("INSERT INTO reviews (sample_id, action, reviewer, before, after, at)"
-                      " SELECT sample_id, 'bulk_accept', ?, json_object('status', status, 'version', version),"
-                      " json_object('status', 'accepted', 'version', version + 1), ?"
-                      f" FROM samples WHERE {cond}", [reviewer, time.time(), *cargs])
-            n = c.execute(f"UPDATE samples SET status='accepted', version=version+1 WHERE {cond}", cargs).rowcount
+            c.execute(
+                "INSERT INTO reviews (sample_id, action, reviewer, before, after, at)"
+                " SELECT sample_id, 'bulk_accept', ?, json_object('status', status, 'version', version),"
+                " json_object('status', 'accepted', 'version', version + 1), ?"
+                f" FROM samples WHERE {cond}",
+                [reviewer, time.time(), *cargs],
+            )
+            n = c.execute(
+                f"UPDATE samples SET status='accepted', version=version+1 WHERE {cond}", cargs
+            ).rowcount
         return int(n)

@@ -22,7 +22,7 @@ class SamplesMixin(StoreBase):
         if not rows:
             return 0
         cols = list(rows[0].keys())
-        sql = (f"INSERT OR IGNORE INTO samples ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})")
+        sql = f"INSERT OR IGNORE INTO samples ({', '.join(cols)}) VALUES ({', '.join('?' * len(cols))})"
         with self.transaction() as c:
             before = c.total_changes
             c.executemany(sql, [tuple(r[k] for k in cols) for r in rows])
@@ -33,9 +33,16 @@ class SamplesMixin(StoreBase):
         r = self.conn.execute("SELECT * FROM samples WHERE sample_id=?", (sample_id,)).fetchone()
         return to_sample(r) if r else None
 
-    def iter_samples(self, *, task: str | None = None, status: str | Iterable[str] | None = None,
-                     doc_id: str | None = None, source: str | None = None, include_stale: bool = False,
-                     order: str = "source, doc_id, task, created_at, sample_id") -> Iterator[Sample]:
+    def iter_samples(
+        self,
+        *,
+        task: str | None = None,
+        status: str | Iterable[str] | None = None,
+        doc_id: str | None = None,
+        source: str | None = None,
+        include_stale: bool = False,
+        order: str = "source, doc_id, task, created_at, sample_id",
+    ) -> Iterator[Sample]:
         """Stream samples matching the filters (all optional)."""
         where, args = [], []
         if task:
@@ -53,7 +60,11 @@ class SamplesMixin(StoreBase):
             args.append(source)
         if not include_stale:
             where.append("stale=0")
-        q = "SELECT * FROM samples" + (" WHERE " + " AND ".join(where) if where else "") + f" ORDER BY {order}"
+        q = (
+            "SELECT * FROM samples"
+            + (" WHERE " + " AND ".join(where) if where else "")
+            + f" ORDER BY {order}"
+        )
         for r in self.conn.execute(q, args):
             yield to_sample(r)
 
@@ -71,17 +82,25 @@ class SamplesMixin(StoreBase):
             if r is None:
                 raise KeyError(sample_id)
             if expected_version is not None and r[0] != expected_version:
-                raise ConflictError(f"sample {sample_id} was changed elsewhere (version {r[0]}, "
-                                    f"you edited version {expected_version})")
-            c.execute(f"UPDATE samples SET {sets + ', ' if sets else ''}version=version+1 WHERE sample_id=?",
-                      (*vals, sample_id))
+                raise ConflictError(
+                    f"sample {sample_id} was changed elsewhere (version {r[0]}, "
+                    f"you edited version {expected_version})"
+                )
+            c.execute(
+                f"UPDATE samples SET {sets + ', ' if sets else ''}version=version+1 WHERE sample_id=?",
+                (*vals, sample_id),
+            )
             return int(r[0]) + 1
 
     def count_samples(self, by: str = "status") -> dict[str, int]:
         """Counts of current samples grouped by one column (``status``, ``task``, ``source``)."""
         assert by in {"status", "task", "source", "doc_id"}
-        return {r[0]: r[1] for r in self.conn.execute(
-            f"SELECT {by}, COUNT(*) FROM samples WHERE stale=0 GROUP BY {by} ORDER BY {by}")}
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                f"SELECT {by}, COUNT(*) FROM samples WHERE stale=0 GROUP BY {by} ORDER BY {by}"
+            )
+        }
 
     def reason_counts(self) -> dict[str, int]:
         """How many current samples carry each quality-gate reason."""
@@ -99,31 +118,45 @@ class SamplesMixin(StoreBase):
             c.executemany(
                 "INSERT OR IGNORE INTO candidates (sample_id, idx, output, temperature, model, rating, rank)"
                 " VALUES (?,?,?,?,?,?,?)",
-                [(x.sample_id, x.idx, x.output, x.temperature, x.model, x.rating, x.rank) for x in cands])
+                [(x.sample_id, x.idx, x.output, x.temperature, x.model, x.rating, x.rank) for x in cands],
+            )
 
     def iter_candidates(self, sample_id: str) -> list[Candidate]:
         """The candidate answers of one sample, by index."""
-        return [Candidate(**dict(r)) for r in self.conn.execute(
-            "SELECT * FROM candidates WHERE sample_id=? ORDER BY idx", (sample_id,))]
+        return [
+            Candidate(**dict(r))
+            for r in self.conn.execute(
+                "SELECT * FROM candidates WHERE sample_id=? ORDER BY idx", (sample_id,)
+            )
+        ]
 
     def rate_candidate(self, sample_id: str, idx: int, rating: str | None, rank: int | None = None) -> None:
         """Store a rating (``good``/``fair``/``poor``) and optional rank for one candidate."""
         with self.transaction() as c:
-            c.execute("UPDATE candidates SET rating=?, rank=? WHERE sample_id=? AND idx=?",
-                      (rating, rank, sample_id, idx))
+            c.execute(
+                "UPDATE candidates SET rating=?, rank=? WHERE sample_id=? AND idx=?",
+                (rating, rank, sample_id, idx),
+            )
 
     def rated_sample_ids(self, include_stale: bool = False) -> list[str]:
         """Ids of the (current) samples with at least one rated or ranked candidate, in id order."""
-        return [r[0] for r in self.conn.execute(
-            "SELECT DISTINCT c.sample_id FROM candidates c JOIN samples s USING (sample_id)"
-            " WHERE (c.rating IS NOT NULL OR c.rank IS NOT NULL)" + ("" if include_stale else " AND s.stale=0")
-            + " ORDER BY c.sample_id")]
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT c.sample_id FROM candidates c JOIN samples s USING (sample_id)"
+                " WHERE (c.rating IS NOT NULL OR c.rank IS NOT NULL)"
+                + ("" if include_stale else " AND s.stale=0")
+                + " ORDER BY c.sample_id"
+            )
+        ]
 
     def add_review(self, sample_id: str, action: str, reviewer: str, before: Any, after: Any) -> None:
         """Append one entry to a sample's review history."""
         with self.transaction() as c:
-            c.execute("INSERT INTO reviews (sample_id, action, reviewer, before, after, at) VALUES (?,?,?,?,?,?)",
-                      (sample_id, action, reviewer, dump(before), dump(after), time.time()))
+            c.execute(
+                "INSERT INTO reviews (sample_id, action, reviewer, before, after, at) VALUES (?,?,?,?,?,?)",
+                (sample_id, action, reviewer, dump(before), dump(after), time.time()),
+            )
 
     def review_history(self, sample_id: str) -> list[dict[str, Any]]:
         """Review history of one sample, oldest first."""

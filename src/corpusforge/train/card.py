@@ -7,10 +7,25 @@ from typing import Any
 
 from corpusforge.io import atomic_open
 
-_KEYS = ("learning_rate_used", "max_length", "per_device_train_batch_size", "gradient_accumulation_steps",
-         "num_train_epochs", "max_steps", "warmup_ratio", "lr_scheduler_type", "weight_decay",
-         "gradient_checkpointing", "seed", "loss_mode", "packing", "packing_strategy", "general_share", "beta",
-         "loss_type")
+_KEYS = (
+    "learning_rate_used",
+    "max_length",
+    "per_device_train_batch_size",
+    "gradient_accumulation_steps",
+    "num_train_epochs",
+    "max_steps",
+    "warmup_ratio",
+    "lr_scheduler_type",
+    "weight_decay",
+    "gradient_checkpointing",
+    "seed",
+    "loss_mode",
+    "packing",
+    "packing_strategy",
+    "general_share",
+    "beta",
+    "loss_type",
+)
 
 
 def _hyper_rows(result: Any) -> list[str]:
@@ -51,7 +66,8 @@ def render_model_card(result: Any) -> str:
         "",
         "## Training",
         "",
-        f"- optimizer steps: {result.steps}" + (f" (resumed from `{result.resumed_from}`)" if result.resumed_from else ""),
+        f"- optimizer steps: {result.steps}"
+        + (f" (resumed from `{result.resumed_from}`)" if result.resumed_from else ""),
         f"- trainable parameters: {result.trainable_params:,} of {result.total_params:,}",
         f"- loss: first {first}, last {last}",
         "",
@@ -62,7 +78,9 @@ def render_model_card(result: Any) -> str:
         "## Use",
         "",
         "```bash",
-        f"corpusforge train merge {result.final_dir} --out merged/" if peft else f"# full model in {result.final_dir}",
+        f"corpusforge train merge {result.final_dir} --out merged/"
+        if peft
+        else f"# full model in {result.final_dir}",
         "```",
         "",
     ]

@@ -14,8 +14,10 @@ class TrainConfig(Section):
 
     base_model: str = Field("", description="HF id, local folder or GGUF path (empty = embedded SmolLM2).")
     method: Literal["lora", "qlora", "full", "prompt", "ptuning"] = Field(
-        "lora", description="Default training method: lora, qlora (4-bit, GPU only), full, prompt, ptuning.")
+        "lora", description="Default training method: lora, qlora (4-bit, GPU only), full, prompt, ptuning."
+    )
     out_dir: str = Field("out/train", description="Where runs are written (one folder per stage below it).")
     recipe_overrides: dict[str, dict[str, Any]] = Field(
         default_factory=dict,
-        description="Per-stage recipe keys to override, e.g. {sft: {max_length: 1024, 'lora.r': 8}}.")
+        description="Per-stage recipe keys to override, e.g. {sft: {max_length: 1024, 'lora.r': 8}}.",
+    )

@@ -31,10 +31,21 @@ def record_in_store(store: Any, result: Any) -> int:
     """Insert one ``train_runs`` row and its ``train_losses``; return the run id."""
     summary = {k: v for k, v in result.to_dict().items() if k not in ("losses", "hyperparameters")}
     finished = time.time()
-    return int(store.add_train_run(
-        stage=result.stage, method=result.method, base_model=result.base_model, data=result.data.get("path"),
-        out=result.out, steps=result.steps, started_at=finished - result.runtime_s, finished_at=finished,
-        summary=summary, hyperparameters=result.hyperparameters, losses=result.losses))
+    return int(
+        store.add_train_run(
+            stage=result.stage,
+            method=result.method,
+            base_model=result.base_model,
+            data=result.data.get("path"),
+            out=result.out,
+            steps=result.steps,
+            started_at=finished - result.runtime_s,
+            finished_at=finished,
+            summary=summary,
+            hyperparameters=result.hyperparameters,
+            losses=result.losses,
+        )
+    )
 
 
 def losses_from_store(store: Any, run_id: int) -> list[tuple[int, float]]:

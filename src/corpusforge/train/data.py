@@ -16,7 +16,11 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-STAGE_FILES = {"pt": "pretrain/corpus.jsonl", "sft": "messages/{split}.jsonl", "dpo": "preference/{split}.jsonl"}
+STAGE_FILES = {
+    "pt": "pretrain/corpus.jsonl",
+    "sft": "messages/{split}.jsonl",
+    "dpo": "preference/{split}.jsonl",
+}
 ROLES = {"system", "user", "assistant"}
 
 
@@ -44,8 +48,13 @@ class DataSummary:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-friendly dict."""
-        return {"path": self.path, "read": self.read, "used": self.used, "skipped": dict(self.skipped),
-                "general": self.general}
+        return {
+            "path": self.path,
+            "read": self.read,
+            "used": self.used,
+            "skipped": dict(self.skipped),
+            "general": self.general,
+        }
 
 
 def resolve_data_path(stage: str, data: str | Path, split: str = "train") -> Path:
@@ -93,9 +102,11 @@ def _shape(stage: str, rec: dict[str, Any]) -> dict[str, Any]:
         return {"text": rec["text"]}
     if stage == "sft":
         return {"messages": [{"role": m["role"], "content": m["content"]} for m in rec["messages"]]}
-    return {"prompt": [{"role": "user", "content": rec["prompt"]}],
-            "chosen": [{"role": "assistant", "content": rec["chosen"]}],
-            "rejected": [{"role": "assistant", "content": rec["rejected"]}]}
+    return {
+        "prompt": [{"role": "user", "content": rec["prompt"]}],
+        "chosen": [{"role": "assistant", "content": rec["chosen"]}],
+        "rejected": [{"role": "assistant", "content": rec["rejected"]}],
+    }
 
 
 def read_records(stage: str, path: Path) -> tuple[list[dict[str, Any]], DataSummary]:

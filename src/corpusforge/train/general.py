@@ -49,17 +49,19 @@ def self_generated(model: Any, tok: Any, n: int, max_new_tokens: int) -> list[di
         ids = tok.apply_chat_template(msgs, add_generation_prompt=True, return_tensors="pt", return_dict=True)
         ids = {k: v.to(model.device) for k, v in ids.items()}
         with torch.no_grad():
-            out = model.generate(**ids, max_new_tokens=max_new_tokens, do_sample=False,
-                                 pad_token_id=tok.pad_token_id)
-        text = tok.decode(out[0, ids["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+            out = model.generate(
+                **ids, max_new_tokens=max_new_tokens, do_sample=False, pad_token_id=tok.pad_token_id
+            )
+        text = tok.decode(out[0, ids["input_ids"].shape[1] :], skip_special_tokens=True).strip()
         if text:
             rows.append({"text": text})
     model.train()
     return rows
 
 
-def mix_general(rows: list[dict[str, str]], share: float, general_data: str, model: Any, tok: Any,
-                max_new_tokens: int) -> tuple[list[dict[str, str]], int]:
+def mix_general(
+    rows: list[dict[str, str]], share: float, general_data: str, model: Any, tok: Any, max_new_tokens: int
+) -> tuple[list[dict[str, str]], int]:
     """Append general text to domain ``rows``; return (mixed rows, number of general records added)."""
     n = general_count(len(rows), share)
     if n == 0:

@@ -32,7 +32,9 @@ def merge_adapter(adapter: str | Path, out: str | Path, base_model: str | None =
         raise MergeError(f"{adapter}: no adapter_config.json (give the adapter/ folder of a train run)")
     cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
     if cfg.get("peft_type") != "LORA":
-        raise MergeError(f"{adapter}: {cfg.get('peft_type')} adapters cannot be merged into weights (LoRA only)")
+        raise MergeError(
+            f"{adapter}: {cfg.get('peft_type')} adapters cannot be merged into weights (LoRA only)"
+        )
     from peft import PeftModel
 
     base = base_model or cfg.get("base_model_name_or_path")

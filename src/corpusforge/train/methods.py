@@ -38,8 +38,10 @@ def check_method(method: str) -> None:
     if method != "qlora":
         return
     if not has_cuda():
-        raise MethodError("qlora needs a CUDA GPU (4-bit bitsandbytes); none found on this machine "
-                          "-- use --method lora on CPU")
+        raise MethodError(
+            "qlora needs a CUDA GPU (4-bit bitsandbytes); none found on this machine "
+            "-- use --method lora on CPU"
+        )
     try:
         import bitsandbytes  # noqa: F401
     except ImportError:
@@ -59,8 +61,11 @@ def load_base(base_model: str | None, method: str) -> tuple[Any, Any]:
         from transformers import BitsAndBytesConfig
 
         kwargs["quantization_config"] = BitsAndBytesConfig(
-            load_in_4bit=True, bnb_4bit_quant_type="nf4", bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=torch.bfloat16)
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=torch.bfloat16,
+        )
         from accelerate import PartialState
 
         kwargs["device_map"] = {"": PartialState().local_process_index}  # one GPU per DDP process
@@ -82,8 +87,14 @@ def peft_config(method: str, recipe: Recipe) -> Any:
         from peft import LoraConfig
 
         lo = recipe.lora
-        return LoraConfig(r=lo.r, lora_alpha=lo.alpha, lora_dropout=lo.dropout, target_modules=lo.target_modules,
-                          bias="none", task_type="CAUSAL_LM")
+        return LoraConfig(
+            r=lo.r,
+            lora_alpha=lo.alpha,
+            lora_dropout=lo.dropout,
+            target_modules=lo.target_modules,
+            bias="none",
+            task_type="CAUSAL_LM",
+        )
     if method == "prompt":
         from peft import PromptTuningConfig
 
@@ -91,6 +102,9 @@ def peft_config(method: str, recipe: Recipe) -> Any:
     if method == "ptuning":
         from peft import PromptEncoderConfig
 
-        return PromptEncoderConfig(task_type="CAUSAL_LM", num_virtual_tokens=recipe.prompt.num_virtual_tokens,
-                                   encoder_hidden_size=128)
+        return PromptEncoderConfig(
+            task_type="CAUSAL_LM",
+            num_virtual_tokens=recipe.prompt.num_virtual_tokens,
+            encoder_hidden_size=128,
+        )
     raise MethodError(f"unknown method {method!r} (choose from lora, qlora, full, prompt, ptuning)")

@@ -22,7 +22,9 @@ CPU_OVERHEAD = 0.25 * GIB
 # token-accuracy metrics TRL's SFTTrainer computes from the logits (12 bytes, pt and sft only).
 LOSS_BYTES = 16
 METRIC_BYTES = 12
-ATTN_COPIES_CPU = 4  # math SDPA on CPU keeps scores, masked scores, softmax and its gradient (heads x seq each)
+ATTN_COPIES_CPU = (
+    4  # math SDPA on CPU keeps scores, masked scores, softmax and its gradient (heads x seq each)
+)
 
 
 @dataclass
@@ -53,8 +55,13 @@ class Plan:
         return asdict(self)
 
 
-def trainable_params(shape: ModelShape, method: str, lora_r: int = 16, targets: tuple[str, ...] = DEFAULT_TARGETS,
-                     virtual_tokens: int = 32) -> int:
+def trainable_params(
+    shape: ModelShape,
+    method: str,
+    lora_r: int = 16,
+    targets: tuple[str, ...] = DEFAULT_TARGETS,
+    virtual_tokens: int = 32,
+) -> int:
     """Parameters the method trains."""
     if method == "full":
         return shape.params()
@@ -65,12 +72,21 @@ def trainable_params(shape: ModelShape, method: str, lora_r: int = 16, targets: 
         return virtual_tokens * shape.hidden
     if method == "ptuning":  # PEFT's MLP prompt encoder (hidden 128) plus the virtual-token embedding
         enc = 128
-        return virtual_tokens * shape.hidden + shape.hidden * enc + enc + enc * enc + enc + enc * shape.hidden + shape.hidden
+        return (
+            virtual_tokens * shape.hidden
+            + shape.hidden * enc
+            + enc
+            + enc * enc
+            + enc
+            + enc * shape.hidden
+            + shape.hidden
+        )
     raise PlanError(f"unknown method {method!r} (choose from lora, qlora, full, prompt, ptuning)")
 
 
-def activation_elems_per_token_layer(shape: ModelShape, method: str, lora_r: int, targets: tuple[str, ...],
-                                     seq_len: int, device: str) -> int:
+def activation_elems_per_token_layer(
+    shape: ModelShape, method: str, lora_r: int, targets: tuple[str, ...], seq_len: int, device: str
+) -> int:
     """Elements one decoder block keeps for backward, per token (no checkpointing).
 
     RMSNorm in/out (2h) twice, q/k/v (h + 2kv), rotated q/k (h + kv), attention output and o_proj input (2h),
@@ -89,18 +105,36 @@ def activation_elems_per_token_layer(shape: ModelShape, method: str, lora_r: int
 
 def recommended_data(shape: ModelShape, method: str, trainable: int) -> dict[str, Any]:
     """Rules of thumb for how much data a method can use (docs/training.md gives the sources)."""
-    sft = {"full": (10_000, 100_000), "lora": (1_000, 20_000), "qlora": (1_000, 20_000),
-           "prompt": (100, 5_000), "ptuning": (100, 5_000)}[method]
+    sft = {
+        "full": (10_000, 100_000),
+        "lora": (1_000, 20_000),
+        "qlora": (1_000, 20_000),
+        "prompt": (100, 5_000),
+        "ptuning": (100, 5_000),
+    }[method]
     pt_tokens = max(1_000_000, 20 * trainable)
-    return {"sft_samples": {"min": sft[0], "max": sft[1]}, "dpo_pairs": {"min": sft[0] // 2, "max": sft[1] // 2},
-            "pt_tokens": pt_tokens,
-            "why": "pt: ~20 tokens per trained parameter (Chinchilla ratio, at least 1M tokens); "
-                   "sft: LIMA-style 1k curated samples suffice for adapters, full tuning needs 10x more"}
+    return {
+        "sft_samples": {"min": sft[0], "max": sft[1]},
+        "dpo_pairs": {"min": sft[0] // 2, "max": sft[1] // 2},
+        "pt_tokens": pt_tokens,
+        "why": "pt: ~20 tokens per trained parameter (Chinchilla ratio, at least 1M tokens); "
+        "sft: LIMA-style 1k curated samples suffice for adapters, full tuning needs 10x more",
+    }
 
 
-def plan_memory(model: str | None, method: str, seq_len: int, batch: int, *, stage: str = "sft",
-                device: str = "cuda", gradient_checkpointing: bool = True, lora_r: int = 16,
-                targets: tuple[str, ...] = DEFAULT_TARGETS, virtual_tokens: int = 32) -> Plan:
+def plan_memory(
+    model: str | None,
+    method: str,
+    seq_len: int,
+    batch: int,
+    *,
+    stage: str = "sft",
+    device: str = "cuda",
+    gradient_checkpointing: bool = True,
+    lora_r: int = 16,
+    targets: tuple[str, ...] = DEFAULT_TARGETS,
+    virtual_tokens: int = 32,
+) -> Plan:
     """Estimate peak training memory of one device (GPU: ``max_memory_allocated``; CPU: RSS growth).
 
     Args:
@@ -126,7 +160,9 @@ def plan_memory(model: str | None, method: str, seq_len: int, batch: int, *, sta
         linear = shape.layers * shape.block_linear_params()
         weights = NF4_BYTES * linear + 2 * (P - linear) + 2 * T  # embeddings, lm_head, norms stay bf16
         grads, optim = 2 * T, 8 * T  # bf16 adapters (TRL casts them) with fp32 Adam moments
-        notes.append("qlora: embeddings and lm_head stay bf16 (bitsandbytes quantises the linear layers only)")
+        notes.append(
+            "qlora: embeddings and lm_head stay bf16 (bitsandbytes quantises the linear layers only)"
+        )
     else:
         weights = (2 if device == "cuda" else 4) * P + 4 * T
         grads, optim = 4 * T, 8 * T
@@ -145,8 +181,23 @@ def plan_memory(model: str | None, method: str, seq_len: int, batch: int, *, sta
         notes.append("cuda: add ~0.5-1 GiB for the CUDA context, which max_memory_allocated does not count")
     total = weights + grads + optim + acts + logits + overhead
     g = lambda x: round(x / GIB, 3)  # noqa: E731
-    return Plan(model=shape.name, method=method, stage=stage, device=device, seq_len=seq_len, batch=batch,
-                gradient_checkpointing=gradient_checkpointing, params=P, trainable_params=T, weights_gib=g(weights),
-                gradients_gib=g(grads), optimizer_gib=g(optim), activations_gib=g(acts), logits_gib=g(logits),
-                overhead_gib=g(overhead), total_gib=g(total), recommended_data=recommended_data(shape, method, T),
-                notes=notes)
+    return Plan(
+        model=shape.name,
+        method=method,
+        stage=stage,
+        device=device,
+        seq_len=seq_len,
+        batch=batch,
+        gradient_checkpointing=gradient_checkpointing,
+        params=P,
+        trainable_params=T,
+        weights_gib=g(weights),
+        gradients_gib=g(grads),
+        optimizer_gib=g(optim),
+        activations_gib=g(acts),
+        logits_gib=g(logits),
+        overhead_gib=g(overhead),
+        total_gib=g(total),
+        recommended_data=recommended_data(shape, method, T),
+        notes=notes,
+    )

@@ -43,8 +43,15 @@ class ModelShape:
         """(in, out) of each linear layer of one decoder block, by module name."""
         q, kv = self.heads * self.hd, self.kv_heads * self.hd
         h, i = self.hidden, self.intermediate
-        return {"q_proj": (h, q), "k_proj": (h, kv), "v_proj": (h, kv), "o_proj": (q, h),
-                "gate_proj": (h, i), "up_proj": (h, i), "down_proj": (i, h)}
+        return {
+            "q_proj": (h, q),
+            "k_proj": (h, kv),
+            "v_proj": (h, kv),
+            "o_proj": (q, h),
+            "gate_proj": (h, i),
+            "up_proj": (h, i),
+            "down_proj": (i, h),
+        }
 
     def block_linear_params(self) -> int:
         """Weights of one block's linear layers (the part 4-bit quantisation shrinks)."""
@@ -80,11 +87,17 @@ def shape_from_config(cfg: dict, name: str) -> ModelShape:
     try:
         heads = int(cfg["num_attention_heads"])
         return ModelShape(
-            name=name, hidden=int(cfg["hidden_size"]), layers=int(cfg["num_hidden_layers"]), heads=heads,
-            kv_heads=int(cfg.get("num_key_value_heads") or heads), intermediate=int(cfg["intermediate_size"]),
-            vocab=int(cfg["vocab_size"]), tie_embeddings=bool(cfg.get("tie_word_embeddings", False)),
+            name=name,
+            hidden=int(cfg["hidden_size"]),
+            layers=int(cfg["num_hidden_layers"]),
+            heads=heads,
+            kv_heads=int(cfg.get("num_key_value_heads") or heads),
+            intermediate=int(cfg["intermediate_size"]),
+            vocab=int(cfg["vocab_size"]),
+            tie_embeddings=bool(cfg.get("tie_word_embeddings", False)),
             qkv_bias=bool(cfg.get("attention_bias", cfg.get("model_type") == "qwen2")),
-            head_dim=int(cfg.get("head_dim") or 0))
+            head_dim=int(cfg.get("head_dim") or 0),
+        )
     except KeyError as e:
         raise PlanError(f"{name}: config.json has no {e.args[0]}") from None
 
@@ -107,5 +120,7 @@ def resolve_shape(model: str | None) -> ModelShape:
         from corpusforge.models import hf_dir_for
 
         return resolve_shape(hf_dir_for(model or None))
-    raise PlanError(f"{model}: unknown model; the planner knows Qwen2.5-{{0.5B..72B}} offline, "
-                    "otherwise give a local folder (or config.json) of the model")
+    raise PlanError(
+        f"{model}: unknown model; the planner knows Qwen2.5-{{0.5B..72B}} offline, "
+        "otherwise give a local folder (or config.json) of the model"
+    )

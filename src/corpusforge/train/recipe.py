@@ -31,7 +31,8 @@ class LoraRecipe(Section):
     dropout: float = Field(0.05, ge=0, lt=1, description="Dropout on the LoRA input.")
     target_modules: list[str] = Field(
         default_factory=lambda: ["q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj"],
-        description="Linear layers that get adapters (Qwen2.5 / Llama names).")
+        description="Linear layers that get adapters (Qwen2.5 / Llama names).",
+    )
 
 
 class PromptRecipe(Section):
@@ -62,10 +63,15 @@ class Recipe(Section):
     # pt
     packing: bool = Field(True, description="pt: pack texts into max_length blocks.")
     packing_strategy: Literal["wrapped", "bfd", "bfd_split"] = Field(
-        "wrapped", description="pt: TRL packing strategy (bfd needs FlashAttention for correct masking).")
-    general_share: float = Field(0.0, ge=0, lt=1, description="pt: share of general text mixed into the corpus.")
+        "wrapped", description="pt: TRL packing strategy (bfd needs FlashAttention for correct masking)."
+    )
+    general_share: float = Field(
+        0.0, ge=0, lt=1, description="pt: share of general text mixed into the corpus."
+    )
     general_data: str = Field("", description="pt: JSONL of {'text'} general text; empty = own generations.")
-    general_max_new_tokens: int = Field(256, ge=8, description="pt: length of each self-generated general text.")
+    general_max_new_tokens: int = Field(
+        256, ge=8, description="pt: length of each self-generated general text."
+    )
     # sft
     loss_on: Literal["assistant", "all"] = Field("assistant", description="sft: tokens that carry the loss.")
     # dpo
@@ -94,7 +100,9 @@ def _set(data: dict[str, Any], key: str, value: Any) -> None:
     cur[parts[-1]] = value
 
 
-def load_recipe(stage: str, overrides: dict[str, Any] | None = None, path: str | Path | None = None) -> Recipe:
+def load_recipe(
+    stage: str, overrides: dict[str, Any] | None = None, path: str | Path | None = None
+) -> Recipe:
     """Load a stage recipe (the shipped one, or ``path``) and apply overrides (``lora.r`` style keys allowed).
 
     Raises:

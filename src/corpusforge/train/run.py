@@ -80,9 +80,19 @@ def _count_params(model: Any) -> tuple[int, int]:
     return trainable, sum(p.numel() for p in model.parameters())
 
 
-def train(stage: str, data: str | Path, out: str | Path, *, base_model: str | None = None, method: str = "lora",
-          max_steps: int | None = None, resume: bool = True, ws: Any = None, recipe_file: str | Path | None = None,
-          **overrides: Any) -> TrainResult:
+def train(
+    stage: str,
+    data: str | Path,
+    out: str | Path,
+    *,
+    base_model: str | None = None,
+    method: str = "lora",
+    max_steps: int | None = None,
+    resume: bool = True,
+    ws: Any = None,
+    recipe_file: str | Path | None = None,
+    **overrides: Any,
+) -> TrainResult:
     """Train one stage with TRL and save the adapter (or model), its card, the loss curve and a summary.
 
     Args:
@@ -121,17 +131,23 @@ def train(stage: str, data: str | Path, out: str | Path, *, base_model: str | No
     out.mkdir(parents=True, exist_ok=True)
     model, tok = load_base(base_model, method)
     if stage == "pt" and recipe.general_share > 0:
-        rows, summary.general = mix_general(rows, recipe.general_share, recipe.general_data, model, tok,
-                                            recipe.general_max_new_tokens)
-    trainer, facts = build_trainer(stage, model, tok, rows, recipe, method, str(out), max_steps,
-                                   peft_config(method, recipe))
+        rows, summary.general = mix_general(
+            rows, recipe.general_share, recipe.general_data, model, tok, recipe.general_max_new_tokens
+        )
+    trainer, facts = build_trainer(
+        stage, model, tok, rows, recipe, method, str(out), max_steps, peft_config(method, recipe)
+    )
     last = get_last_checkpoint(str(out)) if resume and any(out.glob("checkpoint-*")) else None
     if last:
         log.info("resuming from %s", last)
     trainer.train(resume_from_checkpoint=last)
     peak = peak_rss_mb()
-    memory = {"baseline_rss": baseline, "peak_rss": peak, "cuda_peak": cuda_peak_mb(),
-              "peak_rss_delta": round(peak - baseline, 1) if peak and baseline else None}
+    memory = {
+        "baseline_rss": baseline,
+        "peak_rss": peak,
+        "cuda_peak": cuda_peak_mb(),
+        "peak_rss_delta": round(peak - baseline, 1) if peak and baseline else None,
+    }
 
     final = out / ("model" if method == "full" else "adapter")
     trainer.save_model(str(final))  # collective under FSDP/ZeRO-3: every process calls it
@@ -144,13 +160,31 @@ def train(stage: str, data: str | Path, out: str | Path, *, base_model: str | No
     runtime = next((h["train_runtime"] for h in reversed(logs) if "train_runtime" in h), 0.0)
     rate = round(num_tokens / runtime, 1) if runtime and not last else 0.0  # resumed runs mix old tokens in
     losses = [(int(h["step"]), float(h["loss"])) for h in trainer.state.log_history if "loss" in h]
-    hyper = {**recipe.model_dump(), **facts, "method": method, "max_steps": max_steps,
-             "learning_rate_used": recipe.lr_for(method)}
-    result = TrainResult(stage=stage, method=method, base_model=base_model or "embedded", out=str(out),
-                         final_dir=str(final), steps=int(trainer.state.global_step), losses=losses,
-                         resumed_from=last, data=summary.as_dict(), hyperparameters=hyper,
-                         trainable_params=trainable, total_params=total, runtime_s=round(time.time() - t0, 2),
-                         memory=memory, num_tokens=num_tokens, tokens_per_s=rate)
+    hyper = {
+        **recipe.model_dump(),
+        **facts,
+        "method": method,
+        "max_steps": max_steps,
+        "learning_rate_used": recipe.lr_for(method),
+    }
+    result = TrainResult(
+        stage=stage,
+        method=method,
+        base_model=base_model or "embedded",
+        out=str(out),
+        final_dir=str(final),
+        steps=int(trainer.state.global_step),
+        losses=losses,
+        resumed_from=last,
+        data=summary.as_dict(),
+        hyperparameters=hyper,
+        trainable_params=trainable,
+        total_params=total,
+        runtime_s=round(time.time() - t0, 2),
+        memory=memory,
+        num_tokens=num_tokens,
+        tokens_per_s=rate,
+    )
     if main:  # card, curve, store and summary once, not once per GPU process
         _write_outputs(result, ws)
     return result
@@ -162,8 +196,13 @@ def _write_outputs(result: TrainResult, ws: Any) -> None:
 
     out = Path(result.out)
     if result.losses:
-        result.plot = str(save_loss_plot(result.losses, out / "loss.png",
-                                         f"{result.stage} / {result.method} on {Path(result.base_model).name}"))
+        result.plot = str(
+            save_loss_plot(
+                result.losses,
+                out / "loss.png",
+                f"{result.stage} / {result.method} on {Path(result.base_model).name}",
+            )
+        )
     if ws is not None:
         result.run_id = record_in_store(ws.store, result)
     write_model_card(result, Path(result.final_dir) / "README.md")

@@ -54,19 +54,42 @@ def common_args(recipe: Recipe, method: str, out: str, max_steps: int | None) ->
 
         bf16 = bool(torch.cuda.is_bf16_supported())
     return dict(
-        output_dir=out, learning_rate=recipe.lr_for(method), max_steps=max_steps or -1,
-        num_train_epochs=recipe.num_train_epochs, per_device_train_batch_size=recipe.per_device_train_batch_size,
-        gradient_accumulation_steps=recipe.gradient_accumulation_steps, warmup_steps=recipe.warmup_ratio,
-        lr_scheduler_type=recipe.lr_scheduler_type, weight_decay=recipe.weight_decay,
+        output_dir=out,
+        learning_rate=recipe.lr_for(method),
+        max_steps=max_steps or -1,
+        num_train_epochs=recipe.num_train_epochs,
+        per_device_train_batch_size=recipe.per_device_train_batch_size,
+        gradient_accumulation_steps=recipe.gradient_accumulation_steps,
+        warmup_steps=recipe.warmup_ratio,
+        lr_scheduler_type=recipe.lr_scheduler_type,
+        weight_decay=recipe.weight_decay,
         gradient_checkpointing=recipe.gradient_checkpointing and method not in ("prompt", "ptuning"),
-        logging_steps=recipe.logging_steps, save_strategy="steps", save_steps=save_steps,
-        save_total_limit=recipe.save_total_limit, seed=recipe.seed, report_to="none", bf16=bf16, fp16=False,
-        use_cpu=not cuda, dataloader_num_workers=0, max_length=recipe.max_length, dataset_num_proc=None,
+        logging_steps=recipe.logging_steps,
+        save_strategy="steps",
+        save_steps=save_steps,
+        save_total_limit=recipe.save_total_limit,
+        seed=recipe.seed,
+        report_to="none",
+        bf16=bf16,
+        fp16=False,
+        use_cpu=not cuda,
+        dataloader_num_workers=0,
+        max_length=recipe.max_length,
+        dataset_num_proc=None,
     )
 
 
-def build_trainer(stage: str, model: Any, tok: Any, rows: list[dict[str, Any]], recipe: Recipe, method: str,
-                  out: str, max_steps: int | None, peft_cfg: Any) -> tuple[Any, dict[str, Any]]:
+def build_trainer(
+    stage: str,
+    model: Any,
+    tok: Any,
+    rows: list[dict[str, Any]],
+    recipe: Recipe,
+    method: str,
+    out: str,
+    max_steps: int | None,
+    peft_cfg: Any,
+) -> tuple[Any, dict[str, Any]]:
     """The TRL trainer for a stage, and the stage facts worth recording (loss mode, packing)."""
     from datasets import Dataset
 
@@ -76,25 +99,42 @@ def build_trainer(stage: str, model: Any, tok: Any, rows: list[dict[str, Any]], 
         from trl import DPOConfig, DPOTrainer
 
         cfg = DPOConfig(**args, beta=recipe.beta, loss_type=[recipe.loss_type])
-        trainer = DPOTrainer(model=model, args=cfg, train_dataset=Dataset.from_list(rows), processing_class=tok,
-                             peft_config=peft_cfg)
+        trainer = DPOTrainer(
+            model=model,
+            args=cfg,
+            train_dataset=Dataset.from_list(rows),
+            processing_class=tok,
+            peft_config=peft_cfg,
+        )
         facts.update(beta=recipe.beta, loss_type=recipe.loss_type)
         return trainer, facts
 
     from trl import SFTConfig, SFTTrainer
 
     if stage == "pt":
-        extra = dict(packing=recipe.packing, packing_strategy=recipe.packing_strategy, dataset_text_field="text",
-                     completion_only_loss=False)
+        extra = dict(
+            packing=recipe.packing,
+            packing_strategy=recipe.packing_strategy,
+            dataset_text_field="text",
+            completion_only_loss=False,
+        )
         facts.update(packing=recipe.packing, packing_strategy=recipe.packing_strategy)
     else:
         mode = sft_loss_mode(tok, recipe.loss_on)
         rows = shape_sft_rows(rows, mode)
-        extra = dict(packing=False, assistant_only_loss=mode == "assistant_only",
-                     completion_only_loss=mode == "completion_only")
+        extra = dict(
+            packing=False,
+            assistant_only_loss=mode == "assistant_only",
+            completion_only_loss=mode == "completion_only",
+        )
         facts["loss_mode"] = mode
         log.info("sft loss mode: %s", mode)
     cfg = SFTConfig(**args, **extra)
-    trainer = SFTTrainer(model=model, args=cfg, train_dataset=Dataset.from_list(rows), processing_class=tok,
-                         peft_config=peft_cfg)
+    trainer = SFTTrainer(
+        model=model,
+        args=cfg,
+        train_dataset=Dataset.from_list(rows),
+        processing_class=tok,
+        peft_config=peft_cfg,
+    )
     return trainer, facts

@@ -13,14 +13,17 @@ from corpusforge.registry import Registry, UnknownName
 
 __all__ = ["FORMATS", "Format", "UnknownFormat", "describe", "get_format"]
 
-FORMATS: Registry[Format] = Registry("export format", {
-    "messages": "corpusforge.export.formats.messages:FORMAT",
-    "alpaca": "corpusforge.export.formats.alpaca:FORMAT",
-    "sharegpt": "corpusforge.export.formats.sharegpt:FORMAT",
-    "preference": "corpusforge.export.formats.preference:FORMAT",
-    "pretrain": "corpusforge.export.formats.pretrain:FORMAT",
-    "hf": "corpusforge.export.formats.hf:FORMAT",
-})
+FORMATS: Registry[Format] = Registry(
+    "export format",
+    {
+        "messages": "corpusforge.export.formats.messages:FORMAT",
+        "alpaca": "corpusforge.export.formats.alpaca:FORMAT",
+        "sharegpt": "corpusforge.export.formats.sharegpt:FORMAT",
+        "preference": "corpusforge.export.formats.preference:FORMAT",
+        "pretrain": "corpusforge.export.formats.pretrain:FORMAT",
+        "hf": "corpusforge.export.formats.hf:FORMAT",
+    },
+)
 
 
 class UnknownFormat(UnknownName):

@@ -55,8 +55,10 @@ def write(ctx: ExportContext) -> None:
     ctx.write_jsonl(rel, iter_corpus(ctx, filters))
     where = {s.source: split for split, samples in ctx.samples.items() for s in samples}
     for split in ("train", "validation", "test"):
-        ctx.write_jsonl(f"pretrain/{split}.jsonl",
-                        (r for r in iter_corpus(ctx, filters) if where.get(r["source"], "train") == split))
+        ctx.write_jsonl(
+            f"pretrain/{split}.jsonl",
+            (r for r in iter_corpus(ctx, filters) if where.get(r["source"], "train") == split),
+        )
     ctx.lf_entries[ctx.lf_name("pretrain")] = {"file_name": rel, "columns": {"prompt": "text"}}
 
 

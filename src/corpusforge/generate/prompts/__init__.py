@@ -91,8 +91,9 @@ def _task_file(task: str, lang: str, folder: str | Path | None) -> dict[str, Any
     return _read(path, str(path))
 
 
-def load_prompt(task: str, lang: str, override_dir: str | Path | None = None, *,
-                folder: str | Path | None = None) -> Prompt:
+def load_prompt(
+    task: str, lang: str, override_dir: str | Path | None = None, *, folder: str | Path | None = None
+) -> Prompt:
     """The prompt of ``task`` in ``lang`` (``zh``/``en``), with the user's overrides merged in.
 
     Args:

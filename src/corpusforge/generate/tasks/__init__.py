@@ -17,16 +17,19 @@ from corpusforge.registry import Registry
 if TYPE_CHECKING:
     from corpusforge.generate.tasks.base import Task
 
-TASKS: Registry[Task] = Registry("task", {
-    "qa": "corpusforge.generate.tasks.qa:TASK",
-    "summary": "corpusforge.generate.tasks.summary:TASK",
-    "classify": "corpusforge.generate.tasks.classify:TASK",
-    "report": "corpusforge.generate.tasks.report:TASK",
-    "claim": "corpusforge.generate.tasks.claim:TASK",
-    "cot": "corpusforge.generate.tasks.cot:TASK",
-    "entities": "corpusforge.generate.tasks.entities:TASK",
-    "rag": "corpusforge.generate.tasks.rag:TASK",
-})
+TASKS: Registry[Task] = Registry(
+    "task",
+    {
+        "qa": "corpusforge.generate.tasks.qa:TASK",
+        "summary": "corpusforge.generate.tasks.summary:TASK",
+        "classify": "corpusforge.generate.tasks.classify:TASK",
+        "report": "corpusforge.generate.tasks.report:TASK",
+        "claim": "corpusforge.generate.tasks.claim:TASK",
+        "cot": "corpusforge.generate.tasks.cot:TASK",
+        "entities": "corpusforge.generate.tasks.entities:TASK",
+        "rag": "corpusforge.generate.tasks.rag:TASK",
+    },
+)
 
 __all__ = ["TASKS", "get_task"]
 

@@ -17,8 +17,11 @@ class ClaimTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"claim", "correction", "evidence"}``."""
-        return {"type": "object", "properties": {"claim": string(cfg), "correction": string(cfg), "evidence": string(cfg)},
-                "required": ["claim", "correction", "evidence"]}
+        return {
+            "type": "object",
+            "properties": {"claim": string(cfg), "correction": string(cfg), "evidence": string(cfg)},
+            "required": ["claim", "correction", "evidence"],
+        }
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
         """All three parts present, and the claim differs from its correction."""

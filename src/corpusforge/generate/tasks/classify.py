@@ -19,8 +19,14 @@ class ClassifyTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"label": <one of the labels>, "reasons": [...]}``."""
-        return {"type": "object", "properties": {"label": {"type": "string", "enum": list(cfg.labels)},
-                                                 "reasons": string_list(cfg)}, "required": ["label", "reasons"]}
+        return {
+            "type": "object",
+            "properties": {
+                "label": {"type": "string", "enum": list(cfg.labels)},
+                "reasons": string_list(cfg),
+            },
+            "required": ["label", "reasons"],
+        }
 
     def request_vars(self, cfg: GenerateConfig, prompt: Prompt, n: int) -> dict[str, Any]:
         """The label list with descriptions."""
@@ -39,8 +45,10 @@ class ClassifyTask(Task):
     def fields(self, item: dict[str, Any], prompt: Prompt, cfg: GenerateConfig) -> tuple[str, str]:
         """Instruction names the labels; output is the label and the reasons."""
         reasons = "\n".join(prompt.fill("reason_item", reason=r) for r in item["reasons"])
-        return (prompt.fill("instruction", label_names=", ".join(cfg.labels)),
-                prompt.fill("output", label=item["label"], reasons=reasons))
+        return (
+            prompt.fill("instruction", label_names=", ".join(cfg.labels)),
+            prompt.fill("output", label=item["label"], reasons=reasons),
+        )
 
 
 TASK = ClassifyTask()

@@ -19,8 +19,11 @@ class CoTTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"question", "steps": [...], "conclusion"}``."""
-        return {"type": "object", "properties": {"question": string(cfg), "steps": string_list(cfg), "conclusion": string(cfg)},
-                "required": ["question", "steps", "conclusion"]}
+        return {
+            "type": "object",
+            "properties": {"question": string(cfg), "steps": string_list(cfg), "conclusion": string(cfg)},
+            "required": ["question", "steps", "conclusion"],
+        }
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
         """A question, at least one step and a conclusion."""
@@ -32,7 +35,9 @@ class CoTTask(Task):
     def fields(self, item: dict[str, Any], prompt: Prompt, cfg: GenerateConfig) -> tuple[str, str]:
         """Output: the numbered steps, then the conclusion."""
         steps = "\n".join(prompt.fill("step_item", i=i, step=s) for i, s in enumerate(item["steps"], 1))
-        return prompt.fill("instruction", **item), prompt.fill("output", steps=steps, conclusion=item["conclusion"])
+        return prompt.fill("instruction", **item), prompt.fill(
+            "output", steps=steps, conclusion=item["conclusion"]
+        )
 
 
 TASK = CoTTask()

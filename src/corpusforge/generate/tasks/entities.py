@@ -47,8 +47,11 @@ class EntitiesTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """One list of strings per kind."""
-        return {"type": "object", "properties": {k: string_list(cfg, MAX_PER_KIND) for k in KINDS},
-                "required": list(KINDS)}
+        return {
+            "type": "object",
+            "properties": {k: string_list(cfg, MAX_PER_KIND) for k in KINDS},
+            "required": list(KINDS),
+        }
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
         """An object; missing kinds are empty lists."""

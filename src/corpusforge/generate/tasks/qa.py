@@ -55,10 +55,16 @@ class QATask(PairTask):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{"pairs": [{"question", "answer"}, ...]}`` with at most ``n`` pairs."""
-        pair = {"type": "object", "properties": {"question": string(cfg), "answer": string(cfg)},
-                "required": ["question", "answer"]}
-        return {"type": "object", "properties": {"pairs": {"type": "array", "items": pair, "maxItems": n}},
-                "required": ["pairs"]}
+        pair = {
+            "type": "object",
+            "properties": {"question": string(cfg), "answer": string(cfg)},
+            "required": ["question", "answer"],
+        }
+        return {
+            "type": "object",
+            "properties": {"pairs": {"type": "array", "items": pair, "maxItems": n}},
+            "required": ["pairs"],
+        }
 
 
 TASK = QATask()

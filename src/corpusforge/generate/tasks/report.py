@@ -20,12 +20,17 @@ class ReportTask(Task):
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
         """``{<field>: "...", ...}`` with every configured field required."""
-        return {"type": "object", "properties": {k: string(cfg) for k in cfg.report_fields},
-                "required": list(cfg.report_fields)}
+        return {
+            "type": "object",
+            "properties": {k: string(cfg) for k in cfg.report_fields},
+            "required": list(cfg.report_fields),
+        }
 
     def request_vars(self, cfg: GenerateConfig, prompt: Prompt, n: int) -> dict[str, Any]:
         """The fields with their descriptions."""
-        fields = "\n".join(prompt.fill("field_item", name=k, description=v) for k, v in cfg.report_fields.items())
+        fields = "\n".join(
+            prompt.fill("field_item", name=k, description=v) for k, v in cfg.report_fields.items()
+        )
         return {"fields": fields, "field_names": ", ".join(cfg.report_fields)}
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:

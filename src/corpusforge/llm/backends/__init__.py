@@ -18,10 +18,13 @@ if TYPE_CHECKING:
     from corpusforge.llm.config import LLMConfig
 
 #: backend name -> "module:Class" (a subclass of :class:`Backend`, built as ``Class(cfg)``)
-BACKENDS: Registry[type[Backend]] = Registry("backend", {
-    "llamacpp": "corpusforge.llm.backends.llamacpp:LlamaCppBackend",
-    "openai": "corpusforge.llm.backends.openai_compat:OpenAIBackend",
-})
+BACKENDS: Registry[type[Backend]] = Registry(
+    "backend",
+    {
+        "llamacpp": "corpusforge.llm.backends.llamacpp:LlamaCppBackend",
+        "openai": "corpusforge.llm.backends.openai_compat:OpenAIBackend",
+    },
+)
 
 __all__ = ["BACKENDS", "Backend", "BackendError", "ChatRequest", "RawReply", "get_backend"]
 

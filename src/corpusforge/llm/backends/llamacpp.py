@@ -53,8 +53,10 @@ def _load(path: str, n_ctx: int, n_threads: int) -> Any:
         try:
             from llama_cpp import Llama
         except ModuleNotFoundError:
-            raise BackendError("the llamacpp backend needs llama-cpp-python: pip install 'corpusforge[local]'",
-                               retryable=False) from None
+            raise BackendError(
+                "the llamacpp backend needs llama-cpp-python: pip install 'corpusforge[local]'",
+                retryable=False,
+            ) from None
         if not Path(path).is_file():
             raise BackendError(f"{path}: GGUF model file not found", retryable=False)
         _release_locked()
@@ -67,7 +69,9 @@ class LlamaCppOptions(Section):
     """``llm.llamacpp``: options of the in-process llama.cpp backend."""
 
     n_ctx: int = Field(4096, ge=256, description="Context length for the in-process llamacpp model.")
-    n_threads: int = Field(0, ge=0, description="CPU threads for llamacpp (0 = half the cores, llama.cpp's default).")
+    n_threads: int = Field(
+        0, ge=0, description="CPU threads for llamacpp (0 = half the cores, llama.cpp's default)."
+    )
 
 
 class LlamaCppBackend(Backend):
@@ -101,8 +105,11 @@ class LlamaCppBackend(Backend):
         return self.path
 
     def _complete_blocking(self, req: ChatRequest) -> RawReply:
-        kwargs: dict[str, Any] = {"messages": req.messages, "temperature": req.temperature,
-                                  "max_tokens": req.max_tokens}
+        kwargs: dict[str, Any] = {
+            "messages": req.messages,
+            "temperature": req.temperature,
+            "max_tokens": req.max_tokens,
+        }
         if req.seed is not None:
             kwargs["seed"] = req.seed
         if req.schema is not None:
@@ -115,10 +122,12 @@ class LlamaCppBackend(Backend):
                 raise BackendError(f"llamacpp: {e}", retryable=False) from None
         choice = out["choices"][0]
         usage = out.get("usage") or {}
-        return RawReply(text=choice["message"].get("content") or "",
-                        finish_reason=choice.get("finish_reason") or "stop",
-                        tokens_in=int(usage.get("prompt_tokens", 0)),
-                        tokens_out=int(usage.get("completion_tokens", 0)))
+        return RawReply(
+            text=choice["message"].get("content") or "",
+            finish_reason=choice.get("finish_reason") or "stop",
+            tokens_in=int(usage.get("prompt_tokens", 0)),
+            tokens_out=int(usage.get("completion_tokens", 0)),
+        )
 
     async def complete(self, req: ChatRequest) -> RawReply:
         """Run the blocking generation in a worker thread."""

@@ -36,13 +36,17 @@ _MODES = ["json_schema", "json_object", "none"]
 class OpenAIOptions(Section):
     """``llm.openai``: options of the OpenAI-compatible HTTP backend."""
 
-    base_url: list[str] = Field(default_factory=list,
-                                description="OpenAI-compatible base URLs; requests are spread over them.")
-    api_key_env: str = Field("OPENAI_API_KEY",
-                             description="Environment variable holding the API key (never stored or logged).")
+    base_url: list[str] = Field(
+        default_factory=list, description="OpenAI-compatible base URLs; requests are spread over them."
+    )
+    api_key_env: str = Field(
+        "OPENAI_API_KEY", description="Environment variable holding the API key (never stored or logged)."
+    )
     response_format: Literal["auto", "json_schema", "json_object", "none"] = Field(
-        "auto", description="How a JSON schema is sent: auto tries json_schema, then json_object with "
-                            "schema, then none (parse and repair) when the server refuses.")
+        "auto",
+        description="How a JSON schema is sent: auto tries json_schema, then json_object with "
+        "schema, then none (parse and repair) when the server refuses.",
+    )
 
 
 def _short(text: Any, n: int = 160) -> str:
@@ -64,8 +68,9 @@ class OpenAIBackend(Backend):
         self.urls = [u.rstrip("/") for u in self.opts.base_url]
         self._next = itertools.count()
         # event loop -> {url: AsyncOpenAI}; an HTTP client belongs to the loop it was made in
-        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = \
+        self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = (
             weakref.WeakKeyDictionary()
+        )
         self.mode: str = "json_schema" if self.opts.response_format == "auto" else self.opts.response_format
 
     @property
@@ -98,8 +103,12 @@ class OpenAIBackend(Backend):
                 return await self._send(url, req)
             except BackendError as e:
                 # llama-cpp-python's server answers a refused response_format with 500, not 400/422
-                refused = (req.schema is not None and mode != "none" and e.status is not None
-                           and (e.status in (400, 422) or "response_format" in str(e)))
+                refused = (
+                    req.schema is not None
+                    and mode != "none"
+                    and e.status is not None
+                    and (e.status in (400, 422) or "response_format" in str(e))
+                )
                 if not (refused and self.opts.response_format == "auto"):
                     raise
                 if self.mode == mode:  # another request may have downgraded already
@@ -109,8 +118,12 @@ class OpenAIBackend(Backend):
     async def _send(self, url: str, req: ChatRequest) -> RawReply:
         import openai
 
-        kwargs: dict[str, Any] = {"model": self.model, "messages": req.messages,
-                                  "temperature": req.temperature, "max_tokens": req.max_tokens}
+        kwargs: dict[str, Any] = {
+            "model": self.model,
+            "messages": req.messages,
+            "temperature": req.temperature,
+            "max_tokens": req.max_tokens,
+        }
         if req.seed is not None:
             kwargs["seed"] = req.seed
         rf = self._response_format(req.schema)
@@ -122,7 +135,9 @@ class OpenAIBackend(Backend):
         except openai.APITimeoutError:
             raise BackendError(f"{where}: timed out after {self.cfg.timeout:g}s", retryable=True) from None
         except openai.APIConnectionError as e:
-            raise BackendError(f"{where}: cannot connect ({_short(e.__cause__ or e)})", retryable=True) from None
+            raise BackendError(
+                f"{where}: cannot connect ({_short(e.__cause__ or e)})", retryable=True
+            ) from None
         except openai.APIStatusError as e:
             code = e.status_code
             msg = re.sub(r"^Error code: \d+ - ", "", str(e.message))
@@ -140,10 +155,12 @@ class OpenAIBackend(Backend):
         if not choices or getattr(choices[0], "message", None) is None:
             raise BackendError(f"{where}: invalid response body (no choices)", retryable=True)
         usage = getattr(out, "usage", None)
-        return RawReply(text=choices[0].message.content or "",
-                        finish_reason=choices[0].finish_reason or "stop",
-                        tokens_in=int(getattr(usage, "prompt_tokens", 0) or 0),
-                        tokens_out=int(getattr(usage, "completion_tokens", 0) or 0))
+        return RawReply(
+            text=choices[0].message.content or "",
+            finish_reason=choices[0].finish_reason or "stop",
+            tokens_in=int(getattr(usage, "prompt_tokens", 0) or 0),
+            tokens_out=int(getattr(usage, "completion_tokens", 0) or 0),
+        )
 
     async def aclose(self) -> None:
         """Close the HTTP clients that belong to the running event loop."""
