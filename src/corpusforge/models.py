@@ -72,7 +72,7 @@ def hf_dir_for(name_or_path: str | None) -> str:
 
     log.info("de-quantising %s into %s (once)", gguf.name, target)
     tok = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    model: Any = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
     # The GGUF weights are de-quantised to float on load; drop the GGUF quantizer marker so the model saves.
     model.hf_quantizer = None
     model.is_quantized = False

@@ -85,7 +85,7 @@ def eval_cmd(
     models, judge_client = [], None
     if (backend or judge) and ws is None:
         fail("--backend and --judge need a workspace (for the llm section of corpusforge.yaml)")
-    if backend or judge:
+    if ws is not None and (backend or judge):
         from corpusforge.evaluate.answerers import BackendModel
 
         bm = BackendModel(ws.config.llm, ws.store)

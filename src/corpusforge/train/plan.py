@@ -154,7 +154,7 @@ def plan_memory(
     act_bytes = 4 if device == "cpu" else 2
     notes = []
     if method == "full":
-        weights = 4 * P  # fp32 master weights (bf16 autocast on GPU)
+        weights: float = 4 * P  # fp32 master weights (bf16 autocast on GPU)
         grads, optim = 4 * T, 8 * T
     elif method == "qlora":
         linear = shape.layers * shape.block_linear_params()

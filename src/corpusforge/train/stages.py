@@ -112,7 +112,7 @@ def build_trainer(
     from trl import SFTConfig, SFTTrainer
 
     if stage == "pt":
-        extra = dict(
+        extra: dict[str, Any] = dict(
             packing=recipe.packing,
             packing_strategy=recipe.packing_strategy,
             dataset_text_field="text",
@@ -129,12 +129,12 @@ def build_trainer(
         )
         facts["loss_mode"] = mode
         log.info("sft loss mode: %s", mode)
-    cfg = SFTConfig(**args, **extra)
-    trainer = SFTTrainer(
+    sft_cfg = SFTConfig(**args, **extra)
+    sft_trainer = SFTTrainer(
         model=model,
-        args=cfg,
+        args=sft_cfg,
         train_dataset=Dataset.from_list(rows),
         processing_class=tok,
         peft_config=peft_cfg,
     )
-    return trainer, facts
+    return sft_trainer, facts
