@@ -44,10 +44,8 @@ def lf_python() -> str:
     return py
 
 
-@pytest.mark.slow
-def test_llamafactory_loads_every_entry(export_ws, tmp_path, lf_python):
-    out = tmp_path / "out"
-    run_export(export_ws, ["alpaca", "sharegpt", "messages", "preference", "pretrain"], out)
+def _lf_report(lf_python: str, out: Path, tmp_path: Path) -> dict:
+    """Run lf_check.py on an export folder in the LLaMA-Factory venv; its report."""
     report_path = tmp_path / "lf.json"
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "DISABLE_VERSION_CHECK": "1"}
     res = subprocess.run(
@@ -64,7 +62,14 @@ def test_llamafactory_loads_every_entry(export_ws, tmp_path, lf_python):
         cwd=tmp_path,
     )
     assert res.returncode == 0, res.stderr[-3000:]
-    report = json.loads(report_path.read_text(encoding="utf-8"))
+    return json.loads(report_path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_llamafactory_loads_every_entry(export_ws, tmp_path, lf_python):
+    out = tmp_path / "out"
+    run_export(export_ws, ["alpaca", "sharegpt", "messages", "preference", "pretrain"], out)
+    report = _lf_report(lf_python, out, tmp_path)
     assert set(report) == {"alpaca", "sharegpt", "messages", "ranking", "pretrain"}
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     for kind in ("alpaca", "sharegpt", "messages"):
@@ -76,7 +81,26 @@ def test_llamafactory_loads_every_entry(export_ws, tmp_path, lf_python):
             "<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n"
         )
     assert report["ranking"]["stage"] == "rm"
-    assert (
-        report["ranking"]["train_rows"] == manifest["pair_splits"]["train"] + manifest["pair_splits"]["test"]
+    assert report["ranking"]["train_rows"] == manifest["pair_splits"]["train"] + manifest["pair_splits"].get(
+        "test", 0
     )
     assert report["pretrain"]["stage"] == "pt" and report["pretrain"]["train_rows"] >= 1
+
+
+@pytest.mark.slow
+def test_llamafactory_loads_an_export_whose_test_split_is_empty(export_ws, tmp_path, lf_python):
+    out = tmp_path / "out"
+    s = run_export(
+        export_ws,
+        ["alpaca", "sharegpt", "messages", "preference", "pretrain"],
+        out,
+        sources=["billing_guide.txt", "outage_notice.txt"],
+    )
+    assert s.empty_splits == ["test"]
+    report = _lf_report(lf_python, out, tmp_path)
+    assert set(report) == {"alpaca", "sharegpt", "messages", "ranking", "pretrain"}
+    for kind in ("alpaca", "sharegpt", "messages"):
+        assert not [e for e in report[kind]["entries"] if e.endswith("_test")]
+        assert report[kind]["train_rows"] == s.splits["train"] and report[kind]["has_labels"]
+        assert report[kind]["eval_rows"] == s.splits["validation"]
+    assert report["ranking"]["train_rows"] == s.pair_splits["train"]

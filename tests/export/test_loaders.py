@@ -29,8 +29,7 @@ def test_every_jsonl_loads_with_load_dataset(exported):
     )  # pretrain corpus + 3 pretrain splits + 3 splits of messages, alpaca, sharegpt, preference, ranking
     for path in jsonl:
         n_lines = sum(1 for line in path.read_text(encoding="utf-8").splitlines() if line.strip())
-        if n_lines == 0:
-            continue
+        assert n_lines, f"{path}: empty (an empty split must not be written)"
         ds = load_dataset("json", data_files=str(path), split="train")
         assert len(ds) == n_lines, path
         assert "source" in ds.column_names and "pages" in ds.column_names, path

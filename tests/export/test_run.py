@@ -72,27 +72,24 @@ def test_filters_task_source_score_and_status(export_ws, tmp_path):
     s = run_export(
         export_ws, ["messages"], tmp_path / "a", tasks=["qa"], sources=["*.txt"], min_grounding=0.5
     )
-    recs = [
-        r
-        for sp in ("train", "validation", "test")
-        for r in read_jsonl(tmp_path / "a" / "messages" / f"{sp}.jsonl")
-    ]
+    recs = [r for sp in s.splits for r in read_jsonl(tmp_path / "a" / "messages" / f"{sp}.jsonl")]
     assert recs and all(r["task"] == "qa" and r["source"].endswith(".txt") for r in recs)
     assert all(export_ws.store.get_sample(r["sample_id"]).grounding >= 0.5 for r in recs)
     assert s.skipped["task"] and s.skipped["source"]
     s2 = run_export(
         export_ws, ["messages"], tmp_path / "b", statuses=["flagged"], validation_size=0, test_size=0
     )
-    assert s2.splits == {"train": export_ws.store.count_samples()["flagged"], "validation": 0, "test": 0}
+    assert s2.splits == {"train": export_ws.store.count_samples()["flagged"]}
+    assert s2.empty_splits == ["validation", "test"]
+    assert sorted(p.name for p in (tmp_path / "b" / "messages").iterdir()) == ["train.jsonl"]
 
 
 def test_system_prompt_is_configurable(export_ws, tmp_path):
-    run_export(export_ws, ["messages", "alpaca"], tmp_path, system_prompt="你是清溪市自来水公司的客服助手。")
-    r = next(read_jsonl(tmp_path / "messages" / "train.jsonl"))
+    out = tmp_path / "out"
+    run_export(export_ws, ["messages", "alpaca"], out, system_prompt="你是清溪市自来水公司的客服助手。")
+    r = next(read_jsonl(out / "messages" / "train.jsonl"))
     assert r["messages"][0] == {"role": "system", "content": "你是清溪市自来水公司的客服助手。"}
-    assert (
-        next(read_jsonl(tmp_path / "alpaca" / "train.jsonl"))["system"] == "你是清溪市自来水公司的客服助手。"
-    )
+    assert next(read_jsonl(out / "alpaca" / "train.jsonl"))["system"] == "你是清溪市自来水公司的客服助手。"
 
 
 def test_reexport_is_byte_identical_and_leaves_no_temp_files(export_ws, tmp_path):
@@ -104,20 +101,33 @@ def test_reexport_is_byte_identical_and_leaves_no_temp_files(export_ws, tmp_path
     assert not [k for k in b if ".tmp" in k or "/." in k or k.startswith(".")]
 
 
-def test_dataset_info_merges_entries_and_names_files_that_exist(export_ws, tmp_path):
-    run_export(export_ws, ["alpaca"], tmp_path)
-    run_export(export_ws, ["sharegpt", "pretrain", "preference"], tmp_path)
-    info = json.loads((tmp_path / "dataset_info.json").read_text(encoding="utf-8"))
+def test_a_new_export_replaces_the_previous_one_and_keeps_foreign_dataset_info_entries(export_ws, tmp_path):
+    out = tmp_path / "out"
+    run_export(export_ws, ["alpaca"], out)
+    info = json.loads((out / "dataset_info.json").read_text(encoding="utf-8"))
+    info["my_hub_data"] = {"hf_hub_url": "org/data"}  # the user's own entries, naming no file of the export
+    info["my_local_data"] = {"file_name": "/data/mine.jsonl"}
+    (out / "dataset_info.json").write_text(json.dumps(info), encoding="utf-8")
+    run_export(export_ws, ["sharegpt", "pretrain", "preference"], out)
+    info = json.loads((out / "dataset_info.json").read_text(encoding="utf-8"))
     assert {
-        "corpusforge_alpaca_train",
         "corpusforge_sharegpt_test",
         "corpusforge_pretrain",
         "corpusforge_ranking_validation",
+        "my_hub_data",
+        "my_local_data",
     } <= info.keys()
+    assert not [k for k in info if "alpaca" in k] and not (out / "alpaca").exists()  # one export, one split
     assert info["corpusforge_ranking_train"]["ranking"] is True
     assert info["corpusforge_pretrain"]["columns"] == {"prompt": "text"}
-    for entry in info.values():
-        assert (tmp_path / entry["file_name"]).is_file()
+    for name, entry in info.items():
+        assert name.startswith("my_") or (out / entry["file_name"]).is_file()
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["formats"] == ["sharegpt", "pretrain", "preference"]
+    assert {p.name for p in out.iterdir()} == {"sharegpt", "pretrain", "preference"} | {
+        "dataset_info.json",
+        "manifest.json",
+    }
 
 
 def test_pretrain_from_store_chunks_or_corpus_jsonl(export_ws, workspace, tmp_path):
@@ -140,15 +150,15 @@ def test_pretrain_from_store_chunks_or_corpus_jsonl(export_ws, workspace, tmp_pa
 
 
 def test_preference_records_follow_trl_and_lf_shapes(export_ws, tmp_path):
-    s = run_export(export_ws, ["preference"], tmp_path)
+    s = run_export(export_ws, ["preference"], tmp_path / "out")
     assert (
         sum(s.pair_splits.values()) == 3 * 8
     )  # 3 pairs (good>fair, good>poor, fair>poor) per passed qa sample
-    r = next(read_jsonl(tmp_path / "preference" / "train.jsonl"))
+    r = next(read_jsonl(tmp_path / "out" / "preference" / "train.jsonl"))
     assert [m["role"] for m in r["prompt"]] == ["system", "user"]
     assert r["chosen"][0]["role"] == r["rejected"][0]["role"] == "assistant"
     assert r["chosen"] != r["rejected"] and r["source"] and r["chunk_ids"]
-    lf = next(read_jsonl(tmp_path / "preference" / "ranking_train.jsonl"))
+    lf = next(read_jsonl(tmp_path / "out" / "preference" / "ranking_train.jsonl"))
     assert isinstance(lf["chosen"], str) and lf["instruction"] == r["prompt"][1]["content"]
     run_export(export_ws, ["preference"], tmp_path / "std", preference_style="standard")
     assert isinstance(next(read_jsonl(tmp_path / "std" / "preference" / "train.jsonl"))["prompt"], str)
@@ -228,25 +238,26 @@ def test_rag_samples_showing_other_split_documents_are_counted_or_dropped(export
 
 
 def test_pretrain_splits_follow_the_sample_split_and_empty_hf_split_exports(export_ws, tmp_path):
-    summary = run_export(export_ws, ["messages", "pretrain", "hf"], tmp_path, validation_size=0.0)
+    out = tmp_path / "out"
+    summary = run_export(export_ws, ["messages", "pretrain", "hf"], out, validation_size=0.0)
+    assert summary.empty_splits == ["validation"] and set(summary.splits) == {"train", "test"}
     where = {}
-    for split in ("train", "validation", "test"):
-        for r in read_jsonl(tmp_path / "messages" / f"{split}.jsonl"):
+    for split in summary.splits:
+        for r in read_jsonl(out / "messages" / f"{split}.jsonl"):
             where[r["source"]] = split
     seen = {}
-    for split in ("train", "validation", "test"):
-        for r in read_jsonl(tmp_path / "pretrain" / f"{split}.jsonl"):
+    for split in summary.splits:
+        for r in read_jsonl(out / "pretrain" / f"{split}.jsonl"):
             assert where.get(r["source"], "train") == split
             seen.setdefault(r["source"], set()).add(split)
     assert seen and all(len(v) == 1 for v in seen.values())
-    assert sum(1 for _ in read_jsonl(tmp_path / "pretrain" / "corpus.jsonl")) == sum(
-        sum(1 for _ in read_jsonl(tmp_path / "pretrain" / f"{s}.jsonl"))
-        for s in ("train", "validation", "test")
+    assert sum(1 for _ in read_jsonl(out / "pretrain" / "corpus.jsonl")) == sum(
+        sum(1 for _ in read_jsonl(out / "pretrain" / f"{s}.jsonl")) for s in summary.splits
     )
+    assert not [p for p in out.rglob("*") if "validation" in p.name]
     # validation is empty: hf/ leaves it out and still loads both ways
     from datasets import load_dataset, load_from_disk
 
-    dd = load_from_disk(str(tmp_path / "hf"))
+    dd = load_from_disk(str(out / "hf"))
     assert "validation" not in dd and len(dd["train"]) > 0
-    assert set(load_dataset(str(tmp_path / "hf"))) == set(dd)
-    assert summary is not None
+    assert set(load_dataset(str(out / "hf"))) == set(dd)

@@ -56,12 +56,14 @@ def eval_cmd(
     if not data.exists():
         fail(f"{data}: no test split found; run `corpusforge export` or pass --data")
     test_file = data / "messages" / "test.jsonl"
-    if data.is_dir() and test_file.exists() and not test_file.read_text(encoding="utf-8").strip():
+    if (data / "messages").is_dir() and not (
+        test_file.exists() and test_file.read_text(encoding="utf-8").strip()
+    ):
         for split in ("validation", "train"):
             alt = data / "messages" / f"{split}.jsonl"
             if alt.exists() and alt.read_text(encoding="utf-8").strip():
                 console.print(
-                    f"[yellow]warning:[/] {test_file} is empty (too few documents kept samples); "
+                    f"[yellow]warning:[/] {test_file} is missing or empty (too few documents kept samples); "
                     f"evaluating on {alt} instead: these scores are not held out",
                     highlight=False,
                 )

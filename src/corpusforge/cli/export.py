@@ -68,8 +68,19 @@ def export(
         )
     if s.skipped:
         summary_table("left out", s.skipped, ("reason", "count"))
-    if not any(s.splits.values()):
+    if not s.splits:
         console.print("[yellow]no sample passed the filters[/] (only passed/accepted samples are exported)")
+    elif s.empty_splits:
+        console.print(
+            f"[yellow]empty split left out: {', '.join(s.empty_splits)}[/] (no sample from its documents "
+            "passed the filters): no file for it in any format, no entry in dataset_info.json",
+            highlight=False,
+        )
+    extra = [sp for sp in s.empty_pair_splits if sp not in s.empty_splits]
+    if extra and s.pair_splits:
+        console.print(f"no preference pair in {', '.join(extra)}: left out of preference/", highlight=False)
+    if s.empty_files:
+        console.print(f"empty, not written: {', '.join(s.empty_files)}", highlight=False)
 
 
 def register(app: typer.Typer) -> None:

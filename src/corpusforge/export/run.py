@@ -1,9 +1,13 @@
-"""``run_export``: select samples, split them by source document, write each requested format."""
+"""``run_export``: select samples, split them by source document, write each requested format.
+
+The whole export is built beside the export folder and swapped in at the end, manifest last (see
+``corpusforge.export.folder``); splits with no record are left out of every format.
+"""
 
 from __future__ import annotations
 
-import json
 import logging
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -11,10 +15,11 @@ from typing import Any
 
 from corpusforge.export.config import ExportConfig
 from corpusforge.export.context import ExportContext
+from corpusforge.export.folder import DATASET_INFO, MANIFEST, foreign_entries, previous_export, write_json
 from corpusforge.export.formats import get_format
 from corpusforge.export.selection import Filters, select_pairs, select_samples
 from corpusforge.export.split import SPLITS, split_sources
-from corpusforge.io import atomic_open
+from corpusforge.io import atomic_dir
 from corpusforge.records import Sample
 from corpusforge.workspace import Workspace
 
@@ -37,7 +42,11 @@ class ExportSummary:
         out_dir: the export folder.
         formats: the formats written.
         files: path relative to ``out_dir`` -> records in it.
-        splits: split -> samples; ``pair_splits``: split -> preference pairs.
+        splits: split -> samples, for the splits that have samples; ``pair_splits``: split -> preference
+            pairs, likewise.
+        empty_splits: splits with no sample, left out of every format and of dataset_info.json;
+            ``empty_pair_splits``: splits with no preference pair (when ``preference`` is written).
+        empty_files: other files a format had no record for, so did not write (``pretrain/test.jsonl``).
         split_of_source: source file -> split (each source in exactly one split).
         skipped: reason -> samples (or pairs, ``pair_*``) left out by the filters.
         cross_split: samples whose chunk_ids include a chunk of a document in another split (rag
@@ -49,6 +58,9 @@ class ExportSummary:
     files: dict[str, int] = field(default_factory=dict)
     splits: dict[str, int] = field(default_factory=dict)
     pair_splits: dict[str, int] = field(default_factory=dict)
+    empty_splits: list[str] = field(default_factory=list)
+    empty_pair_splits: list[str] = field(default_factory=list)
+    empty_files: list[str] = field(default_factory=list)
     split_of_source: dict[str, str] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     cross_split: int = 0
@@ -94,7 +106,8 @@ def run_export(
     Args:
         ws: the workspace.
         formats: format names (see ``corpusforge.export.formats.FORMATS``); default ``export.formats``.
-        out_dir: export folder; default ``export.out_dir`` under the workspace.
+        out_dir: export folder, replaced whole (see ``corpusforge.export.folder``); default
+            ``export.out_dir`` under the workspace.
         **filters: overrides of the ``export`` config: ``tasks``/``task``, ``statuses``/``status``,
             ``sources``/``source`` (globs), ``min_grounding``/``score``, ``system_prompt``, ``seed``,
             ``validation_size``, ``test_size``, ``preference_style``.
@@ -104,11 +117,13 @@ def run_export(
 
     Raises:
         corpusforge.export.formats.UnknownFormat: for a format name not in the registry.
+        corpusforge.export.folder.ExportTargetError: the folder is not empty and not a previous export.
     """
     cfg = export_config(ws.config.export, filters)
     formats = list(dict.fromkeys(formats or cfg.formats))
     writers = {name: get_format(name) for name in formats}  # fail before writing anything
-    out = Path(out_dir) if out_dir else ws.root / cfg.out_dir
+    out = Path(os.path.abspath(out_dir if out_dir else ws.root / cfg.out_dir))
+    previous = previous_export(out)  # refuse a folder that is not a previous export, before writing
     flt = Filters(
         statuses=cfg.statuses, tasks=cfg.tasks, sources=cfg.sources, min_grounding=cfg.min_grounding
     )
@@ -127,48 +142,48 @@ def run_export(
         if cfg.drop_cross_split:
             samples = [s for s in samples if s.sample_id not in crossing]
             skipped["cross_split"] += len(crossing)
-    by_split = {sp: [s for s in samples if where[s.source] == sp] for sp in SPLITS}
-    pairs_split = {sp: [p for p in pairs if where[p["source"]] == sp] for sp in SPLITS}
-    ctx = ExportContext(ws=ws, cfg=cfg, out_dir=out, samples=by_split, pairs=pairs_split)
-    for name, fmt in writers.items():
-        log.info("export: writing %s", name)
-        fmt.write(ctx)
-    if ctx.lf_entries:
-        _merge_dataset_info(out / "dataset_info.json", ctx.lf_entries)
-        ctx.files["dataset_info.json"] = len(ctx.lf_entries)
-    summary = ExportSummary(
-        out_dir=out,
-        formats=formats,
-        files=dict(sorted(ctx.files.items())),
-        splits={k: len(v) for k, v in by_split.items()},
-        pair_splits={k: len(v) for k, v in pairs_split.items()},
-        split_of_source=dict(sorted(where.items())),
-        skipped=dict(sorted(skipped.items())),
-        cross_split=len(crossing),
-    )
-    _write_manifest(out / "manifest.json", summary, cfg)
+    by_split = {sp: ss for sp in SPLITS if (ss := [s for s in samples if where[s.source] == sp])}
+    pairs_split = {sp: ps for sp in SPLITS if (ps := [p for p in pairs if where[p["source"]] == sp])}
+    empty = [sp for sp in SPLITS if sp not in by_split]
+    if empty:
+        log.info("export: no sample in %s: left out of every format", ", ".join(empty))
+    with atomic_dir(out) as tmp:  # the whole export, swapped in at the end (a killed run changes nothing)
+        ctx = ExportContext(ws=ws, cfg=cfg, out_dir=tmp, samples=by_split, pairs=pairs_split)
+        for name, fmt in writers.items():
+            log.info("export: writing %s", name)
+            fmt.write(ctx)
+        entries = {**foreign_entries(out, previous), **ctx.lf_entries}
+        if entries:
+            write_json(tmp / DATASET_INFO, entries, sort_keys=True)
+            ctx.files[DATASET_INFO] = len(ctx.lf_entries)
+        summary = ExportSummary(
+            out_dir=out,
+            formats=formats,
+            files=dict(sorted(ctx.files.items())),
+            splits={k: len(v) for k, v in by_split.items()},
+            pair_splits={k: len(v) for k, v in pairs_split.items()},
+            empty_splits=empty,
+            empty_pair_splits=[sp for sp in SPLITS if sp not in pairs_split]
+            if "preference" in formats
+            else [],
+            empty_files=sorted(ctx.empty),
+            split_of_source=dict(sorted(where.items())),
+            skipped=dict(sorted(skipped.items())),
+            cross_split=len(crossing),
+        )
+        write_json(tmp / MANIFEST, manifest(summary, cfg))  # last: a folder with a manifest is complete
     return summary
 
 
-def _merge_dataset_info(path: Path, entries: dict[str, dict[str, Any]]) -> None:
-    """Add/replace entries in LLaMA-Factory's dataset_info.json, keeping entries written by others."""
-    current: dict[str, Any] = {}
-    if path.exists():
-        try:
-            current = json.loads(path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as e:
-            log.warning("%s: not valid JSON (%s); rewriting it", path, e.msg)
-    current.update(entries)
-    with atomic_open(path) as f:
-        f.write(json.dumps(current, ensure_ascii=False, indent=2, sort_keys=True) + "\n")
-
-
-def _write_manifest(path: Path, summary: ExportSummary, cfg: ExportConfig) -> None:
+def manifest(summary: ExportSummary, cfg: ExportConfig) -> dict[str, Any]:
     """manifest.json: the split of every source, counts and the filters used (no timestamps: deterministic)."""
-    data = {
+    return {
         "formats": summary.formats,
         "splits": summary.splits,
         "pair_splits": summary.pair_splits,
+        "empty_splits": summary.empty_splits,
+        "empty_pair_splits": summary.empty_pair_splits,
+        "empty_files": summary.empty_files,
         "split_of_source": summary.split_of_source,
         "skipped": summary.skipped,
         "cross_split": summary.cross_split,
@@ -183,5 +198,3 @@ def _write_manifest(path: Path, summary: ExportSummary, cfg: ExportConfig) -> No
         "validation_size": cfg.validation_size,
         "test_size": cfg.test_size,
     }
-    with atomic_open(path) as f:
-        f.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

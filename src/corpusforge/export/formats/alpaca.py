@@ -11,23 +11,26 @@ def write(ctx: ExportContext) -> None:
     """Write alpaca/<split>.jsonl and one dataset_info.json entry per split."""
     for split, samples in ctx.samples.items():
         rel = f"alpaca/{split}.jsonl"
-        ctx.write_jsonl(
-            rel,
-            [
-                {
-                    "instruction": s.instruction,
-                    "input": s.input,
-                    "output": s.output,
-                    "system": ctx.cfg.system_prompt,
-                    **provenance(s),
-                }
-                for s in samples
-            ],
-        )
-        ctx.lf_entries[ctx.lf_name("alpaca", split)] = {
-            "file_name": rel,
-            "columns": {"prompt": "instruction", "query": "input", "response": "output", "system": "system"},
-        }
+        records = [
+            {
+                "instruction": s.instruction,
+                "input": s.input,
+                "output": s.output,
+                "system": ctx.cfg.system_prompt,
+                **provenance(s),
+            }
+            for s in samples
+        ]
+        if ctx.write_jsonl(rel, records):
+            ctx.lf_entries[ctx.lf_name("alpaca", split)] = {
+                "file_name": rel,
+                "columns": {
+                    "prompt": "instruction",
+                    "query": "input",
+                    "response": "output",
+                    "system": "system",
+                },
+            }
 
 
 FORMAT = Format(

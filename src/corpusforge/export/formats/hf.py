@@ -1,8 +1,9 @@
 """Hugging Face ``datasets``: ``hf/`` holds a DatasetDict (save_to_disk), Parquet splits and a dataset card.
 
 ``datasets.load_from_disk("hf")`` and ``datasets.load_dataset("hf")`` (via the card's ``configs``, reading
-``data/<split>-00000-of-00001.parquet``) both work; the folder can be pushed to the Hub as it is. The
-folder is built beside the target and swapped in, so readers never see half an export.
+``data/<split>-00000-of-00001.parquet``) both work; the folder can be pushed to the Hub as it is. Empty
+splits are left out (``datasets`` can save but not load them). Like every format it is written inside
+the export's temporary folder, which is swapped in whole (see ``corpusforge.export.folder``).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from corpusforge.export.context import ExportContext
 from corpusforge.export.formats.base import Format
 from corpusforge.export.hf_card import render_card
 from corpusforge.export.selection import chat_turns, provenance
-from corpusforge.io import atomic_dir
 from corpusforge.records import content_hash
 
 
@@ -55,7 +55,7 @@ def build(ctx: ExportContext) -> Any:
             }
             for s in samples
         ]
-        if not rows:  # datasets can save but not load an empty split: leave it out (the card counts it as 0)
+        if not rows:  # datasets can save but not load an empty split: leave it out
             continue
         ds = Dataset.from_list(rows, features=feats)
         fp = content_hash(json.dumps(rows, ensure_ascii=False, sort_keys=True))
@@ -64,7 +64,7 @@ def build(ctx: ExportContext) -> Any:
 
 
 def write(ctx: ExportContext) -> None:
-    """Write hf/ atomically (build in a temporary folder, then swap)."""
+    """Write hf/: the DatasetDict, one Parquet file per non-empty split and the dataset card."""
     from datasets.utils import logging as ds_logging
 
     dd = build(ctx)
@@ -79,14 +79,13 @@ def write(ctx: ExportContext) -> None:
 
 def _save(ctx: ExportContext, dd: Any) -> None:
     target = ctx.out_dir / "hf"
-    with atomic_dir(target) as tmp:
-        dd.save_to_disk(str(tmp))
-        for split, ds in dd.items():
-            (tmp / "data").mkdir(exist_ok=True)
-            ds.to_parquet(str(tmp / "data" / f"{split}-00000-of-00001.parquet"))
-            ctx.files[f"hf/data/{split}-00000-of-00001.parquet"] = len(ds)
-        (tmp / "README.md").write_text(render_card(ctx), encoding="utf-8")
-        ctx.files["hf/README.md"] = 1
+    dd.save_to_disk(str(target))
+    for split, ds in dd.items():
+        (target / "data").mkdir(exist_ok=True)
+        ds.to_parquet(str(target / "data" / f"{split}-00000-of-00001.parquet"))
+        ctx.files[f"hf/data/{split}-00000-of-00001.parquet"] = len(ds)
+    (target / "README.md").write_text(render_card(ctx), encoding="utf-8")
+    ctx.files["hf/README.md"] = 1
 
 
 FORMAT = Format(

@@ -20,18 +20,17 @@ LF_TAGS = {
 
 
 def write(ctx: ExportContext) -> None:
-    """Write messages/<split>.jsonl and the matching LLaMA-Factory entries."""
+    """Write messages/<split>.jsonl and the matching LLaMA-Factory entries (non-empty splits only)."""
     for split, samples in ctx.samples.items():
         rel = f"messages/{split}.jsonl"
-        ctx.write_jsonl(
-            rel, [{"messages": chat_turns(s, ctx.cfg.system_prompt), **provenance(s)} for s in samples]
-        )
-        ctx.lf_entries[ctx.lf_name("messages", split)] = {
-            "file_name": rel,
-            "formatting": "sharegpt",
-            "columns": {"messages": "messages"},
-            "tags": LF_TAGS,
-        }
+        records = [{"messages": chat_turns(s, ctx.cfg.system_prompt), **provenance(s)} for s in samples]
+        if ctx.write_jsonl(rel, records):
+            ctx.lf_entries[ctx.lf_name("messages", split)] = {
+                "file_name": rel,
+                "formatting": "sharegpt",
+                "columns": {"messages": "messages"},
+                "tags": LF_TAGS,
+            }
 
 
 FORMAT = Format(

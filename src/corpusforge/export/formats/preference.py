@@ -35,38 +35,36 @@ def trl_record(pair: dict[str, Any], system_prompt: str, style: str) -> dict[str
 
 
 def write(ctx: ExportContext) -> None:
-    """Write the TRL and LLaMA-Factory preference files of every split."""
+    """Write the TRL and LLaMA-Factory preference files of every split that has pairs."""
     for split, pairs in ctx.pairs.items():
         sys_prompt = ctx.cfg.system_prompt
         ctx.write_jsonl(
             f"preference/{split}.jsonl", [trl_record(p, sys_prompt, ctx.cfg.preference_style) for p in pairs]
         )
         rel = f"preference/ranking_{split}.jsonl"
-        ctx.write_jsonl(
-            rel,
-            [
-                {
-                    "instruction": p["prompt"],
-                    "input": "",
-                    "chosen": p["chosen"],
-                    "rejected": p["rejected"],
-                    "system": sys_prompt,
-                    **provenance(p),
-                }
-                for p in pairs
-            ],
-        )
-        ctx.lf_entries[ctx.lf_name("ranking", split)] = {
-            "file_name": rel,
-            "ranking": True,
-            "columns": {
-                "prompt": "instruction",
-                "query": "input",
-                "chosen": "chosen",
-                "rejected": "rejected",
-                "system": "system",
-            },
-        }
+        ranking = [
+            {
+                "instruction": p["prompt"],
+                "input": "",
+                "chosen": p["chosen"],
+                "rejected": p["rejected"],
+                "system": sys_prompt,
+                **provenance(p),
+            }
+            for p in pairs
+        ]
+        if ctx.write_jsonl(rel, ranking):
+            ctx.lf_entries[ctx.lf_name("ranking", split)] = {
+                "file_name": rel,
+                "ranking": True,
+                "columns": {
+                    "prompt": "instruction",
+                    "query": "input",
+                    "chosen": "chosen",
+                    "rejected": "rejected",
+                    "system": "system",
+                },
+            }
 
 
 FORMAT = Format(

@@ -49,10 +49,11 @@ def iter_corpus(ctx: ExportContext, filters: Filters) -> Iterator[dict[str, Any]
 
 
 def write(ctx: ExportContext) -> None:
-    """Write pretrain/corpus.jsonl and its dataset_info.json entry."""
+    """Write pretrain/corpus.jsonl, its non-empty splits and its dataset_info.json entry."""
     filters = Filters(sources=list(ctx.cfg.sources))
     rel = "pretrain/corpus.jsonl"
-    ctx.write_jsonl(rel, iter_corpus(ctx, filters))
+    if not ctx.write_jsonl(rel, iter_corpus(ctx, filters)):
+        return  # no chunk: no corpus, no split files, no dataset_info entry
     where = {s.source: split for split, samples in ctx.samples.items() for s in samples}
     for split in ("train", "validation", "test"):
         ctx.write_jsonl(

@@ -23,12 +23,12 @@ def write(ctx: ExportContext) -> None:
                 if t["role"] != "system"
             ]
             records.append({"conversations": convs, "system": system, **provenance(s)})
-        ctx.write_jsonl(rel, records)
-        ctx.lf_entries[ctx.lf_name("sharegpt", split)] = {
-            "file_name": rel,
-            "formatting": "sharegpt",
-            "columns": {"messages": "conversations", "system": "system"},
-        }
+        if ctx.write_jsonl(rel, records):
+            ctx.lf_entries[ctx.lf_name("sharegpt", split)] = {
+                "file_name": rel,
+                "formatting": "sharegpt",
+                "columns": {"messages": "conversations", "system": "system"},
+            }
 
 
 FORMAT = Format(
