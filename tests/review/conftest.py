@@ -164,3 +164,15 @@ def _csrf_of(html: str) -> str:
 def csrf_of():
     """A function returning the CSRF token of the first form on a page."""
     return _csrf_of
+
+
+@pytest.fixture(scope="module")
+def shared_review_ws(tmp_path_factory):
+    """A populated workspace for a whole module (5 samples a page), for tests that may leave any state."""
+    from corpusforge.workspace import init_workspace
+
+    ws = init_workspace(tmp_path_factory.mktemp("review") / "ws")
+    ws.config.review.page_size = 5
+    populate(ws)
+    yield ws
+    ws.close()

@@ -33,29 +33,44 @@ def test_port_in_use_is_a_one_line_error(review_ws):
     assert r.exit_code == 1 and f"cannot bind 127.0.0.1:{port}" in r.output
 
 
-def test_review_command_serves_the_workspace(review_ws):
+def test_short_token_is_a_one_line_error(review_ws):
+    for args, env in ((["--token", "a"], {}), ([], {"CORPUSFORGE_REVIEW_TOKEN": "t0ken"})):
+        r = CliRunner().invoke(app, ["-w", str(review_ws.root), "review", *args], env=env)
+        assert r.exit_code == 1 and "use at least 16, or --token auto" in r.output
+        assert len(r.output.strip().splitlines()) == 1
+
+
+def test_review_command_serves_the_workspace_with_a_generated_token(review_ws):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = {**os.environ, "CORPUSFORGE_REVIEW_TOKEN": "t0ken"}
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "COLUMNS": "500"}
+    cmd = ["-w", str(review_ws.root), "review", "--port", str(port), "--token", "auto"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "corpusforge", "-w", str(review_ws.root), "review", "--port", str(port)],
+        [sys.executable, "-m", "corpusforge", *cmd],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
         env=env,
     )
     try:
+        assert proc.stdout is not None
+        lines = [proc.stdout.readline() for _ in range(3)]
+        token = lines[1].removeprefix("generated access token: ").strip()
+        assert len(token) == 32 and f"http://127.0.0.1:{port}/?token={token}" in lines[2]
         deadline, r = time.monotonic() + 60, None
         while time.monotonic() < deadline and proc.poll() is None:
             try:
-                r = httpx.get(f"http://127.0.0.1:{port}/", params={"token": "t0ken"}, follow_redirects=True)
+                r = httpx.get(f"http://127.0.0.1:{port}/", params={"token": token}, follow_redirects=True)
                 break
             except httpx.TransportError:
                 time.sleep(0.2)
         assert r is not None and r.status_code == 200 and "riverside_plant.txt" in r.text
         assert httpx.get(f"http://127.0.0.1:{port}/").status_code == 401
+        head = httpx.head(
+            f"http://127.0.0.1:{port}/sample/s-plant-1", headers={"Authorization": f"Bearer {token}"}
+        )
+        assert head.status_code == 200 and head.content == b""
     finally:
         proc.send_signal(signal.SIGINT)
-        out, _ = proc.communicate(timeout=20)
-    assert f"http://127.0.0.1:{port}/?token=t0ken" in out.replace("\n", "")
+        proc.communicate(timeout=20)

@@ -14,25 +14,30 @@ def review(
     ),
     token: str | None = typer.Option(
         None,
-        help="Access token every request must carry; required for any address but loopback.",
+        help="Access token every request must carry, at least 16 characters; `auto` generates one and "
+        "prints it in the URL. Required for any address but loopback.",
         envvar="CORPUSFORGE_REVIEW_TOKEN",
     ),
 ) -> None:
     """Open the review web app: accept, edit or reject samples; rate candidate answers."""
-    from corpusforge.review.security import BindError, check_bind
+    from corpusforge.review.security import AUTO_TOKEN, BindError, check_bind, resolve_token
     from corpusforge.review.server import port_free, review_url, serve
 
     ws = get_workspace()
     host = host or ws.config.review.host
     port = ws.config.review.port if port is None else port
     try:
+        generated = token == AUTO_TOKEN
+        token = resolve_token(token)
         check_bind(host, token)
-    except BindError as e:
+    except BindError as e:  # TokenError too
         fail(str(e))
     if not port_free(host, port):
         fail(f"cannot bind {host}:{port}: the address is in use or not available (pick another with --port)")
     counts = ws.store.count_samples("status")
     console.print(f"reviewing {sum(counts.values())} samples of {ws.root}")
+    if generated:
+        console.print(f"generated access token: {token}", highlight=False)
     console.print(f"open [bold]{review_url(host, port, token)}[/] (Ctrl+C to stop)", highlight=False)
     try:
         serve(ws, host=host, port=port, token=token)

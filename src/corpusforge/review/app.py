@@ -24,12 +24,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from corpusforge.review import queries, sample_views
 from corpusforge.review.security import Guard, load_secret
-from corpusforge.review.web import NAME, reviewer_of, url
+from corpusforge.review.web import NAME, field, int_param, reviewer_of, url
 from corpusforge.workspace import Workspace
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 PROGRESS_LIMIT = 200
+#: highest page number asked of the store (keeps its OFFSET far inside SQLite's 64-bit integers)
+MAX_PAGE = 10**9
 MESSAGES = {
     "saved": "Edit saved.",
     "unchanged": "Nothing changed.",
@@ -55,8 +57,7 @@ def _reviewer(ws: Workspace) -> str:
 def message(params: Any) -> str:
     """The flash message named by the ``msg`` query parameter (only fixed texts, never echoed input)."""
     text = MESSAGES.get(params.get("msg") or "", "")
-    n = params.get("n") or "0"
-    return text.format(n=int(n) if n.isdigit() else 0)
+    return text.format(n=int_param(params.get("n"), 0, 0, 10**12))
 
 
 def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
@@ -105,14 +106,16 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
 
     app.state.form = form
 
-    @app.get("/", response_class=HTMLResponse)
+    @app.api_route("/", methods=["GET", "HEAD"], response_class=HTMLResponse)
     async def list_view(request: Request) -> Response:
         f = queries.Filters.from_params(request.query_params)
         size = ws.config.review.page_size
-        page_s = request.query_params.get("page") or "1"
-        page = int(page_s) if page_s.isdigit() and int(page_s) > 0 else 1
+        page = int_param(request.query_params.get("page"), 1, 1, MAX_PAGE)
         rows, total = ws.store.list_samples(f, page, size)
         pages = max(1, math.ceil(total / size))
+        if page > pages:  # past the end (an old link, a hand-edited address): show the last page
+            page = pages
+            rows, total = ws.store.list_samples(f, page, size)
         return render(
             request,
             "list.html",
@@ -137,7 +140,7 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
         data = await form(request)
         f = queries.Filters.from_params(data)
         try:
-            threshold = float(data.get("min_score_bulk") or "")
+            threshold = float(field(data, "min_score_bulk"))
         except ValueError:
             raise HTTPException(400, "bulk-accept needs a grounding threshold between 0 and 1") from None
         if not 0.0 <= threshold <= 1.0:
@@ -149,10 +152,10 @@ def create_app(ws: Workspace, token: str | None = None) -> FastAPI:
     @app.post("/reviewer")
     async def set_reviewer(request: Request) -> Response:
         data = await form(request)
-        name = str(data.get("name") or "").strip()
+        name = field(data, "name").strip()
         if not NAME.fullmatch(name):
             raise HTTPException(400, "a reviewer name is 1-40 letters, digits, spaces or . @ - _")
-        back = str(data.get("back") or "/")
+        back = field(data, "back") or "/"
         if not back.startswith("/") or back.startswith(("//", "/\\")):
             back = "/"  # only paths of this app: no open redirect
         resp = RedirectResponse(back, status_code=303)

@@ -6,6 +6,7 @@ The queries themselves are methods of the store (:mod:`corpusforge.store.review`
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -15,6 +16,8 @@ __all__ = ["CANDS", "ORDERS", "PENDING", "STATUSES", "Filters", "Summary"]
 
 STATUSES = ("generated", "passed", "flagged", "dropped", "accepted", "rejected")
 CANDS = {"any": "with candidates", "unrated": "with candidates to rate"}
+#: longest document id or task name a filter keeps (ids and names are far shorter)
+MAX_TEXT = 500
 
 
 @dataclass(slots=True)
@@ -23,20 +26,26 @@ class Filters(SampleFilter):
 
     @classmethod
     def from_params(cls, params: Any) -> Filters:
-        """Build from query parameters (a mapping of strings); unknown or malformed values are ignored."""
+        """Build from query or form parameters; unknown or malformed values (an uploaded file, a score
+        that is not a finite number, a status or order we do not know) are ignored."""
+
+        def text(key: str) -> str:
+            v = params.get(key)
+            return v[:MAX_TEXT] if isinstance(v, str) else ""
 
         def num(key: str) -> float | None:
             try:
-                return float(params.get(key)) if params.get(key) not in (None, "") else None
+                v = float(text(key))
             except ValueError:
                 return None
+            return v if math.isfinite(v) else None
 
-        sort = params.get("sort") or "doc"
-        status = params.get("status") or ""
-        cands = params.get("cands") or ""
+        sort = text("sort") or "doc"
+        status = text("status")
+        cands = text("cands")
         return cls(
-            doc=params.get("doc") or "",
-            task=params.get("task") or "",
+            doc=text("doc"),
+            task=text("task"),
             status=status if status in STATUSES else "",
             min_score=num("min_score"),
             max_score=num("max_score"),

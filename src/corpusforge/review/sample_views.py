@@ -13,7 +13,7 @@ from corpusforge.review import queries
 from corpusforge.review.actions import EDITABLE, rate_candidates, review_sample
 from corpusforge.review.highlight import highlight
 from corpusforge.review.preferences import RATING_ORDER, pairs_for_sample
-from corpusforge.review.web import reviewer_of, url
+from corpusforge.review.web import field, reviewer_of, url
 from corpusforge.store import ConflictError
 
 DONE_MSG = {"save": "saved", "accept": "accepted", "reject": "rejected", "skip": "skipped"}
@@ -51,7 +51,7 @@ def register(app: FastAPI) -> None:
             raise HTTPException(404, f"no sample {sample_id}")
         return sample
 
-    @app.get("/sample/{sample_id}")
+    @app.api_route("/sample/{sample_id}", methods=["GET", "HEAD"])
     async def sample_view(request: Request, sample_id: str) -> Response:
         sample = load(sample_id)
         f = queries.Filters.from_params(request.query_params)
@@ -72,14 +72,14 @@ def register(app: FastAPI) -> None:
         data = await form(request)
         sample = load(sample_id)
         f = queries.Filters.from_params(data)
-        action = str(data.get("action") or "save")
+        action = field(data, "action") or "save"
         if action not in DONE_MSG:
             raise HTTPException(400, f"unknown action {action!r}")
         changed = True
         if action != "skip":
-            edits = {k: str(data[k]) for k in EDITABLE if k in data}
+            edits = {k: v for k in EDITABLE if isinstance(v := data.get(k), str)}
             try:
-                version = int(str(data.get("version") or ""))
+                version = int(field(data, "version"))
             except ValueError:
                 raise HTTPException(400, "the form lacks the sample version: reload the page") from None
             try:
@@ -112,7 +112,7 @@ def register(app: FastAPI) -> None:
             return RedirectResponse(url("/", f.params(), msg="end"), status_code=303)
         return RedirectResponse(url(f"/sample/{nxt}", f.params(), msg=DONE_MSG[action]), status_code=303)
 
-    @app.get("/sample/{sample_id}/rate")
+    @app.api_route("/sample/{sample_id}/rate", methods=["GET", "HEAD"])
     async def rate_view(request: Request, sample_id: str) -> Response:
         sample = load(sample_id)
         cands = ws.store.iter_candidates(sample_id)
@@ -134,11 +134,11 @@ def register(app: FastAPI) -> None:
         data = await form(request)
         load(sample_id)
         idxs = [c.idx for c in ws.store.iter_candidates(sample_id)]
-        ratings = {i: (str(data.get(f"rating_{i}") or "") or None) for i in idxs}
+        ratings = {i: field(data, f"rating_{i}") or None for i in idxs}
         ranks = None
         if data.get("use_order") == "1":
             try:
-                order = [int(x) for x in str(data.get("order") or "").split(",") if x.strip()]
+                order = [int(x) for x in field(data, "order").split(",") if x.strip()]
             except ValueError:
                 raise HTTPException(400, "order must be candidate numbers separated by commas") from None
             if sorted(order) != sorted(idxs):

@@ -2,7 +2,9 @@
 
 - Loopback only by default: binding another address needs a token (:func:`check_bind`).
 - Without a token, only loopback ``Host`` headers are served (defeats DNS rebinding).
-- With a token, every page needs it: ``?token=`` once (then an HttpOnly cookie), or ``Authorization: Bearer``.
+- A token has at least :data:`MIN_TOKEN` characters (``auto`` generates one: :func:`resolve_token`).
+- With a token, every page needs it: ``?token=`` once (then an HttpOnly, SameSite=Strict cookie holding an
+  HMAC of the token under the workspace's secret, so it survives restarts), or ``Authorization: Bearer``.
 - Every POST must come from this origin (``Sec-Fetch-Site``/``Origin``) and carry the session's CSRF token.
 """
 
@@ -32,8 +34,17 @@ HEADERS = {
 }
 
 
+MIN_TOKEN = 16
+#: what ``--token`` takes to generate a token
+AUTO_TOKEN = "auto"
+
+
 class BindError(ValueError):
     """The server may not bind this address as asked (one-line message)."""
+
+
+class TokenError(BindError):
+    """The access token is too short to guard the app (one-line message)."""
 
 
 def is_loopback(host: str) -> bool:
@@ -47,16 +58,45 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def check_token(token: str | None) -> None:
+    """Refuse a token shorter than :data:`MIN_TOKEN` characters (None: no token, allowed).
+
+    Raises:
+        TokenError: naming the length and how to get a good token.
+    """
+    if token is not None and len(token) < MIN_TOKEN:
+        raise TokenError(
+            f"the review token (--token or CORPUSFORGE_REVIEW_TOKEN) has {len(token)} characters: "
+            f"use at least {MIN_TOKEN}, or --token {AUTO_TOKEN} to generate one"
+        )
+
+
+def resolve_token(token: str | None) -> str | None:
+    """The token to serve with: None for none (or empty), a fresh one for ``auto``, else ``token`` checked.
+
+    Raises:
+        TokenError: a token shorter than :data:`MIN_TOKEN` characters.
+    """
+    if not token:
+        return None
+    if token == AUTO_TOKEN:
+        return secrets.token_urlsafe(24)  # 32 characters, 192 bits
+    check_token(token)
+    return token
+
+
 def check_bind(host: str, token: str | None) -> None:
-    """Refuse to serve a non-loopback address without a token.
+    """Refuse to serve a non-loopback address without a token, and any address with a short token.
 
     Raises:
         BindError: naming the address and how to pass a token.
+        TokenError: the token is shorter than :data:`MIN_TOKEN` characters.
     """
+    check_token(token or None)
     if not is_loopback(host) and not token:
         raise BindError(
             f"refusing to bind {host}: any address but 127.0.0.1 needs a token "
-            "(--token or CORPUSFORGE_REVIEW_TOKEN)"
+            f"(--token or CORPUSFORGE_REVIEW_TOKEN; --token {AUTO_TOKEN} generates one)"
         )
 
 
@@ -75,8 +115,9 @@ def load_secret(path: Path) -> bytes:
     return path.read_bytes()
 
 
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+def _same(a: str, b: str) -> bool:
+    """Constant-time equality of two strings (any characters: ``compare_digest`` takes only ASCII str)."""
+    return hmac.compare_digest(a.encode("utf-8", "surrogatepass"), b.encode("utf-8", "surrogatepass"))
 
 
 class Guard:
@@ -84,12 +125,28 @@ class Guard:
 
     Args:
         token: access token required on every request (None: loopback-only, no token).
-        secret: key of the CSRF tokens; keep it across restarts so open tabs can still save.
+        secret: key of the CSRF tokens and of the login cookie; keep it across restarts so open tabs can
+            still save and logged-in browsers stay logged in.
+
+    Raises:
+        TokenError: ``token`` is shorter than :data:`MIN_TOKEN` characters.
     """
 
     def __init__(self, token: str | None = None, secret: bytes | None = None):
+        check_token(token or None)
         self.token = token or None
         self._secret = secret or secrets.token_bytes(32)
+        # a key of its own for the login cookie, so no CSRF token can ever equal a login cookie
+        self._auth_key = hmac.new(self._secret, b"corpusforge review login", hashlib.sha256).digest()
+        self._auth_value = self.auth_cookie(self.token) if self.token is not None else ""
+
+    def auth_cookie(self, token: str) -> str:
+        """The login cookie's value for ``token``: HMAC-SHA256 under the workspace's secret (hex)."""
+        return hmac.new(self._auth_key, token.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+    def _token_ok(self, sent: str) -> bool:
+        # both sides are 64 hex digits: the comparison takes the same time whatever was sent
+        return _same(self.auth_cookie(sent), self._auth_value)
 
     def _suffix(self, request: Request) -> str:
         # cookies are not separated by port: name them per port so two servers on one host do not clash
@@ -97,21 +154,21 @@ class Guard:
 
     def csrf_token(self, session: str) -> str:
         """The CSRF token bound to one browser session."""
-        return hmac.new(self._secret, session.encode(), hashlib.sha256).hexdigest()
+        return hmac.new(self._secret, session.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
 
     def check_csrf(self, request: Request, form: Any) -> bool:
         """True when the form (or ``X-CSRF-Token`` header) carries this session's token."""
         sent = str(form.get("csrf") or request.headers.get("x-csrf-token") or "")
-        return bool(sent) and hmac.compare_digest(sent, request.state.csrf)
+        return bool(sent) and _same(sent, request.state.csrf)
 
     def _authorised(self, request: Request) -> bool:
         if self.token is None:
             return True
-        want = _digest(self.token)
         auth = request.headers.get("authorization", "")
-        if auth.lower().startswith("bearer ") and hmac.compare_digest(_digest(auth[7:].strip()), want):
+        if auth.lower().startswith("bearer ") and self._token_ok(auth[7:].strip()):
             return True
-        return hmac.compare_digest(request.cookies.get(f"cfr_auth_{self._suffix(request)}", ""), want)
+        cookie = request.cookies.get(f"cfr_auth_{self._suffix(request)}", "")
+        return _same(cookie, self._auth_value)
 
     def refuse(self, request: Request) -> Response | None:
         """A 400/401/403 response when the request must not be served, else None."""
@@ -121,12 +178,15 @@ class Guard:
             )
         qtoken = request.query_params.get("token")
         if self.token is not None and qtoken is not None and request.method in SAFE_METHODS:
-            if not hmac.compare_digest(_digest(qtoken), _digest(self.token)):
+            if not self._token_ok(qtoken):
                 return PlainTextResponse("wrong token", status_code=401)
             rest = urlencode([(k, v) for k, v in request.query_params.multi_items() if k != "token"])
             resp = RedirectResponse(request.url.path + (f"?{rest}" if rest else ""), status_code=303)
             resp.set_cookie(
-                f"cfr_auth_{self._suffix(request)}", _digest(self.token), httponly=True, samesite="strict"
+                f"cfr_auth_{self._suffix(request)}",
+                self._auth_value,
+                httponly=True,
+                samesite="strict",
             )
             return resp
         if not self._authorised(request) and not request.url.path.startswith("/static/"):
