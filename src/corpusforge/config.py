@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import Field, ValidationError
 
 from corpusforge.configbase import Section, first_error
@@ -20,6 +19,7 @@ from corpusforge.llm.config import LLMConfig
 from corpusforge.quality.config import QualityConfig
 from corpusforge.review.config import ReviewConfig
 from corpusforge.train.config import TrainConfig
+from corpusforge.yamlfile import YAMLFileError, load_yaml_file
 
 CONFIG_NAME = "corpusforge.yaml"
 
@@ -64,9 +64,10 @@ def load_config(path: str | Path) -> Config:
     """
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as e:
-        raise ConfigError(f"{path}: not valid YAML: {str(e).splitlines()[0]}") from None
+        data = load_yaml_file(path)
+    except YAMLFileError as e:
+        raise ConfigError(str(e)) from None
+    data = {} if data is None else data
     if not isinstance(data, dict):
         raise ConfigError(f"{path}: expected a mapping of sections at the top level")
     return parse_config(data, str(path))

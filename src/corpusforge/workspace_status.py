@@ -18,4 +18,5 @@ def workspace_status(ws: Workspace) -> dict[str, Any]:
         "samples_by_task": s.count_samples("task"),
         "reasons": s.reason_counts(),
         "failed": s.failed_files(),
+        "runs": s.recent_runs(),
     }

@@ -11,6 +11,8 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.table import Table
 
+from corpusforge.redact import RedactFilter
+
 console = Console(stderr=True)
 out = Console()
 
@@ -25,6 +27,8 @@ def setup_logging(verbose: bool) -> None:
         handlers=[RichHandler(console=console, show_time=False, show_path=False)],
         force=True,
     )
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(RedactFilter())
 
 
 def workspace_dir() -> Path:
@@ -41,11 +45,12 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def get_workspace():  # type: ignore[no-untyped-def]
     """Open the current workspace or exit with a one-line error."""
     from corpusforge.config import ConfigError
+    from corpusforge.store import StoreError
     from corpusforge.workspace import WorkspaceError, open_workspace
 
     try:
         return open_workspace(workspace_dir())
-    except (WorkspaceError, ConfigError) as e:
+    except (WorkspaceError, ConfigError, StoreError) as e:
         fail(str(e))
 
 

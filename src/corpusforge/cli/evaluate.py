@@ -39,6 +39,7 @@ def eval_cmd(
     """Compare the base model with tuned adapters on held-out questions; write report.html and report.json."""
     from corpusforge.config import ConfigError
     from corpusforge.evaluate.run import evaluate
+    from corpusforge.store import StoreError
     from corpusforge.workspace import WorkspaceError, open_workspace
 
     ws = None
@@ -46,7 +47,7 @@ def eval_cmd(
         ws = open_workspace(workspace_dir())
     except WorkspaceError:
         ws = None
-    except ConfigError as e:
+    except (ConfigError, StoreError) as e:
         fail(str(e))
     cfg = ws.config.eval.model_copy() if ws else None
     if cfg is not None and limit:

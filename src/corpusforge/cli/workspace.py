@@ -44,6 +44,12 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print machine-rea
         summary_table("quality-gate reasons", st["reasons"], ("reason", "samples"))
     if st["failed"]:
         summary_table("failed files", [(f["path"], f["error"]) for f in st["failed"]], ("file", "reason"))
+    if st["runs"]:
+        summary_table(
+            "recent runs",
+            [(r["id"], r["command"], r["status"]) for r in st["runs"]],
+            ("run", "command", "status"),
+        )
 
 
 @dump_app.command("pages")

@@ -157,7 +157,7 @@ class DedupConfig(Section):
         description="Paragraphs shorter than this are never removed as exact duplicates (short lines such as "
         "'当夜无事。' legitimately repeat).",
     )
-    seed: int = Field(1, description="Seed of the MinHash permutations.")
+    seed: int = Field(1, ge=0, description="Seed of the MinHash permutations.")
 
 
 class CorpusConfig(Section):

@@ -23,7 +23,7 @@ class ExportConfig(Section):
     dataset_name: str = Field(
         "corpusforge", description="Prefix of the LLaMA-Factory dataset_info.json entries."
     )
-    seed: int = Field(42, description="Seed of the train/validation/test split.")
+    seed: int = Field(42, ge=0, description="Seed of the train/validation/test split.")
     validation_size: float = Field(
         0.1, ge=0, lt=1, description="Share of samples (by source document) in validation."
     )

@@ -71,6 +71,7 @@ class GenerateConfig(Section):
     )
     seed: int = Field(
         0,
+        ge=0,
         description="Base sampling seed (Q&A round r uses seed + r; retries and candidates "
         "offset it), so runs are reproducible and retries are new requests.",
     )

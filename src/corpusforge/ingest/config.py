@@ -28,7 +28,7 @@ class IngestConfig(Section):
     pdf_passwords: list[str] = Field(
         default_factory=list, description="Passwords tried on encrypted PDFs, in order."
     )
-    max_file_mb: float = Field(200.0, description="Files larger than this are skipped with a reason.")
+    max_file_mb: float = Field(200.0, gt=0, description="Files larger than this are skipped with a reason.")
     tags: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Tags by path glob, e.g. {'reports/*.pdf': {'source_type': 'report'}}; "

@@ -100,7 +100,7 @@ def _zip_kind(data: bytes) -> tuple[str | None, str]:
     try:
         with zipfile.ZipFile(BytesIO(data)) as z:
             names = set(z.namelist())
-    except zipfile.BadZipFile:
+    except Exception:  # BadZipFile, NotImplementedError (unknown zip version), EOFError, ...
         return "docx", "damaged ZIP container"  # let the DOCX reader give the precise reason
     if "word/document.xml" in names:
         return "docx", "Word document"

@@ -28,6 +28,21 @@ def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = No
         raise ReadError(f"corrupt DOCX: {_first_line(e)}") from None
     except Exception as e:  # lxml XMLSyntaxError and friends from a damaged part
         raise ReadError(f"corrupt DOCX: {type(e).__name__}: {_first_line(e)}") from None
+    try:
+        lines, n_tables = _body_lines(document)
+    except Exception as e:  # a damaged table grid or paragraph python-docx cannot walk
+        raise ReadError(f"corrupt DOCX: body cannot be read: {type(e).__name__}: {_first_line(e)}") from None
+    headers, footers = _running_texts(document)
+    title, author = _core_properties(document)
+    title = title or _heading_title(document)
+    metadata: dict[str, Any] = {"tables": n_tables, "headers": headers, "footers": footers}
+    if author:
+        metadata["author"] = author
+    return ReadResult(pages=[PageText("\n".join(lines))], title=title, metadata=metadata)
+
+
+def _body_lines(document: Any) -> tuple[list[str], int]:
+    """The body as text lines (paragraphs, table rows) and the number of tables."""
     lines: list[str] = []
     n_tables = 0
     for kind, item in _body_items(document):
@@ -36,22 +51,7 @@ def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = No
             lines.extend(table_rows(item))
         elif item.text.strip():
             lines.append(item.text.strip())
-    headers, footers = _running_texts(document)
-    props = document.core_properties
-    title = props.title or next(
-        (
-            p.text.strip()
-            for p in document.paragraphs
-            if p.style is not None
-            and p.style.name.lower().startswith(("title", "heading"))
-            and p.text.strip()
-        ),
-        "",
-    )
-    metadata: dict[str, Any] = {"tables": n_tables, "headers": headers, "footers": footers}
-    if props.author:
-        metadata["author"] = props.author
-    return ReadResult(pages=[PageText("\n".join(lines))], title=title, metadata=metadata)
+    return lines, n_tables
 
 
 def _body_items(document: Any) -> list[tuple[str, Any]]:
@@ -100,6 +100,32 @@ def _running_texts(document: Any) -> tuple[list[str], list[str]]:
             if text and text not in bucket:
                 bucket.append(text)
     return headers, footers
+
+
+def _heading_title(document: Any) -> str:
+    """The first non-empty paragraph styled as a title or heading; '' when the styles part is damaged."""
+    try:
+        return next(
+            (
+                p.text.strip()
+                for p in document.paragraphs
+                if p.style is not None
+                and p.style.name.lower().startswith(("title", "heading"))
+                and p.text.strip()
+            ),
+            "",
+        )
+    except Exception:  # a styles part of the wrong type or with broken XML: no title, body still read
+        return ""
+
+
+def _core_properties(document: Any) -> tuple[str, str]:
+    """``(title, author)`` from the document properties; a damaged properties part gives ``("", "")``."""
+    try:
+        props = document.core_properties
+        return props.title or "", props.author or ""
+    except Exception:  # wrong content type, broken XML, bad dates: the body is still worth reading
+        return "", ""
 
 
 def _first_line(e: BaseException) -> str:

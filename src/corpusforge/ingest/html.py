@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import gzip
 import re
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -37,13 +37,30 @@ def extract_main_text(html: bytes | str, url: str | None = None) -> tuple[str, s
     return title, _CJK_SPACE.sub("", text)
 
 
+def gunzip(data: bytes, limit: int) -> bytes:
+    """Decompress a gzip file into at most ``limit`` bytes (a small file may expand without bound).
+
+    Raises:
+        ReadError: corrupt or truncated data, or more than ``limit`` bytes once decompressed.
+    """
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as e:
+        raise ReadError(f"corrupt gzip-compressed HTML: {e}") from None
+    if len(out) > limit:
+        raise ReadError(
+            f"too large: gzip-compressed HTML expands past {limit / 1048576:g} MB (ingest.max_file_mb)"
+        )
+    if not inflater.eof:
+        raise ReadError("corrupt gzip-compressed HTML: the compressed data is cut short")
+    return out
+
+
 def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
     """Read an HTML page (also ``.html.gz``) as one logical page (``on_page`` is not called: no real pages)."""
     if data[:2] == b"\x1f\x8b":
-        try:
-            data = gzip.decompress(data)
-        except OSError as e:
-            raise ReadError(f"corrupt gzip-compressed HTML: {e}") from None
+        data = gunzip(data, limit=int(cfg.max_file_mb * 1024 * 1024))
     try:
         title, text = extract_main_text(data)
     except Exception as e:  # lxml or trafilatura choking on a broken page

@@ -29,7 +29,8 @@ def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0) 
         timeout: seconds before Tesseract is stopped (0: no limit).
 
     Raises:
-        ReadError: when Tesseract is missing, lacks a language pack or runs out of time.
+        ReadError: when the page cannot be rendered, or Tesseract is missing, lacks a language pack or
+            runs out of time.
     """
     try:
         import pytesseract
@@ -40,7 +41,11 @@ def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0) 
         raise ReadError("OCR is on but the tesseract binary is not installed (apt install tesseract-ocr)")
     # One thread per tesseract: its OpenMP threads fight each other (3x slower) on small shared machines.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    pix = page.get_pixmap(dpi=dpi, colorspace="gray", alpha=False)
+    try:
+        pix = page.get_pixmap(dpi=dpi, colorspace="gray", alpha=False)
+    except Exception as e:  # a damaged content stream or resource: this page only, the rest still read
+        first = (str(e).strip().splitlines() or [""])[0][:120]
+        raise ReadError(f"page cannot be rendered: {type(e).__name__}: {first}") from None
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
     try:
         text = pytesseract.image_to_string(image, lang=languages, config="--psm 3", timeout=timeout)

@@ -32,6 +32,18 @@ def open_pdf(data: bytes, cfg: IngestConfig) -> Any:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception as e:  # PyMuPDF raises its own FileDataError, RuntimeError, ValueError
         raise ReadError(f"corrupt PDF: {_first_line(e)}") from None
+    try:
+        _check_open(doc, cfg)
+    except Exception as e:
+        doc.close()
+        if isinstance(e, ReadError):
+            raise
+        raise ReadError(f"corrupt PDF: {_first_line(e)}") from None  # e.g. a broken page count
+    return doc
+
+
+def _check_open(doc: Any, cfg: IngestConfig) -> None:
+    """Unlock ``doc`` with the configured passwords; raise :class:`ReadError` when locked or page-less."""
     if doc.needs_pass:
         if not any(doc.authenticate(pw) for pw in cfg.pdf_passwords):
             tried = (
@@ -42,7 +54,6 @@ def open_pdf(data: bytes, cfg: IngestConfig) -> Any:
             raise ReadError(f"encrypted PDF: {tried} ingest.pdf_passwords opens it")
     if doc.page_count == 0:
         raise ReadError("corrupt PDF: no pages")
-    return doc
 
 
 def page_text(page: Any) -> tuple[str, int]:
@@ -66,26 +77,15 @@ def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = No
     encrypted = bool((doc.metadata or {}).get("encryption"))
     pages: list[PageText] = []
     warnings: list[str] = []
-    counts = {"ocr": 0, "empty": 0, "garbage": 0, "multi_column": 0}
+    counts = {"ocr": 0, "empty": 0, "garbage": 0, "multi_column": 0, "broken": 0}
     try:
-        for number, page in enumerate(doc, 1):
+        for number in range(1, doc.page_count + 1):
             if on_page:
                 on_page(number, doc.page_count)
-            try:
-                text, columns = page_text(page)
-            except Exception as e:  # a broken page must not lose the rest of the document
-                text, columns = "", 1
-                warnings.append(f"page {number}: text extraction failed: {_first_line(e)}")
-            meta: dict[str, Any] = {"method": "text", "columns": columns}
-            counts["multi_column"] += columns > 1
-            verdict = check_text(text, has_images=len(text) < 64 and bool(page.get_images()))
-            text = _CONTROL.sub("", text)  # e.g. U+0007 bullets in the Korean fixture
-            if verdict.quality != "ok":
-                counts[verdict.quality] += 1
-                meta.update(quality=verdict.quality, reason=verdict.reason)
-                text = _fallback(page, number, verdict.reason, cfg, meta, warnings)
-                counts["ocr"] += meta["method"] == "ocr"
-            pages.append(PageText(text, meta))
+            pages.append(_read_page(doc, number, cfg, counts, warnings))
+        if counts["broken"] == len(pages):
+            why = pages[0].metadata["reason"]
+            raise ReadError(f"corrupt PDF: none of its {len(pages)} pages can be loaded: {why}")
     finally:
         metadata = {
             k: v
@@ -95,6 +95,33 @@ def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = No
         doc.close()
     metadata.update(pages=len(pages), encrypted=encrypted, **{f"pages_{k}": v for k, v in counts.items()})
     return ReadResult(pages=pages, title=metadata.get("title", ""), metadata=metadata, warnings=warnings)
+
+
+def _read_page(
+    doc: Any, number: int, cfg: IngestConfig, counts: dict[str, int], warnings: list[str]
+) -> PageText:
+    """One page's text (OCR'd or left empty when its text layer is unusable); a broken page stays empty."""
+    try:  # a damaged page tree or page object must not lose the rest of the document
+        page = doc.load_page(number - 1)
+    except Exception as e:  # PyMuPDF raises FzErrorFormat, ValueError, RuntimeError, ...
+        counts["broken"] += 1
+        warnings.append(f"page {number}: cannot be loaded: {_first_line(e)}")
+        return PageText("", {"method": "none", "quality": "broken", "reason": _first_line(e)})
+    try:
+        text, columns = page_text(page)
+    except Exception as e:
+        text, columns = "", 1
+        warnings.append(f"page {number}: text extraction failed: {_first_line(e)}")
+    meta: dict[str, Any] = {"method": "text", "columns": columns}
+    counts["multi_column"] += columns > 1
+    verdict = check_text(text, has_images=len(text) < 64 and _has_images(page))
+    text = _CONTROL.sub("", text)  # e.g. U+0007 bullets in the Korean fixture
+    if verdict.quality != "ok":
+        counts[verdict.quality] += 1
+        meta.update(quality=verdict.quality, reason=verdict.reason)
+        text = _fallback(page, number, verdict.reason, cfg, meta, warnings)
+        counts["ocr"] += meta["method"] == "ocr"
+    return PageText(text, meta)
 
 
 def _fallback(
@@ -122,6 +149,13 @@ def ocr_text(page: Any, cfg: IngestConfig) -> str:
     from corpusforge.ingest.ocr import ocr_page
 
     return ocr_page(page, cfg.ocr_languages, dpi=cfg.ocr_dpi, timeout=cfg.ocr_timeout_s)
+
+
+def _has_images(page: Any) -> bool:
+    try:
+        return bool(page.get_images())
+    except Exception:  # a damaged resource dictionary: judge the page by its text alone
+        return False
 
 
 def _first_line(e: BaseException) -> str:

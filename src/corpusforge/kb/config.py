@@ -47,5 +47,7 @@ class KBConfig(Section):
         default_factory=lambda: ["passed", "accepted"],
         description="Statuses of the samples turned into rag samples.",
     )
-    seed: int = Field(0, description="Seed of distractor order and of which questions get a negative sample.")
+    seed: int = Field(
+        0, ge=0, description="Seed of distractor order and of which questions get a negative sample."
+    )
     ask_max_tokens: int = Field(384, ge=16, description="Token budget of an `ask` answer.")

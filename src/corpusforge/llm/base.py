@@ -9,12 +9,17 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
+from corpusforge.redact import redact
+
 if TYPE_CHECKING:
     from corpusforge.llm.config import LLMConfig
 
 
 class LLMError(RuntimeError):
-    """A request failed for good (retries exhausted or not retryable). ``str()`` is one line."""
+    """A request failed for good (retries exhausted or not retryable). ``str()`` is one line, secrets redacted."""
+
+    def __init__(self, message: object = ""):
+        super().__init__(redact(message))
 
 
 @dataclass(slots=True)

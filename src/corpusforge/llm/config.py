@@ -39,8 +39,8 @@ class LLMConfig(Section):
     model: str = Field(
         "", description="Model name (openai) or GGUF path (llamacpp; empty = embedded SmolLM2)."
     )
-    temperature: float = Field(0.3, description="Sampling temperature.")
-    max_tokens: int = Field(768, description="Max new tokens per request.")
+    temperature: float = Field(0.3, ge=0, le=2, description="Sampling temperature.")
+    max_tokens: int = Field(768, ge=1, le=1_000_000, description="Max new tokens per request.")
     concurrency: int = Field(4, ge=1, description="Requests in flight at once.")
     timeout: float = Field(
         120.0,
@@ -54,7 +54,7 @@ class LLMConfig(Section):
     )
     backoff_max: float = Field(30.0, ge=0, description="Longest delay between two retries, in seconds.")
     rpm: int = Field(0, ge=0, description="Requests per minute limit (0 = no limit).")
-    seed: int | None = Field(None, description="Default sampling seed (None = backend default).")
+    seed: int | None = Field(None, ge=0, description="Default sampling seed (None = backend default).")
     price_in_per_1k: float = Field(
         0.0, ge=0, description="Price per 1k prompt tokens, for the cost estimate."
     )

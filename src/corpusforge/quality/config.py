@@ -43,7 +43,7 @@ class JudgeConfig(Section):
         description="Weight of the judge score in the combined grounding (rest: lexical).",
     )
     min_score: int = Field(3, ge=1, le=5, description="Judge scores below this add the reason judge_low.")
-    max_tokens: int = Field(64, description="Max new tokens for one judge reply.")
+    max_tokens: int = Field(64, ge=1, description="Max new tokens for one judge reply.")
 
 
 class QualityConfig(Section):
@@ -88,15 +88,21 @@ class QualityConfig(Section):
         True,
         description="Latin names, quoted titles and (zh) person/place/organisation names must occur in the source.",
     )
-    min_answer_chars: int = Field(2, description="Answers shorter than this (after trimming) are too_short.")
-    max_answer_chars: int = Field(4000, description="Answers longer than this are too_long.")
+    min_answer_chars: int = Field(
+        2, ge=0, description="Answers shorter than this (after trimming) are too_short."
+    )
+    max_answer_chars: int = Field(4000, ge=1, description="Answers longer than this are too_long.")
     repeat_question_novelty: float = Field(
         0.1,
+        ge=0,
+        le=1,
         description="An answer of which fewer than this share of words/characters are new to the question "
         "repeats the question.",
     )
     repetition_ratio: float = Field(
         0.3,
+        ge=0,
+        le=1,
         description="Share of an answer covered by repeated 4-word (or 4-character) sequences above which "
         "it is a runaway repetition.",
     )

@@ -1,5 +1,5 @@
 """The workspace store: one embedded SQLite database (WAL mode) holding every record of the pipeline."""
 
-from corpusforge.store.db import ConflictError, Store
+from corpusforge.store.db import ConflictError, Store, StoreError
 
-__all__ = ["ConflictError", "Store"]
+__all__ = ["ConflictError", "Store", "StoreError"]

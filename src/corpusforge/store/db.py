@@ -8,11 +8,14 @@ kind of record (files, documents, samples, cache, corpus, review, train); :class
 
 from __future__ import annotations
 
+import os
+import socket
 import sqlite3
 import time
 from pathlib import Path
 from typing import Any
 
+from corpusforge.redact import redact_data
 from corpusforge.store import migrations
 from corpusforge.store.base import ConflictError
 from corpusforge.store.cache import CacheMixin
@@ -24,7 +27,26 @@ from corpusforge.store.review import ReviewMixin
 from corpusforge.store.samples import SamplesMixin
 from corpusforge.store.train import TrainMixin
 
-__all__ = ["ConflictError", "Store"]
+__all__ = ["ConflictError", "Store", "StoreError"]
+
+
+class StoreError(ValueError):
+    """The store file cannot be opened (corrupt, truncated, not SQLite); the message is one line."""
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    try:  # a zombie (killed, not yet reaped) has exited too
+        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 class Store(FilesMixin, DocumentsMixin, SamplesMixin, CacheMixin, CorpusMixin, ReviewMixin, TrainMixin):
@@ -37,12 +59,21 @@ class Store(FilesMixin, DocumentsMixin, SamplesMixin, CacheMixin, CorpusMixin, R
     def __init__(self, path: str | Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.conn = sqlite3.connect(str(self.path), timeout=60, isolation_level=None, check_same_thread=False)
-        self.conn.row_factory = sqlite3.Row
-        self.conn.execute("PRAGMA journal_mode=WAL")
-        self.conn.execute("PRAGMA synchronous=NORMAL")
-        self.conn.execute("PRAGMA busy_timeout=60000")
-        migrations.apply_all(self.conn)
+        try:
+            self.conn = sqlite3.connect(
+                str(self.path), timeout=60, isolation_level=None, check_same_thread=False
+            )
+            self.conn.row_factory = sqlite3.Row
+            self.conn.execute("PRAGMA journal_mode=WAL")
+            self.conn.execute("PRAGMA synchronous=NORMAL")
+            self.conn.execute("PRAGMA busy_timeout=60000")
+            migrations.apply_all(self.conn)
+            self.close_dead_runs()
+        except sqlite3.DatabaseError as e:
+            raise StoreError(
+                f"{self.path}: not a usable corpusforge store ({' '.join(str(e).split())}); move it aside "
+                "(e.g. to store.db.bad) and rerun `corpusforge ingest` to rebuild it from the documents"
+            ) from None
 
     def close(self) -> None:
         """Close the connection."""
@@ -54,17 +85,45 @@ class Store(FilesMixin, DocumentsMixin, SamplesMixin, CacheMixin, CorpusMixin, R
 
     # ---------------------------------------------------------------- runs and counts
     def start_run(self, command: str) -> int:
-        """Record the start of a command run; returns its id."""
+        """Record the start of a command run (with this process's pid and host); returns its id."""
+        self.close_dead_runs()
         cur = self.conn.execute(
-            "INSERT INTO runs (command, started_at) VALUES (?, ?)", (command, time.time())
+            "INSERT INTO runs (command, started_at, status, pid, host) VALUES (?, ?, 'running', ?, ?)",
+            (command, time.time(), os.getpid(), socket.gethostname()),
         )
         return int(cur.lastrowid or 0)
 
+    def close_dead_runs(self) -> int:
+        """Mark ``interrupted`` every open run whose process is gone (killed, crashed); return how many.
+
+        A run started on another host is left open (its process cannot be checked from here); a run
+        recorded before pids were (no pid) is closed.
+        """
+        host = socket.gethostname()
+        dead = [
+            int(r["id"])
+            for r in self.conn.execute("SELECT id, pid, host FROM runs WHERE status='running'")
+            if r["pid"] is None or (r["host"] == host and not _alive(int(r["pid"])))
+        ]
+        for run_id in dead:
+            self.conn.execute(
+                "UPDATE runs SET status='interrupted' WHERE id=? AND status='running'", (run_id,)
+            )
+        return len(dead)
+
     def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
-        """Record the end of a command run with its summary."""
+        """Record the end of a command run with its summary (secrets redacted)."""
         self.conn.execute(
-            "UPDATE runs SET finished_at=?, summary=? WHERE id=?", (time.time(), dump(summary), run_id)
+            "UPDATE runs SET finished_at=?, summary=?, status='finished' WHERE id=?",
+            (time.time(), dump(redact_data(summary)), run_id),
         )
+
+    def recent_runs(self, n: int = 10) -> list[dict[str, Any]]:
+        """The last ``n`` runs, newest first: id, command, status, started_at, finished_at."""
+        rows = self.conn.execute(
+            "SELECT id, command, status, started_at, finished_at FROM runs ORDER BY id DESC LIMIT ?", (n,)
+        )
+        return [dict(r) for r in rows]
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables (current records only)."""

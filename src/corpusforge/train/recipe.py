@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import Field, ValidationError
 
 from corpusforge.configbase import Section, first_error
+from corpusforge.yamlfile import YAMLFileError, load_yaml_file
 
 RECIPES_DIR = Path(__file__).parent / "recipes"
 STAGES = ("pt", "sft", "dpo")
@@ -57,7 +57,7 @@ class Recipe(Section):
     logging_steps: int = Field(10, ge=1, description="Log the loss every N steps.")
     save_steps: int = Field(200, ge=1, description="Checkpoint every N steps (resume point).")
     save_total_limit: int = Field(2, ge=1, description="Checkpoints kept.")
-    seed: int = Field(42, description="Random seed.")
+    seed: int = Field(42, ge=0, description="Random seed.")
     lora: LoraRecipe = Field(default_factory=LoraRecipe, description="LoRA / QLoRA settings.")
     prompt: PromptRecipe = Field(default_factory=PromptRecipe, description="Prompt / P-tuning settings.")
     # pt
@@ -109,7 +109,14 @@ def load_recipe(
         RecipeError: one line naming the file or key and the problem.
     """
     src = Path(path) if path else recipe_path(stage)
-    data = yaml.safe_load(src.read_text(encoding="utf-8")) or {}
+    try:
+        data = load_yaml_file(src)
+    except YAMLFileError as e:
+        raise RecipeError(str(e)) from None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise RecipeError(f"{src}: expected a mapping of recipe keys at the top level")
     for k, v in (overrides or {}).items():
         if v is not None:
             _set(data, k, v)

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from corpusforge.redact import redact
+
 if TYPE_CHECKING:
     from corpusforge.llm.config import LLMConfig
 
@@ -40,7 +42,7 @@ class BackendError(RuntimeError):
     """A request failed. ``retryable`` is True for timeouts, 429, 5xx, connection and garbled replies."""
 
     def __init__(self, message: str, *, retryable: bool, status: int | None = None):
-        super().__init__(message)
+        super().__init__(redact(message))
         self.retryable = retryable
         self.status = status
 

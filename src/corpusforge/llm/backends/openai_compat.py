@@ -24,6 +24,7 @@ from pydantic import Field
 
 from corpusforge.configbase import Section
 from corpusforge.llm.backends.base import Backend, BackendError, ChatRequest, RawReply
+from corpusforge.redact import remember
 
 if TYPE_CHECKING:
     from corpusforge.llm.config import LLMConfig
@@ -84,6 +85,7 @@ class OpenAIBackend(Backend):
             from openai import AsyncOpenAI
 
             api_key = os.environ.get(self.opts.api_key_env) or "no-key"
+            remember(api_key)
             clients[url] = AsyncOpenAI(base_url=url, api_key=api_key, timeout=self.cfg.timeout, max_retries=0)
         return clients[url]
 

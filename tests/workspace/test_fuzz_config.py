@@ -1,0 +1,115 @@
+"""Fuzzing the config loader (issue 19 b): random bytes, random YAML text and random YAML documents shaped
+like ``corpusforge.yaml`` give a Config or one :class:`ConfigError` line naming the file, never another error."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from corpusforge.config import Config, ConfigError, load_config, render_default_config
+
+SETTINGS = settings(
+    max_examples=400,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+DEFAULT = yaml.safe_load(render_default_config())
+SECTIONS = sorted(DEFAULT)
+TRIED: dict[str, int] = {}
+
+
+def _keys(section: dict[str, Any], prefix: str = "") -> list[str]:
+    out = []
+    for k, v in section.items():
+        out.append(prefix + k)
+        if isinstance(v, dict):
+            out += _keys(v, prefix + k + ".")
+    return out
+
+
+KEYS = [f"{s}.{k}" for s in SECTIONS if isinstance(DEFAULT[s], dict) for k in _keys(DEFAULT[s])]
+
+scalars = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**30), max_value=10**30),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=30),
+    st.sampled_from(["auto", "openai", "llamacpp", "zh", "en", "1e999", "-0", "~", "[]", "{}", "null"]),
+)
+values = st.recursive(
+    scalars,
+    lambda c: st.lists(c, max_size=4) | st.dictionaries(st.text(max_size=8), c, max_size=4),
+    max_leaves=12,
+)
+
+
+def _check(path: Path, kind: str) -> None:
+    TRIED[kind] = TRIED.get(kind, 0) + 1
+    try:
+        cfg = load_config(path)
+    except ConfigError as e:
+        msg = str(e)
+        assert msg and "\n" not in msg, msg
+        assert str(path) in msg or "corpusforge.yaml" in msg, msg
+    else:
+        assert isinstance(cfg, Config)
+
+
+@SETTINGS
+@given(data=st.binary(max_size=400))
+def test_random_bytes(tmp_path, data):
+    p = tmp_path / "corpusforge.yaml"
+    p.write_bytes(data)
+    _check(p, "bytes")
+
+
+@SETTINGS
+@given(text=st.text(alphabet=st.sampled_from(list(":-[]{}#&*!|>'\"%@` \n\t,?ab1.水")), max_size=200))
+def test_random_yaml_text(tmp_path, text):
+    p = tmp_path / "corpusforge.yaml"
+    p.write_text(text, encoding="utf-8")
+    _check(p, "yaml text")
+
+
+@settings(SETTINGS, max_examples=200)
+@given(edits=st.lists(st.tuples(st.sampled_from(KEYS), values), min_size=1, max_size=6))
+def test_random_values_for_real_keys(tmp_path, edits):
+    doc: dict[str, Any] = yaml.safe_load(render_default_config())
+    for key, value in edits:
+        cur = doc
+        *parents, last = key.split(".")
+        for part in parents:
+            if not isinstance(cur.get(part), dict):
+                cur[part] = {}
+            cur = cur[part]
+        cur[last] = value
+    p = tmp_path / "corpusforge.yaml"
+    p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    _check(p, "documents")
+
+
+@SETTINGS
+@given(
+    text=st.text(max_size=300),
+    cut=st.integers(min_value=0, max_value=4000),
+    encoding=st.sampled_from(["utf-8", "gb18030", "utf-16"]),
+)
+def test_the_default_config_spliced_truncated_and_reencoded(tmp_path, text, cut, encoding):
+    base = render_default_config()
+    spliced = base[:cut] + text + base[cut:]
+    p = tmp_path / "corpusforge.yaml"
+    p.write_bytes(spliced.encode(encoding, errors="replace"))
+    _check(p, "spliced")
+
+
+def test_counts_were_tried():
+    """Runs last in this file: every strategy above ran its examples (numbers go to the closing note)."""
+    assert all(TRIED.get(k, 0) >= 100 for k in ("bytes", "yaml text", "documents", "spliced")), TRIED
+    print("config fuzz examples:", TRIED)
