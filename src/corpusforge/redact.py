@@ -15,7 +15,8 @@ MASK = "[redacted]"
 _known: set[str] = set()
 _SHAPES = re.compile(
     r"(?i)(?<![A-Za-z0-9])(?:sk|pk|rk|hf|gsk|xai)[-_][A-Za-z0-9_\-*.]{6,}"  # provider keys: sk-..., hf_...
-    r"|(?i:bearer|basic)\s+[A-Za-z0-9._~+/=\-*]{6,}"  # Authorization: Bearer <token>
+    r"|(?i:bearer)\s+(?=[A-Za-z0-9._~+/=\-*]*[0-9._~+/=\-*])[A-Za-z0-9._~+/=\-*]{6,}"  # Bearer <token>
+    r"|(?i:basic)\s+(?=[A-Za-z0-9+/]*[0-9+/=])[A-Za-z0-9+/]{8,}={0,2}"  # Basic <base64>, not "basic words"
     r"|(?i:api[_-]?key|access[_-]?token|secret|password)([\"']?\s*[=:]\s*[\"']?)[^\s\"'&,;]{4,}"
 )
 

@@ -17,7 +17,23 @@ class YAMLFileError(ValueError):
 
 
 class _StrictLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate mapping keys."""
+    """SafeLoader that refuses duplicate mapping keys.
+
+    Pure Python on purpose: libyaml's ``CSafeLoader`` is ~12x faster but crashes the interpreter
+    (segmentation fault) on ~100,000 nested brackets, where this one raises ``RecursionError``.
+    """
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        """PyYAML's constructor, with a value it cannot build (e.g. an empty ``!!int``) a located error."""
+        try:
+            return super().construct_object(node, deep=deep)
+        except (yaml.YAMLError, RecursionError, MemoryError):
+            raise
+        except Exception as e:
+            tag = node.tag.rsplit(":", 1)[-1]
+            raise yaml.constructor.ConstructorError(
+                None, None, f"cannot read this {tag} value ({type(e).__name__}: {e})", node.start_mark
+            ) from None
 
 
 def _mapping(loader: _StrictLoader, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
@@ -54,7 +70,12 @@ def decode(raw: bytes, path: Path) -> str:
     return text
 
 
-def _where(e: yaml.YAMLError, path: Path) -> str:
+def _where(e: yaml.YAMLError, path: Path, text: str = "") -> str:
+    if isinstance(e, yaml.reader.ReaderError):  # a character YAML refuses: give its line and column too
+        code = ord(e.character) if isinstance(e.character, str) else int(e.character)
+        before = text[: e.position]
+        at = f":{before.count(chr(10)) + 1}:{e.position - before.rfind(chr(10))}" if text else ""
+        return f"{path}{at}: not valid YAML: character {code:#06x} is not allowed in YAML text"
     mark = getattr(e, "problem_mark", None) or getattr(e, "context_mark", None)
     problem = getattr(e, "problem", None) or str(e)
     context = getattr(e, "context", None)
@@ -82,6 +103,13 @@ def load_yaml_text(text: str, path: str | Path = "<text>") -> Any:
     try:
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.YAMLError as e:
-        raise YAMLFileError(_where(e, Path(path))) from None
-    except (RecursionError, MemoryError, ValueError, OverflowError) as e:  # deeply nested, huge ints
-        raise YAMLFileError(f"{path}: not usable YAML ({type(e).__name__})") from None
+        raise YAMLFileError(_where(e, Path(path), text)) from None
+    except RecursionError:
+        raise YAMLFileError(f"{path}: not usable YAML (nested too deeply)") from None
+    except MemoryError:
+        raise YAMLFileError(f"{path}: not usable YAML (too large to read)") from None
+    except Exception as e:  # a constructor run outside construct_object (sets, ordered maps): no line
+        reason = " ".join(str(e).split())[:120]
+        raise YAMLFileError(
+            f"{path}: not valid YAML: a value cannot be read ({type(e).__name__}: {reason})"
+        ) from None

@@ -3,6 +3,7 @@ like ``corpusforge.yaml`` give a Config or one :class:`ConfigError` line naming 
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 from typing import Any
 
@@ -13,13 +14,14 @@ from hypothesis import strategies as st
 from corpusforge.config import Config, ConfigError, load_config, render_default_config
 
 SETTINGS = settings(
-    max_examples=400,
+    max_examples=800,
     deadline=None,
     derandomize=True,
     database=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 DEFAULT = yaml.safe_load(render_default_config())
+DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 SECTIONS = sorted(DEFAULT)
 TRIED: dict[str, int] = {}
 
@@ -57,7 +59,7 @@ def _check(path: Path, kind: str) -> None:
     except ConfigError as e:
         msg = str(e)
         assert msg and "\n" not in msg, msg
-        assert str(path) in msg or "corpusforge.yaml" in msg, msg
+        assert msg.startswith(f"{path}:"), msg
     else:
         assert isinstance(cfg, Config)
 
@@ -81,7 +83,7 @@ def test_random_yaml_text(tmp_path, text):
 @settings(SETTINGS, max_examples=200)
 @given(edits=st.lists(st.tuples(st.sampled_from(KEYS), values), min_size=1, max_size=6))
 def test_random_values_for_real_keys(tmp_path, edits):
-    doc: dict[str, Any] = yaml.safe_load(render_default_config())
+    doc: dict[str, Any] = copy.deepcopy(DEFAULT)
     for key, value in edits:
         cur = doc
         *parents, last = key.split(".")
@@ -91,11 +93,11 @@ def test_random_values_for_real_keys(tmp_path, edits):
             cur = cur[part]
         cur[last] = value
     p = tmp_path / "corpusforge.yaml"
-    p.write_text(yaml.safe_dump(doc, allow_unicode=True), encoding="utf-8")
+    p.write_text(yaml.dump(doc, Dumper=DUMPER, allow_unicode=True), encoding="utf-8")
     _check(p, "documents")
 
 
-@SETTINGS
+@settings(SETTINGS, max_examples=400)
 @given(
     text=st.text(max_size=300),
     cut=st.integers(min_value=0, max_value=4000),
@@ -109,7 +111,29 @@ def test_the_default_config_spliced_truncated_and_reencoded(tmp_path, text, cut,
     _check(p, "spliced")
 
 
+#: pieces of YAML that reach the corners of the loader: anchors, aliases, merge keys, tags, flow style
+PIECES = [
+    "&a ", "*a", "<<: *a", "!!str ", "!!int ", "!!binary ", "!!python/object:os.system ", "!!set ", "!!omap ",
+    "? ", "{", "}", "[", "]", ", ", ": ", "- ", "|\n", ">-\n", "'", '"', "\\x", "#", "---\n", "...\n", "%YAML 1.1\n",
+    "\n", "\n  ", "\n    ", "\t", "2001-12-14", "0x1F", "1e400", ".nan", "-.inf", "0o17", "~", "yes", "on", "水务",
+    "\ufeff", "\x85", "\u2028", "\x00",
+]  # fmt: skip
+
+
+@SETTINGS
+@given(
+    parts=st.lists(st.one_of(st.sampled_from(PIECES), st.sampled_from(KEYS + SECTIONS)), max_size=40),
+    bom=st.booleans(),
+)
+def test_yaml_built_from_keys_and_syntax_pieces(tmp_path, parts, bom):
+    p = tmp_path / "corpusforge.yaml"
+    p.write_bytes((b"\xef\xbb\xbf" if bom else b"") + "".join(parts).encode("utf-8", errors="replace"))
+    _check(p, "pieces")
+
+
 def test_counts_were_tried():
     """Runs last in this file: every strategy above ran its examples (numbers go to the closing note)."""
-    assert all(TRIED.get(k, 0) >= 100 for k in ("bytes", "yaml text", "documents", "spliced")), TRIED
+    assert all(TRIED.get(k, 0) >= 100 for k in ("bytes", "yaml text", "documents", "spliced", "pieces")), (
+        TRIED
+    )
     print("config fuzz examples:", TRIED)

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 from annotated_types import Ge, Gt, Le, Lt
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from corpusforge.config import Config, ConfigError, load_config
 from corpusforge.redact import redact, remember
@@ -36,6 +36,20 @@ def _numeric(ann: Any) -> bool:
     if typing.get_origin(ann) in (typing.Union, types.UnionType):
         return any(_numeric(a) for a in typing.get_args(ann) if a is not type(None))
     return False
+
+
+def _elements(ann: Any) -> typing.Iterator[tuple[Any, list[Any]]]:
+    """(type, constraints) of every number inside a container annotation: ``tuple[float, float]``, ``dict[str, int]``."""
+    for a in typing.get_args(ann):
+        if typing.get_origin(a) is typing.Annotated:
+            inner, *meta = typing.get_args(a)
+            found = [m for x in meta for m in (getattr(x, "metadata", None) or [x])]
+            if _numeric(inner):
+                yield inner, found
+        elif _numeric(a) and typing.get_origin(ann) not in (typing.Union, types.UnionType):
+            yield a, []
+        else:
+            yield from _elements(a)
 
 
 def _models(ann: Any) -> typing.Iterator[type[BaseModel]]:
@@ -62,6 +76,11 @@ def unbounded_numeric_fields() -> list[str]:
                     isinstance(m, (Le, Lt)) for m in f.metadata
                 ):
                     out.append(f"{prefix}{name} (no upper bound)")
+            for _, meta in _elements(f.annotation):
+                if not any(isinstance(m, (Ge, Gt)) for m in meta):
+                    out.append(f"{prefix}{name}[] (no lower bound)")
+                if any(w in name for w in _SHARE_WORDS) and not any(isinstance(m, (Le, Lt)) for m in meta):
+                    out.append(f"{prefix}{name}[] (no upper bound)")
             for m in _models(f.annotation):
                 walk(m, f"{prefix}{name}.")
 
@@ -167,10 +186,11 @@ def test_a_remembered_key_of_any_shape_is_redacted_and_plain_text_is_kept():
     assert redact(plain) == plain
 
 
-def test_config_saved_as_gbk_is_read(tmp_path):
+def test_config_saved_as_gbk_is_read(tmp_path, caplog):
     p = tmp_path / "corpusforge.yaml"
     p.write_bytes('project:\n  name: "水务问答"\n'.encode("gbk"))
     assert load_config(p).project.name == "水务问答"
+    assert [r.levelname for r in caplog.records if "GBK/GB18030" in r.getMessage()] == ["WARNING"]
 
 
 def test_config_that_is_no_text_is_one_line_naming_the_file(tmp_path):
@@ -195,6 +215,24 @@ def test_yaml_errors_give_the_line_and_duplicate_keys_are_refused(tmp_path):
 
 
 @pytest.mark.parametrize(
+    ("yaml_text", "where"),
+    [
+        ("!!int \n", ":1:1: not valid YAML: cannot read this int value"),  # was an IndexError traceback
+        ("llm:\n  temperature: !!float \n", ":2:16: not valid YAML: cannot read this float value"),
+        ("project:\n  name: !!timestamp 2001-99-99\n", ":2:9: not valid YAML: cannot read this timestamp"),
+        ("llm: " + "[" * 5000 + "\n", ": not usable YAML (nested too deeply)"),
+        ("project:\n  name: a\x07b\n", ":2:10: not valid YAML: character 0x0007 is not allowed"),
+    ],
+)
+def test_odd_yaml_values_are_one_line_with_their_place(tmp_path, yaml_text, where):
+    p = tmp_path / "corpusforge.yaml"
+    p.write_text(yaml_text)
+    with pytest.raises(ConfigError) as e:
+        load_config(p)
+    assert str(e.value).startswith(f"{p}{where}") and "\n" not in str(e.value), str(e.value)
+
+
+@pytest.mark.parametrize(
     ("yaml_text", "key"),
     [
         ("llm:\n  temperature: 99\n", "llm.temperature"),
@@ -202,6 +240,7 @@ def test_yaml_errors_give_the_line_and_duplicate_keys_are_refused(tmp_path):
         ("quality:\n  repetition_ratio: 1.5\n", "quality.repetition_ratio"),
         ("ingest:\n  max_file_mb: -1\n", "ingest.max_file_mb"),
         ("eval:\n  batch_size: 0\n", "eval.batch_size"),
+        ("generate:\n  candidate_temperatures: [0.2, 99]\n", "generate.candidate_temperatures"),
     ],
 )
 def test_numbers_out_of_range_are_refused(tmp_path, yaml_text, key):
@@ -213,6 +252,16 @@ def test_numbers_out_of_range_are_refused(tmp_path, yaml_text, key):
 
 def test_every_numeric_setting_has_a_range():
     assert unbounded_numeric_fields() == []
+
+
+def test_the_range_walk_sees_numbers_inside_containers():
+    class Probe(BaseModel):
+        pair: tuple[float, float] = (0.0, 1.0)
+        rates: dict[str, typing.Annotated[float, Field(gt=0)]] = {}
+        maybe: int | None = None
+
+    seen = [(t, bool(m)) for f in Probe.model_fields.values() for t, m in _elements(f.annotation)]
+    assert seen == [(float, False), (float, False), (float, True)]
 
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated"])
@@ -234,7 +283,7 @@ def test_a_corrupt_store_is_one_line_naming_the_file(tmp_path, damage):
     assert str(db) in msg and "\n" not in msg and "move it aside" in msg
     r = _cli(tmp_path / "w", "status")
     assert r.returncode != 0 and "Traceback" not in r.stdout + r.stderr
-    assert "not a usable corpusforge store" in r.stdout + r.stderr
+    assert "not a valid corpusforge store" in r.stdout + r.stderr
 
 
 def test_a_run_killed_with_sigkill_is_marked_interrupted_at_the_next_start(tmp_path):

@@ -67,5 +67,17 @@ for _stage in STAGES:
 
 
 def main() -> None:
-    """Entry point of the ``corpusforge`` script."""
-    app()
+    """Entry point of the ``corpusforge`` script: a store that breaks mid-command is one line, not a traceback."""
+    try:
+        app()
+    except Exception as e:
+        from rich.markup import escape
+
+        from corpusforge.store import Store, is_db_error, store_error
+
+        if not is_db_error(e):
+            raise
+        path = Store.last_path or common.workspace_dir() / ".corpusforge" / "store.db"
+        msg = escape(str(store_error(path, e)))
+        common.console.print(f"[bold red]error:[/] {msg}", highlight=False, soft_wrap=True)
+        raise SystemExit(1) from None

@@ -9,9 +9,10 @@ from typing import Any, NoReturn
 import typer
 from rich.console import Console
 from rich.logging import RichHandler
+from rich.markup import escape
 from rich.table import Table
 
-from corpusforge.redact import RedactFilter
+from corpusforge.redact import RedactFilter, redact
 
 console = Console(stderr=True)
 out = Console()
@@ -37,8 +38,8 @@ def workspace_dir() -> Path:
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    """Print a one-line error and exit."""
-    console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    """Print a one-line error (secrets redacted) and exit."""
+    console.print(f"[bold red]error:[/] {escape(redact(message))}", highlight=False, soft_wrap=True)
     raise typer.Exit(code)
 
 

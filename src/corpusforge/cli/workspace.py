@@ -47,9 +47,15 @@ def status(as_json: bool = typer.Option(False, "--json", help="Print machine-rea
     if st["runs"]:
         summary_table(
             "recent runs",
-            [(r["id"], r["command"], r["status"]) for r in st["runs"]],
-            ("run", "command", "status"),
+            [(r["id"], r["command"], r["status"], _when(r["started_at"])) for r in st["runs"]],
+            ("run", "command", "status", "started"),
         )
+
+
+def _when(ts: float | None) -> str:
+    import time
+
+    return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(ts)) if ts else ""
 
 
 @dump_app.command("pages")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
 from corpusforge.configbase import Section
+
+Temperature = Annotated[float, Field(ge=0, le=2)]
 
 DEFAULT_LABELS = {
     "policy": "Rules, regulations or commitments the organisation sets for itself or its customers.",
@@ -101,7 +103,7 @@ class GenerateConfig(Section):
         description="Tasks whose kept samples get --candidates answers (null: the tasks that declare "
         "candidates).",
     )
-    candidate_temperatures: tuple[float, float] = Field(
+    candidate_temperatures: tuple[Temperature, Temperature] = Field(
         (0.2, 1.2), description="Lowest and highest temperature of the K candidate answers (spread evenly)."
     )
 

@@ -179,8 +179,13 @@ def generate(
     t0 = time.monotonic()
     if progress is not None:
         progress.start("generate", total=total)
+    status = "failed"
     try:
         asyncio.run(_drive(ctx, _jobs(ctx, names, limit_docs), window, progress, total))
+        status = "finished"
+    except KeyboardInterrupt:
+        status = "interrupted"
+        raise
     finally:
         if progress is not None:
             progress.stop()
@@ -191,7 +196,7 @@ def generate(
         llm = ws.config.llm
         s.cost = st.cost(llm) if (llm.price_in_per_1k or llm.price_out_per_1k) else None
         s.seconds = round(time.monotonic() - t0, 2)
-        ws.store.finish_run(run_id, s.as_dict())
+        ws.store.finish_run(run_id, s.as_dict(), status=status)
         if commit_store is not None:
             commit_store.close()
     return ctx.summary

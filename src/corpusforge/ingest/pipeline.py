@@ -147,6 +147,7 @@ def ingest_paths(
     summary = IngestSummary(files_seen=len(files))
     run_id = ws.store.start_run("ingest")
     bar = progress or NO_PROGRESS
+    status = "failed"  # until the loop ends or is interrupted
     try:
         bar.start("ingest", total=len(files))
         for path, rel in files:
@@ -160,11 +161,13 @@ def ingest_paths(
             if out.status == "failed":
                 log.warning("%s: %s", out.path, out.reason)
             bar.advance(1)
+        status = "finished"
     except KeyboardInterrupt:
         summary.interrupted = True
+        status = "interrupted"
         raise IngestInterrupted(summary) from None
     finally:
         bar.stop()
         summary.seconds = time.monotonic() - t0
-        ws.store.finish_run(run_id, summary.counts())
+        ws.store.finish_run(run_id, summary.counts(), status=status)
     return summary

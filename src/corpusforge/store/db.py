@@ -22,6 +22,7 @@ from corpusforge.store.cache import CacheMixin
 from corpusforge.store.codec import dump
 from corpusforge.store.corpus import CorpusMixin
 from corpusforge.store.documents import DocumentsMixin
+from corpusforge.store.errors import StoreError, alive, store_error
 from corpusforge.store.files import FilesMixin
 from corpusforge.store.review import ReviewMixin
 from corpusforge.store.samples import SamplesMixin
@@ -29,24 +30,8 @@ from corpusforge.store.train import TrainMixin
 
 __all__ = ["ConflictError", "Store", "StoreError"]
 
-
-class StoreError(ValueError):
-    """The store file cannot be opened (corrupt, truncated, not SQLite); the message is one line."""
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:  # a zombie (killed, not yet reaped) has exited too
-        return Path(f"/proc/{pid}/stat").read_text().split(")")[-1].split()[0] != "Z"
-    except (OSError, IndexError):
-        return True
+#: how a run can end (``running`` while it goes; ``interrupted`` also for a process found dead)
+RUN_STATUSES = ("finished", "failed", "interrupted")
 
 
 class Store(FilesMixin, DocumentsMixin, SamplesMixin, CacheMixin, CorpusMixin, ReviewMixin, TrainMixin):
@@ -56,9 +41,18 @@ class Store(FilesMixin, DocumentsMixin, SamplesMixin, CacheMixin, CorpusMixin, R
         path: database file, usually ``<workspace>/.corpusforge/store.db``.
     """
 
+    #: the store most recently opened in this process (named by the CLI when a query fails mid-command)
+    last_path: Path | None = None
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(
+                f"{self.path.parent}: cannot create the store folder ({e.strerror or e})"
+            ) from None
+        Store.last_path = self.path
         try:
             self.conn = sqlite3.connect(
                 str(self.path), timeout=60, isolation_level=None, check_same_thread=False
@@ -70,10 +64,7 @@ class Store(FilesMixin, DocumentsMixin, SamplesMixin, CacheMixin, CorpusMixin, R
             migrations.apply_all(self.conn)
             self.close_dead_runs()
         except sqlite3.DatabaseError as e:
-            raise StoreError(
-                f"{self.path}: not a usable corpusforge store ({' '.join(str(e).split())}); move it aside "
-                "(e.g. to store.db.bad) and rerun `corpusforge ingest` to rebuild it from the documents"
-            ) from None
+            raise store_error(self.path, e) from None
 
     def close(self) -> None:
         """Close the connection."""
@@ -103,7 +94,7 @@ class Store(FilesMixin, DocumentsMixin, SamplesMixin, CacheMixin, CorpusMixin, R
         dead = [
             int(r["id"])
             for r in self.conn.execute("SELECT id, pid, host FROM runs WHERE status='running'")
-            if r["pid"] is None or (r["host"] == host and not _alive(int(r["pid"])))
+            if r["pid"] is None or (r["host"] == host and not alive(int(r["pid"])))
         ]
         for run_id in dead:
             self.conn.execute(
@@ -111,11 +102,19 @@ class Store(FilesMixin, DocumentsMixin, SamplesMixin, CacheMixin, CorpusMixin, R
             )
         return len(dead)
 
-    def finish_run(self, run_id: int, summary: dict[str, Any]) -> None:
-        """Record the end of a command run with its summary (secrets redacted)."""
+    def finish_run(self, run_id: int, summary: dict[str, Any], status: str = "finished") -> None:
+        """Record the end of a command run with its summary (secrets redacted).
+
+        Args:
+            run_id: from :meth:`start_run`.
+            summary: the run's counts and notes, stored as JSON.
+            status: ``finished``, ``failed`` (an error ended it) or ``interrupted`` (Ctrl-C).
+        """
+        if status not in RUN_STATUSES:
+            raise ValueError(f"run status must be one of {', '.join(RUN_STATUSES)}, not {status!r}")
         self.conn.execute(
-            "UPDATE runs SET finished_at=?, summary=?, status='finished' WHERE id=?",
-            (time.time(), dump(redact_data(summary)), run_id),
+            "UPDATE runs SET finished_at=?, summary=?, status=? WHERE id=?",
+            (time.time(), dump(redact_data(summary)), status, run_id),
         )
 
     def recent_runs(self, n: int = 10) -> list[dict[str, Any]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from corpusforge.redact import redact
 from corpusforge.store.base import StoreBase
 
 
@@ -27,7 +28,8 @@ class FilesMixin(StoreBase):
         doc_id: str | None = None,
         error: str | None = None,
     ) -> None:
-        """Record the outcome of reading one file (``ok``, ``failed``, ``skipped``)."""
+        """Record the outcome of reading one file (``ok``, ``failed``, ``skipped``); secrets in ``error`` redacted."""
+        error = None if error is None else redact(error)
         self.conn.execute(
             "INSERT OR REPLACE INTO files (path, sha256, size, mtime, doc_id, status, error, updated_at)"
             " VALUES (?,?,?,?,?,?,?,?)",

@@ -7,7 +7,7 @@ replace single keys. Unknown keys are errors, like everywhere else in corpusforg
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, ValidationError
 
@@ -45,7 +45,9 @@ class Recipe(Section):
     """Hyper-parameters of one training stage."""
 
     stage: Literal["pt", "sft", "dpo"] = Field(..., description="Training stage.")
-    learning_rate: dict[str, float] = Field(..., description="Peak learning rate per method.")
+    learning_rate: dict[str, Annotated[float, Field(gt=0, le=1)]] = Field(
+        ..., description="Peak learning rate per method."
+    )
     max_length: int = Field(2048, ge=8, description="Sequence length (packed block length for pt).")
     per_device_train_batch_size: int = Field(4, ge=1, description="Micro-batch per device.")
     gradient_accumulation_steps: int = Field(4, ge=1, description="Micro-batches per optimizer step.")

@@ -19,7 +19,12 @@ def discover() -> list[str]:
 
 
 def apply_all(conn: sqlite3.Connection) -> list[str]:
-    """Apply every migration not yet recorded; return the names applied now."""
+    """Apply every migration not yet recorded; return the names applied now.
+
+    Each migration runs in its own ``BEGIN IMMEDIATE`` transaction (SQLite DDL is transactional) and is
+    re-checked inside it, so two commands opening an old store at once do not both apply it, and one that
+    fails half-way leaves nothing behind.
+    """
     conn.execute("CREATE TABLE IF NOT EXISTS _migrations (name TEXT PRIMARY KEY, applied_at REAL NOT NULL)")
     done = {r[0] for r in conn.execute("SELECT name FROM _migrations")}
     applied = []
@@ -27,7 +32,11 @@ def apply_all(conn: sqlite3.Connection) -> list[str]:
         if name in done:
             continue
         mod = importlib.import_module(f"{__name__}.{name}")
-        with conn:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if conn.execute("SELECT 1 FROM _migrations WHERE name=?", (name,)).fetchone():
+                conn.execute("COMMIT")  # another process applied it meanwhile
+                continue
             if hasattr(mod, "up"):
                 mod.up(conn)
             else:
@@ -35,5 +44,10 @@ def apply_all(conn: sqlite3.Connection) -> list[str]:
                     if stmt.strip():
                         conn.execute(stmt)
             conn.execute("INSERT INTO _migrations (name, applied_at) VALUES (?, ?)", (name, time.time()))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
         applied.append(name)
     return applied
