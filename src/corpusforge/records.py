@@ -93,6 +93,10 @@ class Sample:
             ``rejected`` (review).
         grounding: grounding score in [0, 1] from the quality gate (None before it ran).
         reasons: the reasons the gate gave (empty when it passed cleanly).
+        relevance: score in [0, 1] that the answer answers this question (None before the gate ran).
+        evidence: verified supporting quotes, each ``{"quote", "chunk_id", "start", "end", "page",
+            "score"}``: ``start``/``end`` are character offsets into the chunk's text, ``page`` the 1-based
+            page the quote is on, ``score`` the alignment score (1.0 exact).
     """
 
     sample_id: str
@@ -112,7 +116,9 @@ class Sample:
     created_at: float = field(default_factory=time.time)
     status: str = "generated"
     grounding: float | None = None
+    relevance: float | None = None
     reasons: list[str] = field(default_factory=list)
+    evidence: list[dict[str, Any]] = field(default_factory=list)
     scores: dict[str, Any] = field(default_factory=dict)
     tags: dict[str, Any] = field(default_factory=dict)
     metadata: dict[str, Any] = field(default_factory=dict)

@@ -8,7 +8,7 @@ from typing import Any
 
 from corpusforge.records import Chunk, Document, Sample
 
-JSON_COLS = {"tags", "metadata", "pages", "chunk_ids", "messages", "reasons", "scores", "summary"}
+JSON_COLS = {"tags", "metadata", "pages", "chunk_ids", "messages", "reasons", "scores", "summary", "evidence"}
 SAMPLE_FIELDS = [f for f in Sample.__slots__]  # type: ignore[attr-defined]
 
 
