@@ -117,3 +117,66 @@ def test_missing_path_given_on_the_command_line(make_ws, folder, tmp_path):
     summary = ingest_paths(ws, [folder, tmp_path / "nope.pdf"])
     assert summary.read == 1
     assert summary.failed == [(str(tmp_path / "nope.pdf"), "unreadable: file not found")]
+
+
+def test_symlink_loop_is_a_failed_file_not_a_crash(make_ws, folder):
+    os.symlink("loop", folder / "loop")  # ln -s loop loop
+    assert _run(make_ws(), folder, "loop") == "unreadable: symlink loop"
+
+
+def test_unreadable_subfolder_is_listed_with_its_reason(make_ws, folder, monkeypatch):
+    locked = folder / "locked"
+    locked.mkdir()
+    (locked / "secret.md").write_text("# Secret\n\nHidden text.", encoding="utf-8")
+    locked.chmod(0)
+    if os.geteuid() == 0:  # root lists any folder: make listing this one fail as it does for a user
+        real = os.scandir
+
+        def scandir(path="."):
+            if os.fspath(path) == str(locked):
+                raise PermissionError(13, "Permission denied", str(locked))
+            return real(path)
+
+        monkeypatch.setattr(os, "scandir", scandir)
+    try:
+        summary = ingest_paths(make_ws(), [folder])
+    finally:
+        locked.chmod(0o755)
+    assert summary.read == 1 and summary.failed == []
+    assert summary.skipped == [(str(locked), "folder skipped: Permission denied")]
+    assert summary.counts()["skipped"] == 1
+
+
+def _cli(tmp_path, monkeypatch, *args):
+    from typer.testing import CliRunner
+
+    from corpusforge.cli.app import app
+
+    runner = CliRunner()
+    monkeypatch.chdir(tmp_path)
+    if not (tmp_path / "ws").exists():
+        assert runner.invoke(app, ["init", str(tmp_path / "ws")]).exit_code == 0
+    monkeypatch.chdir(tmp_path / "ws")
+    return runner.invoke(app, ["ingest", "--no-ocr", *args])
+
+
+def test_cli_exits_non_zero_for_a_missing_path(tmp_path, monkeypatch):
+    res = _cli(tmp_path, monkeypatch, str(tmp_path / "does-not-exist"))
+    assert res.exit_code == 1, res.output
+    assert "all 1 files failed" in res.output and "file not found" in res.output
+
+
+def test_cli_exits_non_zero_when_every_file_failed(tmp_path, monkeypatch, folder):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    (bad / "zero.txt").write_bytes(b"")
+    (bad / "blank.md").write_text(" \n", encoding="utf-8")
+    res = _cli(tmp_path, monkeypatch, str(bad))
+    assert res.exit_code == 1, res.output
+    assert "all 2 files failed" in res.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    res = _cli(tmp_path, monkeypatch, str(empty))
+    assert res.exit_code == 1 and "no files found" in res.output
+    res = _cli(tmp_path, monkeypatch, str(bad), str(folder))  # one good file: success
+    assert res.exit_code == 0, res.output

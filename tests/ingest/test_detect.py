@@ -42,7 +42,8 @@ def test_office_containers_we_do_not_read_are_named():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("xl/workbook.xml", "<workbook/>")
-    assert detect_kind(buf.getvalue(), ".xlsx") == (None, "Excel workbook")
+    assert detect_kind(buf.getvalue(), ".xlsx") == ("xlsx", "Excel workbook")  # read by ingest/xlsx.py
+    assert detect_kind(buf.getvalue(), "") == (None, "Excel workbook")  # no suffix: named, not read
 
 
 def test_gzipped_html_page_is_read(make_ws, fixtures_dir):

@@ -59,3 +59,66 @@ def test_gb18030_novel_from_fixtures(fixtures_dir):
     assert found in ("gb18030", "utf-8")
     assert text == data.decode(found)
     assert sum("\u4e00" <= ch <= "\u9fff" for ch in text[:5000]) > 2000
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "gb18030", "utf-16"])
+def test_chunked_decoding_is_exact_at_every_boundary(simplified, encoding):
+    from corpusforge.ingest.text import detect_encoding, iter_decoded
+
+    data = (simplified * 3).encode(encoding)
+    found = detect_encoding(data, sample_bytes=101)  # odd sizes cut multi-byte characters
+    assert found.replace("-", "_").lower().startswith(encoding.replace("-", "_")[:5])
+    for chunk in (1, 7, 1000):
+        assert "".join(iter_decoded(data, found, chunk_bytes=chunk)) == data.decode(found)
+
+
+def test_pages_of_n_characters_split_after_newlines_and_form_feeds():
+    from corpusforge.ingest.text import iter_pages
+
+    text = "".join(f"line {i:04d}\r\n" for i in range(300)) + "\fnext part\r"
+    pieces = [text[i : i + 13] for i in range(0, len(text), 13)]  # CRLF split across chunks too
+    pages = list(iter_pages(iter(pieces), page_chars=1000))
+    assert "".join(pages) == text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "")
+    assert [len(p) for p in pages] == [1000, 1000, 1000, 10]
+    assert all(p.endswith("\n") for p in pages[:3])
+    assert pages[-1] == "next part\n"
+
+
+_RSS_SCRIPT = """
+import sys
+from corpusforge.ingest.pipeline import ingest_paths
+from corpusforge.workspace import init_workspace
+ws = init_workspace(sys.argv[2])
+ws.config.ingest.ocr = False
+def rss(field):
+    with open("/proc/self/status") as f:
+        return next(int(ln.split()[1]) for ln in f if ln.startswith(field))
+with open("/proc/self/clear_refs", "w") as f:  # reset the peak (VmHWM) to the current RSS
+    f.write("5")
+base = rss("VmRSS:")
+summary = ingest_paths(ws, [sys.argv[1]])
+peak = rss("VmHWM:")
+lens = [len(p.text) for d in ws.store.iter_documents() for p in ws.store.iter_pages(d.doc_id)]
+print(len(lens), sum(lens), max(lens), base, peak)
+"""
+
+
+@pytest.mark.parametrize("line", ["Qingxi reservoir level 62.4 m.\n", "青溪水库水位六十二米，供水正常。\n"])
+def test_ingesting_a_big_text_file_peaks_under_three_times_its_size(tmp_path, line):
+    import subprocess
+    import sys
+
+    path = tmp_path / "big.txt"
+    encoding = "utf-8" if line.isascii() else "gb18030"
+    path.write_bytes((line * (24_000_000 // len(line.encode(encoding)))).encode(encoding))
+    size = path.stat().st_size
+    out = subprocess.run(
+        [sys.executable, "-c", _RSS_SCRIPT, str(path), str(tmp_path / "ws")],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    pages, chars, longest, base_kb, peak_kb = map(int, out)
+    assert chars == size // len(line.encode(encoding)) * len(line)
+    assert longest <= 200_000 and pages >= chars / 200_000
+    assert (peak_kb - base_kb) * 1024 <= 3 * size  # the bytes, their pages, the store's writes

@@ -18,10 +18,11 @@ def ingest(
         None, "--ocr/--no-ocr", help="Override ingest.ocr: OCR pages without a usable text layer."
     ),
 ) -> None:
-    """Read PDF, DOCX, HTML, TXT and Markdown files into the workspace, one record per page.
+    """Read PDF, DOCX, PPTX, XLSX, EPUB, HTML, TXT and Markdown files into the workspace, one record per page.
 
     Unchanged files are skipped, changed files re-read (their old version marked stale).
     Files that cannot be read are listed with a one-line reason; the run goes on with the rest.
+    Exits with status 1 when no file was found or every file failed.
     """
     from corpusforge.ingest.pipeline import IngestInterrupted, ingest_paths
 
@@ -39,6 +40,12 @@ def ingest(
     finally:
         ws.close()
     _report(summary)
+    if summary.files_seen == 0:
+        console.print("[red]error:[/] no files found under the given paths; nothing ingested.")
+        raise typer.Exit(1)
+    if summary.failed and not (summary.read or summary.unchanged or summary.duplicates):
+        console.print(f"[red]error:[/] all {len(summary.failed)} files failed; nothing ingested.")
+        raise typer.Exit(1)
 
 
 def _report(summary) -> None:  # type: ignore[no-untyped-def]
@@ -61,6 +68,8 @@ def _report(summary) -> None:  # type: ignore[no-untyped-def]
     summary_table("ingest", rows)
     if summary.warnings:
         _paths_table("page warnings", summary.warnings, "note")
+    if summary.skipped:
+        _paths_table(f"skipped folders ({len(summary.skipped)})", summary.skipped, "reason")
     if summary.failed:
         _paths_table(f"failed files ({len(summary.failed)})", summary.failed, "reason")
 

@@ -29,6 +29,11 @@ class IngestConfig(Section):
         default_factory=list, description="Passwords tried on encrypted PDFs, in order."
     )
     max_file_mb: float = Field(200.0, gt=0, description="Files larger than this are skipped with a reason.")
+    text_page_chars: int = Field(
+        200_000,
+        ge=1000,
+        description="Text/Markdown files are split into pages of about this many characters.",
+    )
     tags: dict[str, dict[str, str]] = Field(
         default_factory=dict,
         description="Tags by path glob, e.g. {'reports/*.pdf': {'source_type': 'report'}}; "

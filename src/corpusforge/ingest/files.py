@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
@@ -102,6 +103,8 @@ def _ingest(
             "unreadable: file not found" + (" (dangling symlink)" if path.is_symlink() else "")
         ) from None
     except OSError as e:
+        if e.errno == errno.ELOOP:
+            raise _Failed("unreadable: symlink loop") from None
         raise _Failed(f"unreadable: {e.strerror or e}") from None
     if not stat.S_ISREG(st.st_mode):
         raise _Failed("unreadable: not a regular file")
@@ -137,6 +140,7 @@ def _ingest(
     if kind is None:
         raise _Failed(f"unsupported file type: {what}")
     result = get_reader(kind)(data, path, cfg, on_page=on_page)
+    del data  # big files: the bytes need not stay in memory next to the store's writes
     if result.n_chars == 0:
         raise _Failed(_empty_reason(kind, result))
     doc, pages = _records(ws, result, doc_id, key, rel, kind, what, sha, st.st_size)
@@ -169,7 +173,7 @@ def _records(
     size: int,
 ) -> tuple[Document, list[Page]]:
     tags = tags_for(rel, ws.config.ingest.tags)
-    text = "\n".join(p.text for p in result.pages)
+    text = "\n".join(p.text[:20000] for p in result.pages[:3])  # a sample: big files have many pages
     metadata = {**result.metadata, "sha256": sha, "size": size, "detected": what}
     if result.warnings:
         metadata["warnings"] = result.warnings

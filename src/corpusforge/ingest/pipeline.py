@@ -43,6 +43,7 @@ class IngestSummary:
         warnings: ``(path, note)`` about single pages (garbage text layer, OCR used, ...).
         interrupted: the run was stopped by Ctrl-C before every file was seen.
         seconds: wall time of the run.
+        skipped: ``(folder, reason)`` for every folder that could not be listed (its files are not seen).
     """
 
     files_seen: int = 0
@@ -57,12 +58,14 @@ class IngestSummary:
     warnings: list[tuple[str, str]] = field(default_factory=list)
     interrupted: bool = False
     seconds: float = 0.0
+    skipped: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, Any]:
         """The numbers of the summary (for tables and ``runs.summary``)."""
         d = asdict(self)
         d["failed"] = len(self.failed)
         d["warnings"] = len(self.warnings)
+        d["skipped"] = len(self.skipped)
         d["seconds"] = round(self.seconds, 2)
         return d
 
@@ -91,10 +94,15 @@ class IngestInterrupted(KeyboardInterrupt):
         self.summary = summary
 
 
-def discover(ws: Workspace, paths: Iterable[str | Path]) -> Iterator[tuple[Path, str]]:
+def discover(
+    ws: Workspace, paths: Iterable[str | Path], skipped: list[tuple[str, str]] | None = None
+) -> Iterator[tuple[Path, str]]:
     """Yield ``(file, path relative to the given folder)``, sorted, honouring include/exclude globs.
 
-    A path that does not exist is yielded as is, so that it is reported as failed.
+    A path that does not exist is yielded as is, so that it is reported as failed; so is a symlink loop.
+
+    Args:
+        skipped: receives ``(folder, reason)`` for every subfolder that cannot be listed.
     """
     cfg = ws.config.ingest
     skip = [(ws.root / STORE_DIR).resolve(), ws.out_dir.resolve()]
@@ -104,8 +112,12 @@ def discover(ws: Workspace, paths: Iterable[str | Path]) -> Iterator[tuple[Path,
         if not p.is_dir():
             yield p, p.name
             continue
-        for f in _walk(p):
-            if f.resolve() == config_file or any(f.resolve().is_relative_to(s) for s in skip):
+        for f in _walk(p, skipped if skipped is not None else []):
+            try:
+                real = f.resolve()
+            except (RuntimeError, OSError):  # a symlink loop: yielded, ingest_file says why it fails
+                real = None
+            if real is not None and (real == config_file or any(real.is_relative_to(s) for s in skip)):
                 continue
             rel = f.relative_to(p).as_posix()
             if any(path_matches(rel, g) for g in cfg.include) and not any(
@@ -114,10 +126,18 @@ def discover(ws: Workspace, paths: Iterable[str | Path]) -> Iterator[tuple[Path,
                 yield f, rel
 
 
-def _walk(folder: Path) -> list[Path]:
-    """Every non-directory entry under ``folder``, sorted; symlinked folders are not followed (no cycles)."""
+def _walk(folder: Path, skipped: list[tuple[str, str]]) -> list[Path]:
+    """Every non-directory entry under ``folder``, sorted; symlinked folders are not followed (no cycles).
+
+    Folders that cannot be listed are appended to ``skipped`` with their reason.
+    """
+
+    def on_error(err: OSError) -> None:
+        where = err.filename if err.filename is not None else folder
+        skipped.append((str(where), f"folder skipped: {err.strerror or err}"))
+
     found: list[Path] = []
-    for dirpath, _dirs, names in os.walk(folder, followlinks=False):
+    for dirpath, _dirs, names in os.walk(folder, onerror=on_error, followlinks=False):
         found.extend(Path(dirpath) / n for n in names)
     return sorted(found)
 
@@ -143,8 +163,11 @@ def ingest_paths(
         IngestInterrupted: on Ctrl-C, carrying the summary of what was stored before it.
     """
     t0 = time.monotonic()
-    files = list(discover(ws, paths))
-    summary = IngestSummary(files_seen=len(files))
+    skipped: list[tuple[str, str]] = []
+    files = list(discover(ws, paths, skipped))
+    summary = IngestSummary(files_seen=len(files), skipped=skipped)
+    for folder, reason in skipped:
+        log.warning("%s: %s", folder, reason)
     run_id = ws.store.start_run("ingest")
     bar = progress or NO_PROGRESS
     status = "failed"  # until the loop ends or is interrupted

@@ -27,6 +27,9 @@ READERS: Registry[ReadFunction] = Registry(
         "docx": "corpusforge.ingest.docx:read",
         "html": "corpusforge.ingest.html:read",
         "text": "corpusforge.ingest.text:read",
+        "pptx": "corpusforge.ingest.pptx:READER",
+        "xlsx": "corpusforge.ingest.xlsx:READER",
+        "epub": "corpusforge.ingest.epub:READER",
     },
 )
 
