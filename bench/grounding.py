@@ -144,6 +144,30 @@ def verdict_accuracy(cases: list[dict], cfg: QualityConfig) -> dict[str, float]:
     return out
 
 
+def relevance_auc(qas: list[dict], seed: int = 0) -> dict[str, float]:
+    """Relevance (quality/relevance.py) on right answers vs same-passage answers to another question.
+
+    Not yet wired into the gate (issue 16 item 2): scored here on its own, with the passage as context.
+    """
+    from corpusforge.quality.relevance import relevance
+
+    rng = random.Random(seed)
+    by_ctx: dict[str, list[dict]] = {}
+    for r in qas:
+        by_ctx.setdefault(r["context"], []).append(r)
+    pos, neg = [], []
+    t = time.perf_counter()
+    for r in qas:
+        pos.append(relevance(r["question"], r["answer"], r["context"]))
+        a = r["answer"]
+        others = [o for o in by_ctx[r["context"]] if a not in o["answer"] and o["answer"] not in a]
+        if others:
+            o = rng.choice(others)
+            neg.append(relevance(r["question"], o["answer"], r["context"]))
+    ms = (time.perf_counter() - t) / max(1, len(pos) + len(neg)) * 1000
+    return {"auc_same_passage": roc_auc(pos, neg), "n_pos": len(pos), "n_neg": len(neg), "ms_per_sample": ms}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fixture", type=Path, default=FIXTURE)
@@ -175,6 +199,8 @@ def main() -> None:
         "gate verdict right (positives not dropped, negatives not passed): "
         + ", ".join(f"{k} {v:.4f}" for k, v in verdict_accuracy(cases, cfg).items())
     )
+    rel = relevance_auc(load_qas(args.fixture), args.seed)
+    print("relevance, same-passage negatives: " + ", ".join(f"{k} {v:.4f}" for k, v in rel.items()))
 
 
 if __name__ == "__main__":
