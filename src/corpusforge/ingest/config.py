@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import shutil
+from typing import Literal
 
 from pydantic import Field
 
@@ -13,11 +15,19 @@ class IngestConfig(Section):
     """How documents are read."""
 
     ocr: bool = Field(
-        default_factory=lambda: shutil.which("tesseract") is not None,
-        description="Re-read pages with no or garbage text layer by Tesseract OCR "
-        "(default: on when tesseract is installed).",
+        default_factory=lambda: (
+            shutil.which("tesseract") is not None
+            or importlib.util.find_spec("rapidocr_onnxruntime") is not None
+        ),
+        description="Re-read pages with no or garbage text layer by OCR "
+        "(default: on when RapidOCR or tesseract is installed).",
     )
     ocr_languages: str = Field("chi_sim+eng", description="Tesseract language codes for OCR.")
+    ocr_engine: Literal["auto", "rapidocr", "tesseract"] = Field(
+        "auto",
+        description="OCR engine: rapidocr (PP-OCRv4, Chinese and English), tesseract, or auto "
+        "(RapidOCR when installed and ocr_languages are only Chinese/English, else Tesseract).",
+    )
     ocr_dpi: int = Field(200, ge=72, le=600, description="Resolution at which pages are rendered for OCR.")
     ocr_timeout_s: float = Field(
         180.0,

@@ -19,12 +19,29 @@ def tesseract_available() -> bool:
     return shutil.which("tesseract") is not None
 
 
-def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0) -> str:
-    """Render one PyMuPDF page and read it with Tesseract.
+# RapidOCR's PP-OCRv4 models read Chinese (simplified and traditional) and English; other languages go
+# to Tesseract.
+RAPID_LANGS = {"chi_sim", "chi_tra", "eng", "chi_sim_vert", "chi_tra_vert"}
+
+
+def pick_engine(engine: str, languages: str) -> str:
+    """``rapidocr`` or ``tesseract`` for ``ingest.ocr_engine`` (``auto`` prefers RapidOCR when it can)."""
+    if engine != "auto":
+        return engine
+    from corpusforge.ingest.rapid_ocr import rapidocr_available
+
+    if set(languages.split("+")) <= RAPID_LANGS and rapidocr_available():
+        return "rapidocr"
+    return "tesseract"
+
+
+def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0, engine: str = "auto") -> str:
+    """Render one PyMuPDF page and read it with RapidOCR or Tesseract (see :func:`pick_engine`).
 
     Args:
         page: a ``pymupdf.Page``.
         languages: Tesseract language codes, e.g. ``chi_sim+eng``.
+        engine: ``auto``, ``rapidocr`` or ``tesseract``.
         dpi: render resolution.
         timeout: seconds before Tesseract is stopped (0: no limit).
 
@@ -32,6 +49,8 @@ def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0) 
         ReadError: when the page cannot be rendered, or Tesseract is missing, lacks a language pack or
             runs out of time.
     """
+    if pick_engine(engine, languages) == "rapidocr":
+        return ocr_rapid(_render(page, dpi))
     try:
         import pytesseract
         from PIL import Image
@@ -41,11 +60,7 @@ def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0) 
         raise ReadError("OCR is on but the tesseract binary is not installed (apt install tesseract-ocr)")
     # One thread per tesseract: its OpenMP threads fight each other (3x slower) on small shared machines.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    try:
-        pix = page.get_pixmap(dpi=dpi, colorspace="gray", alpha=False)
-    except Exception as e:  # a damaged content stream or resource: this page only, the rest still read
-        first = (str(e).strip().splitlines() or [""])[0][:120]
-        raise ReadError(f"page cannot be rendered: {type(e).__name__}: {first}") from None
+    pix = _render(page, dpi)
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
     try:
         text = pytesseract.image_to_string(image, lang=languages, config="--psm 3", timeout=timeout)
@@ -54,6 +69,29 @@ def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0) 
     except RuntimeError as e:  # pytesseract's timeout
         raise ReadError(f"tesseract gave up after {timeout:g} s ({e})") from None
     return _join_cjk(text)
+
+
+def _render(page: Any, dpi: int) -> Any:
+    """The page as a grayscale pixmap."""
+    try:
+        return page.get_pixmap(dpi=dpi, colorspace="gray", alpha=False)
+    except Exception as e:  # a damaged content stream or resource: this page only, the rest still read
+        first = (str(e).strip().splitlines() or [""])[0][:120]
+        raise ReadError(f"page cannot be rendered: {type(e).__name__}: {first}") from None
+
+
+def ocr_rapid(pix: Any, strip_px: int | None = -1) -> str:
+    """Read a grayscale pixmap with RapidOCR; lines are put in reading order (columns one by one)."""
+    import numpy as np
+
+    from corpusforge.ingest.layout import Block, reading_order
+    from corpusforge.ingest.rapid_ocr import ocr_image
+
+    gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width)
+    lines = ocr_image(gray) if strip_px == -1 else ocr_image(gray, strip_px)
+    blocks = [Block(x0, y0, x1, y1, text) for x0, y0, x1, y1, text in lines]
+    ordered, _ = reading_order(blocks)
+    return "\n".join(b.text for b in ordered)
 
 
 def _join_cjk(text: str) -> str:

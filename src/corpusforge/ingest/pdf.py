@@ -11,6 +11,7 @@ import pymupdf
 
 from corpusforge.ingest.base import OnPage, PageText, ReadError, ReadResult
 from corpusforge.ingest.config import IngestConfig
+from corpusforge.ingest.furniture import strip_furniture
 from corpusforge.ingest.layout import Block, reading_order
 from corpusforge.ingest.quality import check_text
 
@@ -83,6 +84,7 @@ def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = No
             if on_page:
                 on_page(number, doc.page_count)
             pages.append(_read_page(doc, number, cfg, counts, warnings))
+        strip_furniture(pages)
         if counts["broken"] == len(pages):
             why = pages[0].metadata["reason"]
             raise ReadError(f"corrupt PDF: none of its {len(pages)} pages can be loaded: {why}")
@@ -121,6 +123,7 @@ def _read_page(
         meta.update(quality=verdict.quality, reason=verdict.reason)
         text = _fallback(page, number, verdict.reason, cfg, meta, warnings)
         counts["ocr"] += meta["method"] == "ocr"
+    meta["text_source"] = meta["method"]  # text, ocr or none; ``reason`` says why when not text
     return PageText(text, meta)
 
 
@@ -148,7 +151,9 @@ def ocr_text(page: Any, cfg: IngestConfig) -> str:
     """OCR one page (imported lazily so PDFs with good text layers never load pytesseract)."""
     from corpusforge.ingest.ocr import ocr_page
 
-    return ocr_page(page, cfg.ocr_languages, dpi=cfg.ocr_dpi, timeout=cfg.ocr_timeout_s)
+    return ocr_page(
+        page, cfg.ocr_languages, dpi=cfg.ocr_dpi, timeout=cfg.ocr_timeout_s, engine=cfg.ocr_engine
+    )
 
 
 def _has_images(page: Any) -> bool:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from corpusforge.ingest.garble import soup_reason
+
 # A letter (not digit, punctuation or space) repeated 3+ times, or a whole line that is one CJK char doubled.
 _RUN = re.compile(r"([^\W\d_])\1{2,}")
 _DOUBLE_LINE = re.compile(r"^\s*([\u4e00-\u9fff])\1\s*$", re.M)
@@ -50,4 +52,7 @@ def check_text(text: str, has_images: bool = False) -> Verdict:
         return Verdict(
             "garbage", f"{rare} of {cjk} CJK characters from rare extension blocks, broken font mapping?"
         )
+    soup = soup_reason(text)
+    if soup:
+        return Verdict("garbage", soup)
     return Verdict("ok")
