@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from corpusforge.cli.common import console, get_workspace, summary_table
+from corpusforge.cli.common import console, fail, get_workspace, summary_table
 from corpusforge.cli.progress import RichProgress
 
 
@@ -17,13 +17,18 @@ def corpus(
     """Build the continued-pretraining corpus: clean, filter, de-duplicate and chunk the ingested pages.
 
     Writes corpus.jsonl, llamafactory/ (pretraining format + dataset_info.json), corpus_stats.json and
-    corpus_removed.jsonl (every dropped paragraph/page with its reason, every duplicate with its kept copy).
+    corpus_removed.jsonl (every dropped paragraph/page with its reason, every duplicate with its kept copy),
+    corpus_contaminated.jsonl (chunks overlapping eval.contamination_files) and corpus_boilerplate.jsonl
+    (lines shared by many documents, removed as boilerplate, each once with its document count).
     """
+    from corpusforge.corpus.decontam import ContaminationFileError
     from corpusforge.corpus.pipeline import build_corpus
 
     ws = get_workspace()
     try:
         stats = build_corpus(ws, out_dir=out, progress=RichProgress() if progress else None)
+    except ContaminationFileError as e:
+        fail(str(e))
     finally:
         ws.close()
     summary_table("corpus", stats.rows(), ("what", "items", "characters"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Literal
 
 from pydantic import Field, field_validator
 
@@ -160,6 +161,49 @@ class DedupConfig(Section):
     seed: int = Field(1, ge=0, description="Seed of the MinHash permutations.")
 
 
+class SharedBoilerplateConfig(Section):
+    """Lines recurring across many documents (disclaimers, navigation, site adverts), removed by frequency."""
+
+    enabled: bool = Field(True, description="Remove lines that occur in many documents.")
+    min_docs: int = Field(
+        5, ge=2, description="A line (normalised) occurring in at least this many documents is boilerplate."
+    )
+    min_chars: int = Field(
+        10, ge=1, description="Shorter lines are never removed this way (chapter titles legitimately recur)."
+    )
+    allow: list[str] = Field(
+        default_factory=list,
+        description="Regular expressions of lines that are kept however often they recur (allow-list).",
+    )
+
+    @field_validator("allow")
+    @classmethod
+    def _allow_compiles(cls, v: list[str]) -> list[str]:
+        for p in v:
+            try:
+                re.compile(p)
+            except re.error as e:
+                raise ValueError(f"not a valid regular expression {p!r}: {e}") from None
+        return v
+
+
+class DecontamConfig(Section):
+    """Overlap checks between training text and held-out text (validation/test splits, eval files)."""
+
+    enabled: bool = Field(True, description="Check training chunks and samples against held-out text.")
+    char_ngram: int = Field(
+        20, ge=4, description="n of the character n-grams compared for Chinese (punctuation ignored)."
+    )
+    word_ngram: int = Field(13, ge=3, description="n of the word n-grams compared for other languages.")
+    min_overlaps: int = Field(
+        1, ge=1, description="Shared n-grams from which a training chunk or sample counts as contaminated."
+    )
+    action: Literal["drop", "flag"] = Field(
+        "drop",
+        description="drop: leave contaminated training text out; flag: keep it, counted and listed.",
+    )
+
+
 class CorpusConfig(Section):
     """Cleaning, filtering, de-duplication and chunking of the continued-pretraining corpus."""
 
@@ -172,6 +216,12 @@ class CorpusConfig(Section):
     clean: CleanConfig = Field(default_factory=CleanConfig, description="Cleaning.")
     filters: FilterConfig = Field(default_factory=FilterConfig, description="Filters.")
     dedup: DedupConfig = Field(default_factory=DedupConfig, description="De-duplication.")
+    shared_boilerplate: SharedBoilerplateConfig = Field(
+        default_factory=SharedBoilerplateConfig, description="Boilerplate shared across documents."
+    )
+    decontam: DecontamConfig = Field(
+        default_factory=DecontamConfig, description="Decontamination against held-out text."
+    )
     llamafactory_name: str = Field(
         "corpus_pt", description="Dataset name in the LLaMA-Factory dataset_info.json."
     )

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from corpusforge.corpus import filters as F
+from corpusforge.corpus.boilerplate import SharedLines
 from corpusforge.corpus.chunker import Block
 from corpusforge.corpus.config import CorpusConfig
 from corpusforge.corpus.lang import assign_languages
@@ -76,8 +77,11 @@ def unspaced(text: str) -> bool:
 class DocumentCleaner:
     """Clean, filter and de-duplicate documents one at a time against shared indexes."""
 
-    def __init__(self, cfg: CorpusConfig, languages: list[str], indexes: Indexes):
+    def __init__(
+        self, cfg: CorpusConfig, languages: list[str], indexes: Indexes, shared: SharedLines | None = None
+    ):
         self.cfg = cfg
+        self.shared = shared
         self.languages = cfg.filters.languages or languages
         self.idx = indexes
         self.filters = F.build_filters(cfg.filters, self.languages)
@@ -154,6 +158,15 @@ class DocumentCleaner:
             for i, ls in enumerate(lines):
                 lines[i], n = strip_edges(ls, running, cc.header_zone_lines, cc.remove_page_numbers)
                 n_lines += n
+        if self.shared is not None and self.shared.texts:
+            for i, (p, ls) in enumerate(zip(pages, lines, strict=True)):
+                keep_ls = []
+                for line in ls:
+                    if self.shared.is_shared(line):
+                        removed.append(Removed("line", [p.page], line.strip(), reason="shared_boilerplate"))
+                    else:
+                        keep_ls.append(line)
+                lines[i] = keep_ls
         whole = "\n".join("\n".join(ls) for ls in lines)
         if self.cfg.dedup.exact and len(whole.strip()) >= self.cfg.dedup.min_chars:
             old = self.idx.pages.exact(

@@ -16,9 +16,12 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
+from corpusforge.corpus.boilerplate import SharedLines
 from corpusforge.corpus.chunker import Span, chunk_spans
+from corpusforge.corpus.decontam import OverlapIndex, index_files
 from corpusforge.corpus.document import CleanedDoc, DocumentCleaner, Indexes
 from corpusforge.corpus.lsh import DedupIndex
+from corpusforge.corpus.normalize import normalize_text
 from corpusforge.corpus.stats import CorpusStats
 from corpusforge.corpus.tokens import tokenizer_name
 from corpusforge.io import atomic_open
@@ -31,6 +34,8 @@ log = logging.getLogger(__name__)
 CORPUS_FILE = "corpus.jsonl"
 STATS_FILE = "corpus_stats.json"
 REMOVED_FILE = "corpus_removed.jsonl"
+CONTAMINATED_FILE = "corpus_contaminated.jsonl"
+BOILERPLATE_FILE = "corpus_boilerplate.jsonl"
 LLAMAFACTORY_DIR = "llamafactory"
 
 
@@ -125,13 +130,16 @@ def build_corpus(
         DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "pages.db", d.recall_weight),
         DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "paragraphs.db", d.recall_weight),
     )
-    cleaner = DocumentCleaner(cfg, ws.config.project.languages, indexes)
+    shared = shared_lines(ws, docs)
+    cleaner = DocumentCleaner(cfg, ws.config.project.languages, indexes, shared)
     lf = out / LLAMAFACTORY_DIR
     with ExitStack() as stack:
         stack.callback(tmp.cleanup)
         stack.callback(indexes.close)
         f_corpus = stack.enter_context(atomic_open(out / CORPUS_FILE))
         f_lf = stack.enter_context(atomic_open(lf / f"{cfg.llamafactory_name}.jsonl"))
+        f_cont = stack.enter_context(atomic_open(out / CONTAMINATED_FILE))
+        decon = contamination_index(ws)
         bar = progress or NO_PROGRESS
         bar.start("corpus", total=len(docs))
         stack.callback(bar.stop)
@@ -146,8 +154,11 @@ def build_corpus(
                 stats.failed.append((doc.source, f"{type(e).__name__}: {e}"))
                 bar.advance(1, note=doc.source)
                 continue
+            if decon is not None:
+                chunks = _decontaminate(chunks, decon, cfg.decontam.action, stats, f_cont)
             ws.store.put_chunks(doc.doc_id, chunks)
             _record_removed(ws, doc, cleaned, stats)
+            _count_boilerplate(cleaned, stats)
             stats.pages += len(pages)
             stats.chars_in += cleaned.chars_in
             stats.lines_removed += cleaned.lines_removed
@@ -176,11 +187,70 @@ def build_corpus(
             bar.advance(1, note=doc.source)
     _write_dataset_info(lf, cfg.llamafactory_name)
     _write_removed(ws, out / REMOVED_FILE)
+    with atomic_open(out / BOILERPLATE_FILE) as f:
+        for row in shared.report() if shared else []:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    if shared is not None:
+        stats.boilerplate["distinct"] = len(shared.texts)
     stats.seconds = round(time.perf_counter() - t0, 3)
     with atomic_open(out / STATS_FILE) as f:
         json.dump(stats.to_dict(), f, ensure_ascii=False, indent=2)
     log.info("corpus: %d chunks, %d tokens from %d documents", stats.chunks, stats.tokens, stats.documents)
     return stats
+
+
+def shared_lines(ws: Workspace, docs: list[Document]) -> SharedLines | None:
+    """First pass: count each normalised line's documents (``corpus.shared_boilerplate``), or None if off."""
+    c = ws.config.corpus.shared_boilerplate
+    if not c.enabled:
+        return None
+    shared = SharedLines(c.min_docs, c.min_chars, list(c.allow))
+    t2s = ws.config.corpus.clean.traditional_to_simplified
+    for doc in docs:
+        shared.add_document(
+            line for p in ws.store.iter_pages(doc.doc_id) for line in normalize_text(p.text, t2s).split("\n")
+        )
+    log.info("corpus: %d lines shared by >= %d documents", len(shared.texts), c.min_docs)
+    return shared
+
+
+def _count_boilerplate(cleaned: CleanedDoc, stats: CorpusStats) -> None:
+    lines = [r for r in cleaned.removed if r.reason == "shared_boilerplate"]
+    b = stats.boilerplate
+    if not b:
+        b.update(paragraphs=0, chars=0, documents=0, distinct=0)
+    if lines:
+        b["paragraphs"] += len(lines)
+        b["chars"] += sum(len(r.text) for r in lines)
+        b["documents"] += 1
+
+
+def contamination_index(ws: Workspace) -> OverlapIndex | None:
+    """N-grams of the files in ``eval.contamination_files`` (paths relative to the workspace), or None."""
+    d = ws.config.corpus.decontam
+    files = ws.config.eval.contamination_files
+    if not d.enabled or not files:
+        return None
+    return index_files([ws.root / f for f in files], d.char_ngram, d.word_ngram, d.min_overlaps)
+
+
+def _decontaminate(
+    chunks: list[Chunk], idx: OverlapIndex, action: str, stats: CorpusStats, f: Any
+) -> list[Chunk]:
+    """Chunks overlapping held-out text are counted, listed in ``f`` and (``drop``) left out."""
+    kept = []
+    for ch in chunks:
+        hit = idx.check(ch.text)
+        if hit is None:
+            kept.append(ch)
+            continue
+        stats.count(stats.contaminated, action, len(ch.text))
+        row = {"chunk_id": ch.chunk_id, "source": ch.source, "overlaps": hit[0], "held_out": hit[1]}
+        f.write(json.dumps({**row, "action": action, "text": ch.text[:300]}, ensure_ascii=False) + "\n")
+        if action == "flag":
+            ch.metadata["contaminated"] = hit[1]
+            kept.append(ch)
+    return kept
 
 
 def _remove_stale_indexes(folder: Path, max_age_s: float = 6 * 3600) -> None:

@@ -17,6 +17,8 @@ class CorpusStats:
         lines_removed: header/footer and page-number lines removed by cleaning.
         filtered: reason -> {"items", "chars"} dropped by each filter.
         duplicates: "<unit>_<exact|near>" -> {"items", "chars"} removed as duplicates.
+        contaminated: "drop" or "flag" -> {"items", "chars"} of chunks overlapping held-out text.
+        boilerplate: "paragraphs", "chars", "documents", "distinct": shared boilerplate removed.
         tokenizer: ``qwen`` or ``char-estimate``.
     """
 
@@ -30,6 +32,8 @@ class CorpusStats:
     lines_removed: int = 0
     filtered: dict[str, dict[str, int]] = field(default_factory=dict)
     duplicates: dict[str, dict[str, int]] = field(default_factory=dict)
+    contaminated: dict[str, dict[str, int]] = field(default_factory=dict)
+    boilerplate: dict[str, int] = field(default_factory=dict)
     failed: list[tuple[str, str]] = field(default_factory=list)
     languages: dict[str, int] = field(default_factory=dict)
     tokenizer: str = ""
@@ -57,6 +61,16 @@ class CorpusStats:
         ]
         rows += [(f"filter: {k}", v["items"], v["chars"]) for k, v in sorted(self.filtered.items())]
         rows += [(f"duplicate: {k}", v["items"], v["chars"]) for k, v in sorted(self.duplicates.items())]
+        rows += [(f"contaminated: {k}", v["items"], v["chars"]) for k, v in sorted(self.contaminated.items())]
+        if self.boilerplate:
+            b = self.boilerplate
+            rows.append(
+                (
+                    f"shared boilerplate ({b['distinct']} distinct, {b['documents']} docs)",
+                    b["paragraphs"],
+                    b["chars"],
+                )
+            )
         rows += [(f"language kept: {k}", "", v) for k, v in sorted(self.languages.items())]
         rows += [("chunks", self.chunks, self.chars_out), (f"tokens ({self.tokenizer})", self.tokens, "")]
         return rows

@@ -24,3 +24,8 @@ class EvalConfig(Section):
     perplexity_max_tokens: int = Field(256, ge=1, description="Tokens per text when computing perplexity.")
     perplexity_texts: int = Field(32, ge=0, description="At most this many domain texts for perplexity.")
     n_examples: int = Field(5, ge=0, description="Best and worst answers shown side by side in the report.")
+    contamination_files: list[str] = Field(
+        default_factory=list,
+        description="Evaluation files (JSONL or text, relative to the workspace) whose text must not appear "
+        "in training data: corpus and export drop or flag overlapping chunks/samples (corpus.decontam).",
+    )

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from corpusforge.corpus.decontam import drop_contaminated
 from corpusforge.export.config import ExportConfig
 from corpusforge.export.context import ExportContext
 from corpusforge.export.folder import DATASET_INFO, MANIFEST, foreign_entries, previous_export, write_json
@@ -143,6 +144,7 @@ def run_export(
             samples = [s for s in samples if s.sample_id not in crossing]
             skipped["cross_split"] += len(crossing)
     by_split = {sp: ss for sp in SPLITS if (ss := [s for s in samples if where[s.source] == sp])}
+    by_split = drop_contaminated(ws, by_split, skipped)  # corpus.decontam: n-gram overlap with held-out text
     pairs_split = {sp: ps for sp in SPLITS if (ps := [p for p in pairs if where[p["source"]] == sp])}
     empty = [sp for sp in SPLITS if sp not in by_split]
     if empty:

@@ -1,0 +1,82 @@
+"""Boilerplate shared across documents: lines that recur in many documents (as C4, datatrove).
+
+A first pass (:meth:`SharedLines.add_document`, once per document) counts, per hash of the folded line
+(NFKC, case, whitespace and punctuation folded), how many documents contain it; memory is one counter per
+distinct line, and a line's text is kept only once it reaches ``min_docs``. The cleaner then drops the
+lines for which :meth:`SharedLines.is_shared` is true, before filtering, de-duplication and chunking.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from typing import Any
+
+_FOLD = re.compile(r"[\W_]+")
+
+
+def fold(line: str) -> str:
+    """The line as compared: NFKC, casefolded, without whitespace, punctuation or symbols."""
+    return _FOLD.sub("", unicodedata.normalize("NFKC", line).casefold())
+
+
+def line_key(folded: str) -> int:
+    """64-bit hash of a folded line."""
+    return int.from_bytes(hashlib.blake2b(folded.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+class SharedLines:
+    """Document counts of lines across a corpus.
+
+    Args:
+        min_docs: a line in at least this many documents is boilerplate.
+        min_chars: lines shorter than this once folded are never counted.
+        allow: regular expressions (``re.search``) of lines never treated as boilerplate.
+    """
+
+    def __init__(self, min_docs: int, min_chars: int, allow: list[str] | None = None):
+        self.min_docs = min_docs
+        self.min_chars = min_chars
+        self.allow = [re.compile(p) for p in allow or []]
+        self.counts: dict[int, int] = {}
+        self.texts: dict[int, str] = {}
+        self.documents = 0
+        self.doc_sigs: set[int] = set()
+
+    def _key(self, line: str) -> int | None:
+        f = fold(line)
+        if len(f) < self.min_chars or any(a.search(line) for a in self.allow):
+            return None
+        return line_key(f)
+
+    def add_document(self, lines: Iterable[str]) -> None:
+        """First pass: count each distinct line of one document once (documents with the same lines once)."""
+        self.documents += 1
+        seen: dict[int, str] = {}
+        for line in lines:
+            k = self._key(line)
+            if k is not None and k not in seen:
+                seen[k] = line
+        sig = line_key("\x00".join(map(str, sorted(seen))))
+        if sig in self.doc_sigs:  # a copy of a document already counted is left to de-duplication
+            return
+        self.doc_sigs.add(sig)
+        for k, line in seen.items():
+            n = self.counts.get(k, 0) + 1
+            self.counts[k] = n
+            if n >= self.min_docs and k not in self.texts:
+                self.texts[k] = line.strip()
+
+    def is_shared(self, line: str) -> bool:
+        """True when the line occurs in at least ``min_docs`` documents (and is not allow-listed)."""
+        if not self.texts:
+            return False
+        k = self._key(line)
+        return k is not None and k in self.texts
+
+    def report(self) -> list[dict[str, Any]]:
+        """Each boilerplate line once with its document count, most shared first."""
+        rows = [{"documents": self.counts[k], "text": t} for k, t in self.texts.items()]
+        return sorted(rows, key=lambda r: (-r["documents"], r["text"]))
