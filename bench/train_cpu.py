@@ -1,10 +1,12 @@
-"""CPU training bench: plan vs measured peak RSS, and tokens/s, for LoRA pt runs on the embedded SmolLM2.
+"""CPU training bench: plan vs measured peak RSS on real architectures, and the planner beside LF's table.
 
-Each configuration trains in a fresh ``python -m corpusforge train pt`` process (one torch thread), so
-its peak RSS minus the post-import baseline is clean; rows print side by side with the plan and with the
-first configuration as the speed baseline. Writes ``bench/results/train_cpu.json``.
+Each configuration trains in a fresh ``python -m corpusforge train pt`` process (one torch thread), so its
+peak RSS minus the post-import baseline is clean. Models: the embedded SmolLM2-135M (``smol``, where the
+planner's constants were fitted: LoRA, seq 128/256) and ``random:Qwen/Qwen2.5-{0.5B,1.5B}-Instruct``
+(published architecture, random weights: a check, not refitted). Writes ``bench/results/train_cpu.json``.
 
-    python bench/train_cpu.py --steps 2
+    nice python bench/train_cpu.py --models 0.5b,1.5b --methods lora,full,prompt --seqs 64,128 --steps 2
+    python bench/train_cpu.py --lf-only     # planner vs LLaMA-Factory's published table, no training
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ import tempfile
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
-CONFIGS = [(128, 2, False), (128, 2, True), (256, 4, False)]  # (seq_len, batch, gradient checkpointing)
+MODELS = {"0.5b": "random:Qwen/Qwen2.5-0.5B-Instruct", "1.5b": "random:Qwen/Qwen2.5-1.5B-Instruct"}
+# LLaMA-Factory README "Hardware Requirement" (GB): its own defaults, roughly batch 1, cutoff 1024,
+# bf16 weights, gradient checkpointing, LoRA on all linear layers. Full = "bf16 full (mixed)" is 18x params.
+LF_TABLE = {"7B": {"lora": 16, "qlora": 6, "full": 60}, "14B": {"lora": 32, "qlora": 12, "full": 120}}
 
 
 def write_corpus(root: Path, n: int = 48) -> Path:
@@ -28,91 +33,90 @@ def write_corpus(root: Path, n: int = 48) -> Path:
     with open(root / "pretrain" / "corpus.jsonl", "w", encoding="utf-8") as f:
         for i in range(n):
             t = topics[i % len(topics)]
-            f.write(
-                json.dumps(
-                    {
-                        "text": f"Section {i}: the city water utility records every {t} request in its "
-                        f"service log within one working day and reviews {t} each quarter."
-                    }
-                )
-                + "\n"
+            text = (
+                f"Section {i}: the city water utility records every {t} request in its service log within "
+                f"one working day and reviews {t} each quarter."
             )
+            f.write(json.dumps({"text": text}) + "\n")
     return root
 
 
-def main() -> None:
-    """Run each configuration in a subprocess, print the table, write the JSON."""
-    from corpusforge.models import hf_dir_for
+def lf_table() -> list[dict]:
+    """The planner (GPU, batch 1, seq 1024, gradient checkpointing) beside LF's published GB."""
     from corpusforge.train.plan import plan_memory
 
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--steps", type=int, default=2)
-    args = ap.parse_args()
-    model = hf_dir_for(None)
-    tmp = Path(tempfile.mkdtemp(prefix="cf-train-cpu-"))
-    data = write_corpus(tmp / "export")
-    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
     rows = []
-    for seq, batch, gc in CONFIGS:
-        out = tmp / f"pt-{seq}-{batch}-{int(gc)}"
-        cmd = [
-            sys.executable,
-            "-m",
-            "corpusforge",
-            "train",
-            "pt",
-            "--data",
-            str(data),
-            "--out",
-            str(out),
-            "--base-model",
-            model,
-            "--max-steps",
-            str(args.steps),
-            "--seq-len",
-            str(seq),
-            "--batch",
-            str(batch),
-            "--set",
-            "general_share=0",
-            "--set",
-            "gradient_accumulation_steps=1",
-            "--set",
-            "logging_steps=1",
-        ]
-        if not gc:
-            cmd.append("--no-gradient-checkpointing")
-        subprocess.run(cmd, env=env, check=True, capture_output=True)
-        res = json.loads((out / "train_result.json").read_text())
-        plan = plan_memory(model, "lora", seq, batch, stage="pt", device="cpu", gradient_checkpointing=gc)
-        measured = res["memory"]["peak_rss_delta"]
-        rows.append(
-            {
-                "seq_len": seq,
-                "batch": batch,
-                "gradient_checkpointing": gc,
-                "measured_mib": measured,
-                "plan_mib": round(plan.total_gib * 1024, 1),
-                "plan_over_measured": round(plan.total_gib * 1024 / measured, 3),
-                "tokens_per_s": res["tokens_per_s"],
-                "losses": res["losses"],
-            }
-        )
-    base = rows[0]["tokens_per_s"] or 1
-    print(
-        f"{'seq x batch':12} {'gc':3} {'measured MiB':>12} {'plan MiB':>9} {'plan/meas':>9} {'tok/s':>7} {'vs first':>8}"
-    )  # noqa: T201
+    for size, methods in LF_TABLE.items():
+        for method, lf_gb in methods.items():
+            p = plan_memory(f"Qwen/Qwen2.5-{size}-Instruct", method, 1024, 1, device="cuda")
+            rows.append(
+                {"model": size, "method": method, "lf_gb": lf_gb, "plan_gb": round(p.total_gib * 1.074, 1)}
+            )
+    print(f"{'model':6} {'method':6} {'LF GB':>6} {'plan GB':>8}")  # noqa: T201
     for r in rows:
-        print(
-            f"{r['seq_len']:>4} x {r['batch']:<5} {'on' if r['gradient_checkpointing'] else 'off':3} "  # noqa: T201
-            f"{r['measured_mib']:12.0f} {r['plan_mib']:9.0f} {r['plan_over_measured']:9.2f} "
-            f"{r['tokens_per_s']:7.0f} {r['tokens_per_s'] / base:8.2f}"
-        )
+        print(f"{r['model']:6} {r['method']:6} {r['lf_gb']:6} {r['plan_gb']:8}")  # noqa: T201
+    return rows
+
+
+def run_one(model: str, method: str, seq: int, batch: int, data: Path, out: Path, steps: int) -> dict:
+    """Train one configuration in a subprocess; its measured peak RSS growth beside the plan."""
+    from corpusforge.train.plan import plan_memory
+
+    env = {**os.environ, "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+    cmd = [sys.executable, "-m", "corpusforge", "train", "pt", "--data", str(data), "--out", str(out)]
+    cmd += ["--base-model", model, "--method", method, "--max-steps", str(steps), "--seq-len", str(seq)]
+    cmd += ["--batch", str(batch), "--no-gradient-checkpointing"]
+    for s in ("general_share=0", "gradient_accumulation_steps=1", "logging_steps=1"):
+        cmd += ["--set", s]
+    subprocess.run(cmd, env=env, check=True, capture_output=True)
+    res = json.loads((out / "train_result.json").read_text())
+    plan = plan_memory(model, method, seq, batch, stage="pt", device="cpu", gradient_checkpointing=False)
+    measured = res["memory"]["peak_rss_delta"]
+    return {
+        "model": model,
+        "method": method,
+        "seq_len": seq,
+        "batch": batch,
+        "measured_mib": measured,
+        "plan_mib": round(plan.total_gib * 1024, 1),
+        "plan_over_measured": round(plan.total_gib * 1024 / measured, 3),
+        "tokens_per_s": res["tokens_per_s"],
+        "losses": res["losses"],
+    }
+
+
+def main() -> None:
+    """Run each configuration, print both tables, write the JSON."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models", default="0.5b,1.5b", help="comma list: 0.5b, 1.5b, smol")
+    ap.add_argument("--methods", default="lora,full,prompt")
+    ap.add_argument("--seqs", default="64,128")
+    ap.add_argument("--batch", type=int, default=1)
+    ap.add_argument("--steps", type=int, default=2)
+    ap.add_argument("--lf-only", action="store_true", help="only the planner vs LLaMA-Factory table")
+    args = ap.parse_args()
+    result: dict = {"lf_table": lf_table(), "rows": []}
+    if not args.lf_only:
+        from corpusforge.models import hf_dir_for
+
+        tmp = Path(tempfile.mkdtemp(prefix="cf-train-cpu-"))
+        data = write_corpus(tmp / "export")
+        for key in args.models.split(","):
+            model = hf_dir_for(None) if key == "smol" else MODELS[key]
+            for method in args.methods.split(","):
+                for seq in map(int, args.seqs.split(",")):
+                    out = tmp / f"{key}-{method}-{seq}"
+                    result["rows"].append(run_one(model, method, seq, args.batch, data, out, args.steps))
+                    r = result["rows"][-1]
+                    print(  # noqa: T201
+                        f"{key:5} {method:6} {seq:>5} x {args.batch:<2} measured {r['measured_mib']:8.0f} MiB "
+                        f"plan {r['plan_mib']:8.0f} MiB  plan/meas {r['plan_over_measured']:.2f}  "
+                        f"{r['tokens_per_s']:.0f} tok/s",
+                        flush=True,
+                    )
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "train_cpu.json").write_text(
-        json.dumps({"model": "SmolLM2-135M-Instruct", "method": "lora", "rows": rows}, indent=2),
-        encoding="utf-8",
-    )
+    name = "train_cpu_lf.json" if args.lf_only else "train_cpu_qwen.json"
+    (RESULTS / name).write_text(json.dumps(result, indent=2), encoding="utf-8")
 
 
 if __name__ == "__main__":

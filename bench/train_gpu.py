@@ -6,8 +6,10 @@ one ``corpusforge.train.run.train`` call in this process; the table prints QLoRA
 side by side, and ``torch.cuda.max_memory_allocated`` against ``plan_memory``.
 
     python bench/train_gpu.py --size 1.5b --steps 8 --seq-len 1024 --batch 4
+    python bench/train_gpu.py --dry-run     # CPU: 2-layer model, LoRA only, 1 step (checks the script)
 
-Writes ``bench/results/train_gpu.json``. Needs a CUDA GPU and bitsandbytes.
+Writes ``bench/results/train_gpu.json`` (the dry run: ``train_gpu_dryrun.json``, not GPU figures). Needs a
+CUDA GPU and bitsandbytes, except for ``--dry-run``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import json
 import logging
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 RESULTS = Path(__file__).parent / "results"
@@ -34,7 +37,7 @@ TOPICS = [
 ]
 
 
-def build_model(size: str, folder: Path) -> str:
+def build_model(size: str, folder: Path, layers: int | None = None, device: str = "cuda") -> str:
     """Save a random-weight Qwen2.5 model of ``size`` (bf16) and the Qwen tokenizer into ``folder``."""
     import torch
     from transformers import AutoTokenizer, Qwen2Config, Qwen2ForCausalLM
@@ -44,6 +47,8 @@ def build_model(size: str, folder: Path) -> str:
     from corpusforge.train.plan_models import QWEN25
 
     s = QWEN25[size]
+    if layers:
+        s = replace(s, layers=layers)
     cfg = Qwen2Config(
         vocab_size=s.vocab,
         hidden_size=s.hidden,
@@ -55,14 +60,15 @@ def build_model(size: str, folder: Path) -> str:
         max_position_embeddings=32768,
     )
     torch.manual_seed(0)
-    with torch.device("cuda"):
+    with torch.device(device):
         model = Qwen2ForCausalLM(cfg).to(torch.bfloat16)
     model.save_pretrained(folder, safe_serialization=True)
     tok = AutoTokenizer.from_pretrained(str(qwen_tokenizer_path().parent))
     tok.chat_template = qwen2_5_chat_template
     tok.save_pretrained(folder)
     del model
-    torch.cuda.empty_cache()
+    if device == "cuda":
+        torch.cuda.empty_cache()
     return str(folder)
 
 
@@ -106,14 +112,15 @@ def run(args: argparse.Namespace) -> dict:
     from corpusforge.train.plan import plan_memory
     from corpusforge.train.run import train
 
-    if not torch.cuda.is_available():
-        raise SystemExit("bench/train_gpu.py needs a CUDA GPU")
+    dry = args.dry_run
+    if not dry and not torch.cuda.is_available():
+        raise SystemExit("bench/train_gpu.py needs a CUDA GPU (or --dry-run on CPU)")
     tmp = Path(tempfile.mkdtemp(prefix="cf-train-gpu-"))
-    model_dir = build_model(args.size, tmp / "model")
+    model_dir = build_model(args.size, tmp / "model", 2 if dry else None, "cpu" if dry else "cuda")
     data = write_data(tmp / "export", max(64, args.steps * args.batch * 2))
     rows = []
     for stage in ("pt", "sft"):
-        for method in ("lora", "qlora"):
+        for method in ("lora",) if dry else ("lora", "qlora"):
             t0 = time.time()
             res = train(
                 stage,
@@ -130,12 +137,12 @@ def run(args: argparse.Namespace) -> dict:
                 general_share=0.0,
             )
             plan = plan_memory(
-                f"Qwen/Qwen2.5-{args.size.upper()}-Instruct",
+                f"random:Qwen/Qwen2.5-{args.size.upper()}-Instruct" + ("?layers=2" if dry else ""),
                 method,
                 args.seq_len,
                 args.batch,
                 stage=stage,
-                device="cuda",
+                device="cpu" if dry else "cuda",
             )
             peak_gib = (res.memory.get("cuda_peak") or 0) / 1024
             rows.append(
@@ -153,9 +160,10 @@ def run(args: argparse.Namespace) -> dict:
                     "last_loss": res.losses[-1][1] if res.losses else None,
                 }
             )
-            torch.cuda.empty_cache()
+            if not dry:
+                torch.cuda.empty_cache()
     return {
-        "device": torch.cuda.get_device_name(0),
+        "device": "cpu (dry run, not GPU figures)" if dry else torch.cuda.get_device_name(0),
         "size": args.size,
         "seq_len": args.seq_len,
         "batch": args.batch,
@@ -171,7 +179,10 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=8)
     ap.add_argument("--seq-len", type=int, default=1024)
     ap.add_argument("--batch", type=int, default=4)
+    ap.add_argument("--dry-run", action="store_true", help="CPU, 2 layers, LoRA, 1 step, seq 64, batch 1")
     args = ap.parse_args()
+    if args.dry_run:
+        args.steps, args.seq_len, args.batch = 1, 64, 1
     logging.basicConfig(level=logging.WARNING)
     result = run(args)
     base = {r["stage"]: r for r in result["rows"] if r["method"] == "lora"}
@@ -189,7 +200,9 @@ def main() -> None:
         )
     print("\n".join(lines))  # noqa: T201
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "train_gpu.json").write_text(json.dumps(result, indent=2), encoding="utf-8")
+    (RESULTS / ("train_gpu_dryrun.json" if args.dry_run else "train_gpu.json")).write_text(
+        json.dumps(result, indent=2), encoding="utf-8"
+    )
 
 
 if __name__ == "__main__":

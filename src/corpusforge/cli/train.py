@@ -56,6 +56,7 @@ def _run(
 ) -> None:
     from corpusforge.train.data import DataError
     from corpusforge.train.methods import MethodError
+    from corpusforge.train.random_model import RandomModelError
     from corpusforge.train.recipe import RecipeError
     from corpusforge.train.run import train
 
@@ -83,7 +84,7 @@ def _run(
             ws=ws,
             **overrides,
         )
-    except (DataError, MethodError, RecipeError) as e:
+    except (DataError, MethodError, RecipeError, RandomModelError) as e:
         fail(str(e))
     finally:
         if ws is not None:
@@ -116,7 +117,10 @@ def _stage_command(stage: str, doc: str) -> Any:
             None, "--out", help="Run folder (rerun to resume); default out/train/<stage>-<method>."
         ),
         base_model: str = typer.Option(
-            None, "--base-model", help="HF id, local folder or GGUF (empty = embedded SmolLM2)."
+            None,
+            "--base-model",
+            help="HF id, local folder, GGUF, or random:Qwen/Qwen2.5-0.5B-Instruct (random weights, for "
+            "benchmarks); empty = embedded SmolLM2.",
         ),
         method: str = typer.Option(None, "--method", help=METHOD_HELP),
         max_steps: int = typer.Option(
@@ -168,7 +172,9 @@ def merge(
 
 def plan(
     model: str = typer.Option(
-        "Qwen/Qwen2.5-7B-Instruct", "--model", help="Qwen2.5 name, local folder or config.json."
+        "Qwen/Qwen2.5-7B-Instruct",
+        "--model",
+        help="Qwen2.5 name (or random:<that id>), local folder or config.json.",
     ),
     method: str = typer.Option("lora", "--method", help=METHOD_HELP),
     seq_len: int = typer.Option(2048, "--seq-len", help="Tokens per sequence."),

@@ -27,6 +27,13 @@ _KEYS = (
     "loss_type",
 )
 
+_RANDOM_NOTE = [
+    "**The base model's weights are random.** `random:` builds the published architecture with random "
+    "initialisation and no download, for memory planning and benchmarks: this "
+    "adapter (or model) has learnt nothing useful and must not be used for generation.",
+    "",
+]
+
 
 def _hyper_rows(result: Any) -> list[str]:
     h = result.hyperparameters
@@ -58,6 +65,7 @@ def render_model_card(result: Any) -> str:
         "",
         f"Trained with corpusforge (TRL + PEFT) from `{result.base_model}`.",
         "",
+        *(_RANDOM_NOTE if str(result.base_model).startswith("random:") else []),
         "## Data",
         "",
         f"- file: `{d.get('path')}`",

@@ -12,7 +12,10 @@ from corpusforge.configbase import Section
 class TrainConfig(Section):
     """Training defaults (each stage has a recipe YAML next to the code: corpusforge/train/recipes/)."""
 
-    base_model: str = Field("", description="HF id, local folder or GGUF path (empty = embedded SmolLM2).")
+    base_model: str = Field(
+        "",
+        description="HF id, local folder, GGUF path, or random:Qwen/Qwen2.5-7B-Instruct (published architecture, random weights: planning/benchmarks); empty = embedded SmolLM2.",
+    )
     method: Literal["lora", "qlora", "full", "prompt", "ptuning"] = Field(
         "lora", description="Default training method: lora, qlora (4-bit, GPU only), full, prompt, ptuning."
     )

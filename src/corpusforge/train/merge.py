@@ -24,7 +24,7 @@ def merge_adapter(adapter: str | Path, out: str | Path, base_model: str | None =
     Raises:
         MergeError: one line naming the adapter and the reason.
     """
-    from corpusforge.models import load_causal_lm
+    from corpusforge.train.random_model import load_any
 
     adapter, out = Path(adapter), Path(out)
     cfg_path = adapter / "adapter_config.json"
@@ -38,7 +38,7 @@ def merge_adapter(adapter: str | Path, out: str | Path, base_model: str | None =
     from peft import PeftModel
 
     base = base_model or cfg.get("base_model_name_or_path")
-    model, tok = load_causal_lm(base)
+    model, tok = load_any(base)
     merged = PeftModel.from_pretrained(model, str(adapter)).merge_and_unload()
     out.mkdir(parents=True, exist_ok=True)
     merged.save_pretrained(str(out), safe_serialization=True)

@@ -52,11 +52,13 @@ def load_base(base_model: str | None, method: str) -> tuple[Any, Any]:
     """Load (model, tokenizer) the way ``method`` trains it."""
     import torch
 
-    from corpusforge.models import load_causal_lm
+    from corpusforge.train.random_model import is_random, load_any
 
     check_method(method)
     cuda = has_cuda()
     kwargs: dict[str, Any] = {}
+    if method == "qlora" and is_random(base_model):
+        raise MethodError(f"{base_model}: qlora quantises saved weights; random: bases train with lora/full")
     if method == "qlora":
         from transformers import BitsAndBytesConfig
 
@@ -76,7 +78,7 @@ def load_base(base_model: str | None, method: str) -> tuple[Any, Any]:
         dtype = torch.float32  # full fine-tuning keeps fp32 master weights (bf16 autocast on GPU)
     # QLoRA: no prepare_model_for_kbit_training -- it upcasts embeddings and lm_head to fp32 (GiBs for
     # Qwen's 152k vocabulary); TRL enables input gradients and casts the adapters to bf16 itself.
-    return load_causal_lm(base_model, dtype=dtype, **kwargs)
+    return load_any(base_model, dtype=dtype, **kwargs)
 
 
 def peft_config(method: str, recipe: Recipe) -> Any:

@@ -122,6 +122,17 @@ def recommended_data(shape: ModelShape, method: str, trainable: int) -> dict[str
     }
 
 
+def _shape(model: str | None) -> ModelShape:
+    from corpusforge.train.random_model import RandomModelError, is_random, random_shape
+
+    if not is_random(model):
+        return resolve_shape(model)
+    try:
+        return random_shape(str(model))
+    except RandomModelError as e:
+        raise PlanError(str(e)) from None
+
+
 def plan_memory(
     model: str | None,
     method: str,
@@ -149,7 +160,7 @@ def plan_memory(
         raise PlanError(f"unknown device {device!r} (cuda or cpu)")
     if method == "qlora" and device == "cpu":
         raise PlanError("qlora runs on a CUDA GPU only (4-bit bitsandbytes)")
-    shape = resolve_shape(model)
+    shape = _shape(model)
     P, T = shape.params(), trainable_params(shape, method, lora_r, targets, virtual_tokens)
     act_bytes = 4 if device == "cpu" else 2
     notes = []

@@ -121,6 +121,6 @@ def resolve_shape(model: str | None) -> ModelShape:
 
         return resolve_shape(hf_dir_for(model or None))
     raise PlanError(
-        f"{model}: unknown model; the planner knows Qwen2.5-{{0.5B..72B}} offline, "
+        f"{model}: unknown model; the planner knows Qwen2.5-{{0.5B..72B}} (or random:<that id>) offline, "
         "otherwise give a local folder (or config.json) of the model"
     )

@@ -16,6 +16,7 @@ from typing import Any
 from corpusforge.io import atomic_open
 from corpusforge.train.data import read_records, resolve_data_path
 from corpusforge.train.methods import check_method, load_base, peft_config
+from corpusforge.train.random_model import is_random, random_shape
 from corpusforge.train.recipe import load_recipe
 
 log = logging.getLogger(__name__)
@@ -115,6 +116,8 @@ def train(
     recipe = load_recipe(stage, _recipe_overrides(overrides, method, stage, ws), recipe_file)
     check_method(method)
     base_model = base_model or (ws.config.train.base_model if ws is not None else "") or ""
+    if is_random(base_model):
+        random_shape(base_model)  # a bad spec fails here, in one line, before any heavy import
     path = resolve_data_path(stage, data)
     rows, summary = read_records(stage, path)
 
