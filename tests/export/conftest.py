@@ -50,8 +50,45 @@ DOCS = {
     ),
     "水质公告.txt": ("zh", ["清溪市自来水公司每月公布一次出厂水水质检测结果。"]),
 }
+# ingest tags by file type (as ingest.tags would assign them); the other documents have none
+TAGS = {
+    ".pdf": {"source_type": "report", "authority": "official"},
+    ".md": {"source_type": "faq", "topic": "water quality"},
+    "_gbk.txt": {"source_type": "规章", "authority": "官方"},
+}
 TASKS = ("qa", "summary", "claim")
 STATUSES = ("flagged", "dropped", "rejected", "generated")
+
+
+def doc_tags(source: str) -> dict[str, str]:
+    """The tags of a document (``{}`` for most)."""
+    return next((dict(t) for end, t in TAGS.items() if source.endswith(end)), {})
+
+
+@pytest.fixture
+def tags_of():
+    """:func:`doc_tags` for tests (a test module cannot import this conftest when run with other folders)."""
+    return doc_tags
+
+
+@pytest.fixture
+def doc_sources() -> list[str]:
+    """The sources of the workspace's documents."""
+    return list(DOCS)
+
+
+def evidence(c: Chunk) -> list[dict]:
+    """One verified quote: the chunk's first sentence-ish 30 characters."""
+    return [
+        {
+            "quote": c.text[:30],
+            "chunk_id": c.chunk_id,
+            "start": 0,
+            "end": 30,
+            "page": c.pages[0],
+            "score": 1.0,
+        }
+    ]
 
 
 def fill_workspace(ws) -> dict[str, int]:
@@ -60,6 +97,7 @@ def fill_workspace(ws) -> dict[str, int]:
     n = 0
     for source, (lang, texts) in DOCS.items():
         doc_id = content_hash(source)
+        tags = doc_tags(source)
         ws.store.put_document(
             Document(
                 doc_id=doc_id,
@@ -68,6 +106,7 @@ def fill_workspace(ws) -> dict[str, int]:
                 kind="text",
                 lang=lang,
                 n_pages=len(texts),
+                tags=tags,
             ),
             [Page(doc_id=doc_id, source=source, page=i + 1, text=t) for i, t in enumerate(texts)],
         )
@@ -81,6 +120,7 @@ def fill_workspace(ws) -> dict[str, int]:
                 index=i,
                 lang=lang,
                 tokens=len(t) // 4,
+                tags=tags,
             )
             for i, t in enumerate(texts)
         ]
@@ -115,6 +155,8 @@ def fill_workspace(ws) -> dict[str, int]:
                         model="SmolLM2-135M-Instruct",
                         status=status,
                         grounding=round(0.3 + 0.1 * (n % 7), 2),
+                        tags=tags,
+                        evidence=evidence(c) if task == "qa" else [],
                     )
                 )
                 counts[status] = counts.get(status, 0) + 1

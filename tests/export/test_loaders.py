@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -33,6 +34,8 @@ def test_every_jsonl_loads_with_load_dataset(exported):
         ds = load_dataset("json", data_files=str(path), split="train")
         assert len(ds) == n_lines, path
         assert "source" in ds.column_names and "pages" in ds.column_names, path
+        assert "tags" in ds.column_names, path  # extra fields datasets (and TRL, which uses it) accept
+        assert "evidence" in ds.column_names or path.parent.name == "pretrain", path
     splits = {sp: str(exported / "messages" / f"{sp}.jsonl") for sp in ("train", "validation", "test")}
     dd = load_dataset("json", data_files=splits)
     assert set(dd) == {"train", "validation", "test"} and all(len(d) for d in dd.values())
@@ -42,9 +45,14 @@ def test_hf_folder_loads_from_disk_and_from_parquet_via_card(exported):
     from datasets import load_dataset, load_from_disk
 
     disk = load_from_disk(str(exported / "hf"))
-    hub = load_dataset(str(exported / "hf"))
+    # a fresh cache: datasets keys a local folder's cache by its card, not its data files
+    hub = load_dataset(str(exported / "hf"), cache_dir=str(exported.parent / "hf-cache"))
     assert {k: len(v) for k, v in disk.items()} == {k: len(v) for k, v in hub.items()}
     assert disk["train"][0] == hub["train"][0]
+    rows = [r for split in hub.values() for r in split]
+    assert {"tags", "evidence"} <= set(hub["train"].column_names)
+    assert any(json.loads(r["tags"]).get("authority") == "official" for r in rows)
+    assert any(r["evidence"] and r["evidence"][0]["score"] == 1.0 for r in rows)
     card = (exported / "hf" / "README.md").read_text(encoding="utf-8")
     for needle in ("| train |", "| qa |", "| 水质公告.txt |", "SmolLM2-135M-Instruct", "configs:"):
         assert needle in card

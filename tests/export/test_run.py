@@ -138,13 +138,20 @@ def test_pretrain_from_store_chunks_or_corpus_jsonl(export_ws, workspace, tmp_pa
     ws2 = __import__("corpusforge.workspace", fromlist=["init_workspace"]).init_workspace(tmp_path / "ws2")
     (ws2.out_dir).mkdir()
     (ws2.out_dir / "corpus.jsonl").write_text(
-        '{"text": "Mains are flushed each spring.", "source": "ops.pdf", "pages": [3], "chunk_id": "x-00000"}\n'
+        '{"text": "Mains are flushed each spring.", "source": "ops.pdf", "pages": [3], "chunk_id": "x-00000",'
+        ' "tags": {"topic": "mains"}}\n'
         '{"source": "broken.pdf"}\n',
         encoding="utf-8",
     )
     run_export(ws2, ["pretrain"], tmp_path / "b")
     assert list(read_jsonl(tmp_path / "b" / "pretrain" / "corpus.jsonl")) == [
-        {"text": "Mains are flushed each spring.", "source": "ops.pdf", "pages": [3], "chunk_id": "x-00000"}
+        {
+            "text": "Mains are flushed each spring.",
+            "source": "ops.pdf",
+            "pages": [3],
+            "chunk_id": "x-00000",
+            "tags": {"topic": "mains"},
+        }
     ]
     ws2.close()
 

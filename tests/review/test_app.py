@@ -56,6 +56,20 @@ def test_sample_view_highlights_the_supporting_span(client):
     assert client.get("/sample/nope").status_code == 404
 
 
+def test_sample_view_marks_the_verified_evidence_escaped(client, review_ws):
+    chunk = review_ws.store.get_chunk("dochtml-00000")
+    start = chunk.text.index("<script>")
+    end = chunk.text.index("Monday.") + len("Monday.")
+    ev = {"quote": chunk.text[start:end], "chunk_id": chunk.chunk_id, "start": start, "end": end}
+    review_ws.store.update_sample("s-html-1", evidence=[{**ev, "page": 1, "score": 1.0}])
+    html = client.get("/sample/s-html-1").text
+    assert html.count('<mark class="evidence">') == 1
+    marked = html.split('<mark class="evidence">')[1].split("</mark>")[0]
+    assert marked.startswith("&lt;script&gt;window.__pwned = 1&lt;/script&gt;") and marked.endswith("Monday.")
+    assert "<script>window.__pwned" not in html
+    assert '<mark class="evidence">' not in client.get("/sample/s-plant-1").text  # no evidence: no block
+
+
 def test_edit_and_accept_is_stored_with_history(client, review_ws, csrf_of):
     csrf = csrf_of(client.get("/sample/s-plant-2").text)
     new = "It draws its water from the Green River and filters it through sand beds."

@@ -46,3 +46,13 @@ def test_html_in_the_passage_stays_plain_text_in_segments():
 
 def test_tokens():
     assert [t[2] for t in tokens("Water-Plant 水厂 42")] == ["water", "plant", "水", "厂", "42"]
+
+
+def test_evidence_segments_cover_the_passage_and_clip_bad_spans():
+    from corpusforge.review.highlight import evidence_segments
+
+    text = "abcdefghij"
+    segs = evidence_segments(text, [(2, 4), (3, 6), (8, 99), (-5, 0)])
+    assert "".join(t for t, _ in segs) == text
+    assert [t for t, ev in segs if ev] == ["cdef", "ij"]
+    assert evidence_segments(text, [(20, 30)]) == []

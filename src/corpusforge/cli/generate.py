@@ -49,8 +49,15 @@ def generate(
         help="Only the first N documents.",
     ),
     no_progress: bool = typer.Option(False, "--no-progress", help="No progress bar."),
+    strict: bool = typer.Option(
+        False, "--strict", help="Exit 1 when any document is left below generate.qa_min kept pairs."
+    ),
 ) -> None:
-    """Write instruction data from the chunks with the configured LLM (cached: re-running resumes)."""
+    """Write instruction data from the chunks with the configured LLM (cached: re-running resumes).
+
+    Exits 1 when no sample was kept (every reply unusable or dropped), and with ``--strict`` when any
+    document is left below ``generate.qa_min``; the summary is printed first either way.
+    """
     from corpusforge.generate.runner import LLMUnavailable, NothingToDo
     from corpusforge.generate.runner import generate as run_generate
     from corpusforge.models import ModelNotAvailable
@@ -110,6 +117,18 @@ def generate(
         console.print(f"[yellow]skipped:[/] {line}", highlight=False, soft_wrap=True)
     if s.n_errors > MAX_ERROR_LINES:
         console.print(f"... and {s.n_errors - MAX_ERROR_LINES} more (run with -v to see every one)")
+    _exit_code(s, strict)
+
+
+def _exit_code(s: Any, strict: bool) -> None:
+    """Exit 1 with one line when nothing was kept, or (``--strict``) when a document is short."""
+    if s.units and not s.kept:
+        fail(
+            f"no sample kept: {s.dropped} dropped by the quality gate, {s.n_errors} failed requests or "
+            "unusable replies (see the lines above; check llm in corpusforge.yaml)"
+        )
+    if strict and s.short_docs:
+        fail(f"{len(s.short_docs)} document(s) below generate.qa_min (--strict); listed above")
 
 
 def register(app: typer.Typer) -> None:

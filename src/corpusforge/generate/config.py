@@ -47,6 +47,12 @@ class GenerateConfig(Section):
     source_in_instruction: bool = Field(
         False, description="Also name the source in the instruction text (e.g. 「根据《{title}》回答：…」)."
     )
+    tags_in_instruction: bool = Field(
+        False,
+        description="Also name the document's tags at the start of the instruction, in the prompt's "
+        "language (e.g. 「来源：authority=官方，topic=水务。…」 / 'Source: topic=water. …'). Every sample "
+        "carries the tags in its `tags` field either way.",
+    )
     prompts_dir: str = Field(
         "",
         description="Folder with your own prompt files (<task>.<lang>.yaml, same keys "

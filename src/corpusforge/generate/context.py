@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from corpusforge.generate.asking import Item
 from corpusforge.generate.config import GenerateConfig
+from corpusforge.generate.labels import tag_prefix, unit_tags
 from corpusforge.generate.prompts import Prompt, load_prompt
 from corpusforge.generate.units import Unit
 from corpusforge.quality.tally import count_reasons
@@ -128,6 +129,9 @@ class RunContext:
         instruction, output = task.fields(item.data, prompt, self.cfg)
         if self.cfg.source_in_instruction:
             instruction = prompt.fill("source_instruction", title=unit.title, instruction=instruction)
+        tags = unit_tags(unit)
+        if self.cfg.tags_in_instruction:
+            instruction = tag_prefix(tags, unit.lang) + instruction
         meta: dict[str, Any] = {"lang": unit.lang, "round": round_, "item": item.idx, "title": unit.title}
         if task.question(item.data):
             meta["question"] = task.question(item.data)
@@ -148,6 +152,7 @@ class RunContext:
             model=comp.model,
             prompt_version=prompt.version,
             request_key=item.key,
+            tags=tags,
             metadata=meta,
         )
         s.messages = s.default_messages()

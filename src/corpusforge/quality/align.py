@@ -76,13 +76,19 @@ def _best_starts(hay: str, needle: str, k: int = 3) -> list[int]:
     return [s for _, s in scores[:k]]
 
 
-def find_quote(quote: str, text: str, min_score: float = MIN_SCORE) -> Match | None:
+def find_quote(
+    quote: str,
+    text: str,
+    min_score: float = MIN_SCORE,
+    folded: tuple[str, list[int]] | None = None,
+) -> Match | None:
     """Locate ``quote`` in ``text``; None when no span aligns with at least ``min_score``.
 
     Args:
         quote: the supporting quote the model gave.
         text: the chunk text.
         min_score: least share of the quote's normalised characters that must align.
+        folded: ``fold(text)`` when the caller caches it (it is the costly part for a long chunk).
     """
     quote = (quote or "").strip()
     if not quote or not text:
@@ -91,7 +97,7 @@ def find_quote(quote: str, text: str, min_score: float = MIN_SCORE) -> Match | N
     if at >= 0:
         return Match(at, at + len(quote), 1.0)
     nq, _ = fold(quote)
-    nt, offs = fold(text)
+    nt, offs = folded if folded is not None else fold(text)
     if not nq or not nt:
         return None
     at = nt.find(nq)

@@ -51,8 +51,8 @@ def check_jsonl(
 ) -> dict[str, Any]:
     """Gate every record of a JSONL file with ``question``, ``answer`` and ``context`` fields.
 
-    Each record is written to ``out_path`` unchanged plus ``grounding``, ``verdict``, ``reasons`` and
-    ``scores``. ``instruction``/``output``/``input`` are accepted as the field names too; ``context`` may
+    Each record is written to ``out_path`` unchanged plus ``grounding``, ``relevance``, ``verdict``,
+    ``reasons`` and ``scores``. ``instruction``/``output``/``input`` are accepted as the field names too; ``context`` may
     be a string or a list of strings; ``task`` (default ``qa``) names the task, whose declared traits come
     from ``tasks`` (see :class:`~corpusforge.quality.gate.QualityGate`). A malformed line is reported
     (file:line: reason) and skipped.
@@ -95,7 +95,13 @@ def check_jsonl(
                 scope=str(rec.get("source", "")),
             )
             tally.add(v.verdict, v.reasons)
-            rec.update(grounding=v.grounding, verdict=v.verdict, reasons=v.reasons, scores=v.scores)
+            rec.update(
+                grounding=v.grounding,
+                relevance=v.relevance,
+                verdict=v.verdict,
+                reasons=v.reasons,
+                scores=v.scores,
+            )
             out.write(json.dumps(rec, ensure_ascii=False) + "\n")
             n += 1
     bar.stop()

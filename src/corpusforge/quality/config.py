@@ -29,6 +29,8 @@ DEFAULT_ACTIONS: dict[str, Action] = {
     "invented_entity": "flag",
     "duplicate_question": "drop",
     "judge_low": "flag",
+    "evidence_not_found": "flag",  # drop once the model quotes reliably (the embedded 135M model cannot)
+    "evidence_missing": "ignore",
 }
 
 

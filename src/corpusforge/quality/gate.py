@@ -22,8 +22,10 @@ from typing import Any
 
 from corpusforge.quality.config import DEFAULT_ACTIONS, QualityConfig
 from corpusforge.quality.dedup import QuestionIndex
+from corpusforge.quality.evidence import EvidenceFinder
 from corpusforge.quality.filters import question_reasons, run_filters
 from corpusforge.quality.grounding import grounding_details
+from corpusforge.quality.relevance import relevance
 from corpusforge.quality.text import detect_lang
 from corpusforge.quality.traits import TaskLookup, Traits, resolve
 from corpusforge.records import Sample
@@ -42,12 +44,14 @@ class Verdict:
         grounding: grounding score in [0, 1].
         reasons: why it was flagged or dropped (``low_grounding``, ``invented_number:1235``, ...).
         scores: the parts of the score (lexical, judge, numbers, entities ...).
+        relevance: score in [0, 1] that the answer answers the question (:func:`~.relevance.relevance`).
     """
 
     verdict: str
     grounding: float
     reasons: list[str] = field(default_factory=list)
     scores: dict[str, Any] = field(default_factory=dict)
+    relevance: float | None = None
 
 
 def _context_text(context: Any) -> tuple[str, str]:
@@ -91,6 +95,7 @@ class QualityGate:
         self._traits: dict[str, Traits] = {}
         self._backend = backend
         self._judge: Any = None
+        self.evidence = EvidenceFinder()
 
     def action(self, reason: str) -> str:
         """``drop``, ``flag`` or ``ignore`` for a reason (by its name before ':')."""
@@ -164,7 +169,8 @@ class QualityGate:
                     reasons.append(f"judge_low:{round(j * 4 + 1)}")
         if traits.grounded and grounding < cfg.grounding_threshold:
             reasons.append("low_grounding")
-        return Verdict(self.decide(reasons), grounding, reasons, scores)
+        rel = relevance(question, answer, ctx, scores.get("judge"))
+        return Verdict(self.decide(reasons), grounding, reasons, scores, rel)
 
     def dedup(self, v: Verdict, question: str, *, key: str | None = None, scope: str = "") -> Verdict:
         """The de-duplication step: a near duplicate of a kept question gets ``duplicate_question:<kept id>``.
@@ -252,6 +258,7 @@ class QualityGate:
         if (sample.metadata or {}).get("finish_reason") == "length":
             self.add_reasons(v, "truncated")
         sample.status, sample.grounding, sample.reasons = v.verdict, v.grounding, v.reasons
+        sample.relevance = v.relevance
         sample.scores = {**(sample.scores or {}), **v.scores}
         return sample
 
@@ -259,7 +266,8 @@ class QualityGate:
         """Gate a sample in place (:meth:`check`, then :meth:`settle`) and remember its question.
 
         A sample with an ``input`` (an open-book task: its instruction is generic or is answered from the
-        input) is looked up among the kept questions but not remembered.
+        input) is looked up among the kept questions but not remembered. For a task whose items quote
+        their evidence (``quotes``), the quote is looked up in the context (:meth:`quote`).
 
         Args:
             answer: the text to judge when it is not the sample's output (``Task.gate_answer``).
@@ -275,4 +283,51 @@ class QualityGate:
             key=sample.sample_id if closed else None,
             scope=sample.doc_id if closed else "",
         )
+        self.annotate(sample, v, context, answer=answer)
         return self.settle(sample, v)
+
+    def annotate(self, sample: Sample, v: Verdict, context: Any, *, answer: str | None = None) -> None:
+        """What :meth:`score` cannot see of a sample: relevance to its bare question (the instruction may
+        carry a source or tag prefix) and, for tasks that quote (``quotes``), the evidence (:meth:`quote`).
+        """
+        asked = (sample.metadata or {}).get("question")
+        if asked and asked != sample.instruction:
+            ctx, _ = _context_text(context)
+            ans = sample.output if answer is None else answer
+            v.relevance = relevance(asked, ans, ctx, v.scores.get("judge"))
+        if self.traits(sample.task).quotes:
+            self.quote(sample, v, context)
+
+    def quote(self, sample: Sample, v: Verdict, context: Any) -> None:
+        """Look the sample's ``evidence`` quote (its item in ``metadata[task]``) up in the context.
+
+        Found: ``sample.evidence`` gets the quote with its chunk, offsets into that chunk's text, page and
+        alignment score. Not found: reason ``evidence_not_found``; no quote given: ``evidence_missing``.
+        """
+        item = (sample.metadata or {}).get(sample.task)
+        quote = item.get("evidence") if isinstance(item, dict) else None
+        if not isinstance(quote, str) or not quote.strip():
+            self.add_reasons(v, "evidence_missing")
+            return
+        if isinstance(context, str) or not isinstance(context, Sequence):
+            text, _ = _context_text(context)
+            cid = sample.chunk_ids[0] if sample.chunk_ids else ""
+            pieces = [(text, cid, sample.pages)]
+        else:
+            pieces = [
+                (c, sample.chunk_ids[0] if sample.chunk_ids else "", sample.pages)
+                if isinstance(c, str)
+                else (
+                    str(getattr(c, "text", "")),
+                    str(getattr(c, "chunk_id", "")),
+                    list(getattr(c, "pages", [])),
+                )
+                for c in context
+            ]
+        for text, cid, pages in pieces:
+            found = self.evidence.find(quote, text, cid, pages)
+            if found is not None:
+                sample.evidence = [found]
+                return
+        sample.evidence = []
+        self.add_reasons(v, "evidence_not_found")

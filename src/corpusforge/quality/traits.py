@@ -47,6 +47,7 @@ class Traits:
     grounded: bool = True
     has_question: bool = False
     derived_numbers: bool = False
+    quotes: bool = False
 
 
 PLAIN = Traits()
@@ -67,4 +68,5 @@ def resolve(task: str, cfg: QualityConfig, tasks: TaskLookup | None) -> Traits:
             if cfg.derived_number_tasks is not None
             else declared.derived_numbers
         ),
+        quotes=bool(getattr(declared, "quotes", False)),
     )

@@ -31,7 +31,7 @@ def check_workspace(
     Samples are scored first, then de-duplicated from the best-grounded down, so the kept copy of a
     duplicated question does not depend on the order samples were made in. Samples with an ``input``
     (open-book tasks) are not de-duplicated. Results are stored with ``store.update_sample`` (status,
-    grounding, reasons, scores).
+    grounding, relevance, reasons, scores, evidence).
 
     Args:
         tasks: the tasks by name, for what each declares (see :class:`~corpusforge.quality.gate.QualityGate`).
@@ -56,7 +56,9 @@ def check_workspace(
             errors.append(f"sample {s.sample_id}: none of its chunks {s.chunk_ids} is in the store")
             scored.append((s, None))
         else:
-            scored.append((s, gate.score(s.instruction, s.output, chunks, task=s.task)))
+            got = gate.score(s.instruction, s.output, chunks, task=s.task)
+            gate.annotate(s, got, chunks)
+            scored.append((s, got))
         bar.advance(1)
     bar.stop()
     # best-grounded first: a duplicate then never beats the copy already kept, so the best copy stays
@@ -70,7 +72,13 @@ def check_workspace(
             gate.settle(s, v)
         tally.add(s.status, s.reasons)
         ws.store.update_sample(
-            s.sample_id, status=s.status, grounding=s.grounding, reasons=s.reasons, scores=s.scores
+            s.sample_id,
+            status=s.status,
+            grounding=s.grounding,
+            relevance=s.relevance,
+            reasons=s.reasons,
+            scores=s.scores,
+            evidence=s.evidence,
         )
     for e in errors:
         log.warning(e)

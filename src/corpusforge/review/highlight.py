@@ -85,3 +85,29 @@ def highlight(answer: str, passage: str, n: int = 3) -> Highlight:
     if pos < len(passage):
         segments.append((passage[pos:], False))
     return Highlight(segments, sum(acov) / len(acov))
+
+
+def evidence_segments(passage: str, spans: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut ``passage`` at the verified evidence spans (``Sample.evidence`` start/end in this chunk).
+
+    Spans out of range are clipped, overlapping ones merged; ``[]`` when no span lies in the passage.
+    """
+    clipped = sorted((max(0, s), min(len(passage), e)) for s, e in spans if min(len(passage), e) > max(0, s))
+    merged: list[list[int]] = []
+    for s, e in clipped:
+        if merged and s <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], e)
+        else:
+            merged.append([s, e])
+    if not merged:
+        return []
+    segments: list[tuple[str, bool]] = []
+    pos = 0
+    for s, e in merged:
+        if s > pos:
+            segments.append((passage[pos:s], False))
+        segments.append((passage[s:e], True))
+        pos = e
+    if pos < len(passage):
+        segments.append((passage[pos:], False))
+    return segments

@@ -11,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from corpusforge.records import Sample
 from corpusforge.review import queries
 from corpusforge.review.actions import EDITABLE, rate_candidates, review_sample
-from corpusforge.review.highlight import highlight
+from corpusforge.review.highlight import evidence_segments, highlight
 from corpusforge.review.preferences import RATING_ORDER, pairs_for_sample
 from corpusforge.review.web import field, reviewer_of, url
 from corpusforge.store import ConflictError
@@ -28,6 +28,11 @@ def _passages(store: Any, sample: Sample, n: int) -> list[dict[str, Any]]:
             out.append({"chunk_id": cid, "missing": True})
             continue
         hl = highlight(sample.output, chunk.text, n)
+        spans = [
+            (int(e["start"]), int(e["end"]))
+            for e in sample.evidence or []
+            if e.get("chunk_id") == cid and e.get("start") is not None and e.get("end") is not None
+        ]
         out.append(
             {
                 "chunk_id": cid,
@@ -36,6 +41,7 @@ def _passages(store: Any, sample: Sample, n: int) -> list[dict[str, Any]]:
                 "pages": chunk.pages,
                 "segments": hl.segments,
                 "coverage": hl.coverage,
+                "evidence": evidence_segments(chunk.text, spans),
             }
         )
     return out

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corpusforge.export.context import ExportContext
-from corpusforge.export.formats.base import Format
+from corpusforge.export.formats.base import Format, labels
 from corpusforge.export.selection import provenance
 
 
@@ -18,6 +18,7 @@ def write(ctx: ExportContext) -> None:
                 "output": s.output,
                 "system": ctx.cfg.system_prompt,
                 **provenance(s),
+                **labels(s),
             }
             for s in samples
         ]

@@ -4,6 +4,8 @@
 ``data/<split>-00000-of-00001.parquet``) both work; the folder can be pushed to the Hub as it is. Empty
 splits are left out (``datasets`` can save but not load them). Like every format it is written inside
 the export's temporary folder, which is swapped in whole (see ``corpusforge.export.folder``).
+``tags`` is a JSON object as a string (its keys differ between documents); ``evidence`` is a list of
+``{quote, chunk_id, start, end, page, score}``.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from corpusforge.export.context import ExportContext
-from corpusforge.export.formats.base import Format
+from corpusforge.export.formats.base import Format, labels
 from corpusforge.export.hf_card import render_card
 from corpusforge.export.selection import chat_turns, provenance
 from corpusforge.records import content_hash
@@ -32,6 +34,17 @@ def features() -> Any:
             "chunk_ids": List(Value("string")),
             "task": Value("string"),
             "sample_id": Value("string"),
+            "tags": Value("string"),
+            "evidence": List(
+                {
+                    "quote": Value("string"),
+                    "chunk_id": Value("string"),
+                    "start": Value("int64"),
+                    "end": Value("int64"),
+                    "page": Value("int64"),
+                    "score": Value("float64"),
+                }
+            ),
         }
     )
 
@@ -52,9 +65,12 @@ def build(ctx: ExportContext) -> Any:
                 "input": s.input,
                 "output": s.output,
                 **provenance(s),
+                **labels(s),
             }
             for s in samples
         ]
+        for r in rows:  # tag keys differ between documents: one JSON object per row keeps one schema
+            r["tags"] = json.dumps(r["tags"], ensure_ascii=False, sort_keys=True)
         if not rows:  # datasets can save but not load an empty split: leave it out
             continue
         ds = Dataset.from_list(rows, features=feats)

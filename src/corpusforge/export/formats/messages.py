@@ -7,7 +7,7 @@ fine-tuning API read the ``messages`` field; the extra fields are ignored by all
 from __future__ import annotations
 
 from corpusforge.export.context import ExportContext
-from corpusforge.export.formats.base import Format
+from corpusforge.export.formats.base import Format, labels
 from corpusforge.export.selection import chat_turns, provenance
 
 LF_TAGS = {
@@ -23,7 +23,9 @@ def write(ctx: ExportContext) -> None:
     """Write messages/<split>.jsonl and the matching LLaMA-Factory entries (non-empty splits only)."""
     for split, samples in ctx.samples.items():
         rel = f"messages/{split}.jsonl"
-        records = [{"messages": chat_turns(s, ctx.cfg.system_prompt), **provenance(s)} for s in samples]
+        records = [
+            {"messages": chat_turns(s, ctx.cfg.system_prompt), **provenance(s), **labels(s)} for s in samples
+        ]
         if ctx.write_jsonl(rel, records):
             ctx.lf_entries[ctx.lf_name("messages", split)] = {
                 "file_name": rel,

@@ -11,12 +11,14 @@ from __future__ import annotations
 from typing import Any
 
 from corpusforge.export.context import ExportContext
-from corpusforge.export.formats.base import Format
+from corpusforge.export.formats.base import Format, labels
 from corpusforge.export.selection import provenance
 
 
-def trl_record(pair: dict[str, Any], system_prompt: str, style: str) -> dict[str, Any]:
-    """One TRL preference record (conversational or standard) with provenance."""
+def trl_record(
+    pair: dict[str, Any], system_prompt: str, style: str, extra: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """One TRL preference record (conversational or standard) with provenance (and ``extra`` fields)."""
     if style == "standard":
         body: dict[str, Any] = {
             "prompt": pair["prompt"],
@@ -31,15 +33,24 @@ def trl_record(pair: dict[str, Any], system_prompt: str, style: str) -> dict[str
             "chosen": [{"role": "assistant", "content": pair["chosen"]}],
             "rejected": [{"role": "assistant", "content": pair["rejected"]}],
         }
-    return {**body, **provenance(pair)}
+    return {**body, **provenance(pair), **(extra or {})}
 
 
 def write(ctx: ExportContext) -> None:
     """Write the TRL and LLaMA-Factory preference files of every split that has pairs."""
+    cache: dict[str, dict[str, Any]] = {}
+
+    def lab(pair: dict[str, Any]) -> dict[str, Any]:  # the pair's sample's tags and evidence
+        sid = pair["sample_id"]
+        if sid not in cache:
+            cache[sid] = labels(ctx.ws.store.get_sample(sid))
+        return cache[sid]
+
     for split, pairs in ctx.pairs.items():
         sys_prompt = ctx.cfg.system_prompt
         ctx.write_jsonl(
-            f"preference/{split}.jsonl", [trl_record(p, sys_prompt, ctx.cfg.preference_style) for p in pairs]
+            f"preference/{split}.jsonl",
+            [trl_record(p, sys_prompt, ctx.cfg.preference_style, lab(p)) for p in pairs],
         )
         rel = f"preference/ranking_{split}.jsonl"
         ranking = [
@@ -50,6 +61,7 @@ def write(ctx: ExportContext) -> None:
                 "rejected": p["rejected"],
                 "system": sys_prompt,
                 **provenance(p),
+                **lab(p),
             }
             for p in pairs
         ]

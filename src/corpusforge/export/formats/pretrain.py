@@ -1,4 +1,4 @@
-"""Pretraining corpus: ``pretrain/corpus.jsonl`` with ``text`` and provenance, one line per chunk.
+"""Pretraining corpus: ``pretrain/corpus.jsonl`` with ``text``, provenance and ``tags``, one line per chunk.
 
 Also ``pretrain/{train,validation,test}.jsonl``: the same chunks split by source document the way the
 samples were split (sources with no exported sample go to train), so continued pretraining can leave the
@@ -28,7 +28,13 @@ def iter_corpus(ctx: ExportContext, filters: Filters) -> Iterator[dict[str, Any]
     for c in ctx.ws.store.iter_chunks():
         n += 1
         if filters.source_ok(c.source):
-            yield {"text": c.text, "source": c.source, "pages": list(c.pages), "chunk_id": c.chunk_id}
+            yield {
+                "text": c.text,
+                "source": c.source,
+                "pages": list(c.pages),
+                "chunk_id": c.chunk_id,
+                "tags": dict(c.tags or {}),
+            }
     if n:
         return
     path = ctx.ws.out_dir / "corpus.jsonl"
@@ -45,6 +51,7 @@ def iter_corpus(ctx: ExportContext, filters: Filters) -> Iterator[dict[str, Any]
                 "source": r.get("source", ""),
                 "pages": list(r.get("pages") or []),
                 "chunk_id": r.get("chunk_id", ""),
+                "tags": dict(r.get("tags") or {}),
             }
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from corpusforge.export.context import ExportContext
-from corpusforge.export.formats.base import Format
+from corpusforge.export.formats.base import Format, labels
 from corpusforge.export.selection import chat_turns, provenance
 
 ROLE_TO_FROM = {"user": "human", "assistant": "gpt"}
@@ -22,7 +22,7 @@ def write(ctx: ExportContext) -> None:
                 for t in turns
                 if t["role"] != "system"
             ]
-            records.append({"conversations": convs, "system": system, **provenance(s)})
+            records.append({"conversations": convs, "system": system, **provenance(s), **labels(s)})
         if ctx.write_jsonl(rel, records):
             ctx.lf_entries[ctx.lf_name("sharegpt", split)] = {
                 "file_name": rel,

@@ -77,6 +77,8 @@ class Task:
             (``not_a_question``, ``question_off_source``). ``quality.question_tasks`` overrides it.
         derived_numbers: answers may compute numbers from the source's (a sum, a ratio ...), which are
             then not invented. ``quality.derived_number_tasks`` overrides it.
+        quotes: items carry an ``evidence`` quote from the source; the gate looks it up in the chunk
+            (``evidence_not_found`` when absent from it, ``evidence_missing`` when none was given).
         item_in_metadata: the item itself is kept in the sample's metadata, under the task's name.
         candidates: kept samples get ``--candidates`` answers to their question (``generate.candidate_tasks``
             overrides it when set).
@@ -92,6 +94,7 @@ class Task:
     grounded: ClassVar[bool] = True
     has_question: ClassVar[bool] = False
     derived_numbers: ClassVar[bool] = False
+    quotes: ClassVar[bool] = False
     item_in_metadata: ClassVar[bool] = False
     candidates: ClassVar[bool] = False
     prompt_folder: ClassVar[Path | None] = None

@@ -1,7 +1,9 @@
 """``qa``: question/answer pairs about a passage; the answers use only the passage's facts.
 
 A document is asked in rounds (:class:`~corpusforge.generate.jobs.QAJob`) until the gate has kept
-``generate.qa_min`` of its pairs or ``generate.qa_rounds`` are done.
+``generate.qa_min`` of its pairs or ``generate.qa_rounds`` are done. Each pair may carry an ``evidence``
+quote copied from the passage; the item is kept in the sample's metadata (``metadata["qa"]``) so the
+quality gate can find the quote in the chunk (``Sample.evidence``) or drop the pair (``evidence_not_found``).
 """
 
 from __future__ import annotations
@@ -42,6 +44,17 @@ class QATask(PairTask):
     list_key = "pairs"
     has_question = True
     candidates = True
+    quotes = True
+    item_in_metadata = True
+
+    def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
+        """Question and answer must be non-empty; ``evidence`` (the supporting quote) is optional."""
+        pair = super().valid(item, cfg)
+        if pair is not None:
+            quote = text(item.get("evidence"))
+            if quote:
+                pair["evidence"] = quote
+        return pair
 
     def scope(self, cfg: GenerateConfig) -> str:
         """``document``: the pairs of a document are asked for together, in rounds."""
@@ -54,11 +67,11 @@ class QATask(PairTask):
         return qa_rounds(self, ctx, doc, chunks)
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
-        """``{"pairs": [{"question", "answer"}, ...]}`` with at most ``n`` pairs."""
+        """``{"pairs": [{"question", "answer", "evidence"}, ...]}`` with at most ``n`` pairs."""
         pair = {
             "type": "object",
-            "properties": {"question": string(cfg), "answer": string(cfg)},
-            "required": ["question", "answer"],
+            "properties": {"question": string(cfg), "answer": string(cfg), "evidence": string(cfg)},
+            "required": ["question", "answer", "evidence"],
         }
         return {
             "type": "object",
