@@ -26,6 +26,16 @@ DEFAULT_BOILERPLATE = [
 ]
 
 
+def _compiling(patterns: list[str]) -> list[str]:
+    """The patterns unchanged, or a ValueError naming the first that is not a valid regular expression."""
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as e:
+            raise ValueError(f"not a valid regular expression {p!r}: {e}") from None
+    return patterns
+
+
 class CleanConfig(Section):
     """Text cleaning, applied to every page before filtering."""
 
@@ -107,12 +117,7 @@ class FilterConfig(Section):
     @field_validator("boilerplate")
     @classmethod
     def _regexes_compile(cls, v: list[str]) -> list[str]:
-        for p in v:
-            try:
-                re.compile(p)
-            except re.error as e:
-                raise ValueError(f"not a valid regular expression {p!r}: {e}") from None
-        return v
+        return _compiling(v)
 
     boilerplate_max_chars: int = Field(
         300,
@@ -179,12 +184,7 @@ class SharedBoilerplateConfig(Section):
     @field_validator("allow")
     @classmethod
     def _allow_compiles(cls, v: list[str]) -> list[str]:
-        for p in v:
-            try:
-                re.compile(p)
-            except re.error as e:
-                raise ValueError(f"not a valid regular expression {p!r}: {e}") from None
-        return v
+        return _compiling(v)
 
 
 class DecontamConfig(Section):
