@@ -75,3 +75,36 @@ def test_plan_within_15_percent_of_measured_cpu_peak(smollm_hf_dir, export_dir, 
     measured = json.loads((out / "train_result.json").read_text())["memory"]["peak_rss_delta"]
     plan = plan_memory(smollm_hf_dir, "lora", 128, 2, stage="pt", device="cpu", gradient_checkpointing=False)
     assert plan.total_gib * 1024 == pytest.approx(measured, rel=0.15), (plan, measured)
+
+
+def test_per_layer_activations_pin_the_autograd_walk():
+    """Per token per block, fp32 elements: each term of the saved-tensor walk must be counted once."""
+    from corpusforge.train.plan_models import ModelShape
+    from corpusforge.train.plan_terms import activation_elems_per_token_layer, head_bytes
+
+    s = ModelShape(
+        "tiny", hidden=64, layers=2, heads=4, kv_heads=2, intermediate=160, vocab=1000, tie_embeddings=True
+    )
+    h, kv, i, heads = 64, 32, 160, 4
+    base = 4 * h + 2 * kv + 3 * i + heads + 2  # 806
+    targets = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
+    per = lambda m, seq=128: activation_elems_per_token_layer(s, m, 8, targets, seq, "cpu")  # noqa: E731
+    assert per("prompt") == base == 806
+    assert per("full") == base + 4 * h + i
+    assert per("lora") == base + 2 * (5 * h + h + i) + 8 * 7
+    assert per("lora", 4096) == per("lora", 16)  # SDPA keeps no seq^2 scores
+    # TRL's fused head: 8.25 fp32 tiles of min(tokens, 4096) x min(vocab, 32768), plus 3 h-vectors a token
+    assert head_bytes(s, 10, "cpu") == 8.25 * 10 * 1000 * 4 + 10 * h * 12
+    assert head_bytes(s, 10_000, "cpu") == 8.25 * 4096 * 1000 * 4 + 10_000 * h * 12
+
+
+def test_tied_embedding_full_tuning_counts_its_second_gradient():
+    full = plan_memory(
+        "Qwen/Qwen2.5-0.5B-Instruct", "full", 64, 1, device="cpu", gradient_checkpointing=False
+    )
+    lora = plan_memory(
+        "Qwen/Qwen2.5-0.5B-Instruct", "lora", 64, 1, device="cpu", gradient_checkpointing=False
+    )
+    vocab_h = 151936 * 896 * 4 / 2**30
+    assert full.gradients_gib == pytest.approx(4 * full.params / 2**30 + vocab_h, abs=0.002)
+    assert lora.gradients_gib == pytest.approx(4 * lora.trainable_params / 2**30, abs=0.002)

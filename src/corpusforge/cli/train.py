@@ -55,6 +55,7 @@ def _run(
     sets: list[str],
 ) -> None:
     from corpusforge.train.data import DataError
+    from corpusforge.train.launch import rank
     from corpusforge.train.methods import MethodError
     from corpusforge.train.random_model import RandomModelError
     from corpusforge.train.recipe import RecipeError
@@ -89,6 +90,8 @@ def _run(
     finally:
         if ws is not None:
             ws.close()
+    if rank() != 0:  # launched: rank 0 prints the summary
+        return
     first = res.losses[0][1] if res.losses else None
     last = res.losses[-1][1] if res.losses else None
     summary_table(
@@ -106,6 +109,62 @@ def _run(
             "loss curve": res.plot or "-",
         },
     )
+
+
+def _child_args(stage: str, opts: dict[str, Any]) -> list[str]:
+    """The ``train <stage>`` arguments each launched process runs: these options, without the launch flags."""
+    args = ["train", stage]
+    for flag, key in (("--data", "data"), ("--out", "out_dir")):
+        if opts[key] is not None:
+            args += [flag, str(Path(opts[key]).resolve())]
+    for flag, key in (
+        ("--base-model", "base_model"),
+        ("--method", "method"),
+        ("--max-steps", "max_steps"),
+        ("--seq-len", "seq_len"),
+        ("--batch", "batch"),
+        ("--lr", "lr"),
+    ):
+        if opts[key] is not None:
+            args += [flag, str(opts[key])]
+    args += ["--no-resume"] if opts["no_resume"] else []
+    args += ["--no-gradient-checkpointing"] if opts["no_gc"] else []
+    for item in opts["sets"]:
+        args += ["--set", item]
+    return args
+
+
+def _launch(
+    stage: str, launcher: str, num_processes: int | None, config: str | None, opts: dict[str, Any]
+) -> None:
+    """Run this command in ``num_processes`` processes (DDP; gloo on CPU) and wait for them."""
+    import subprocess
+
+    import torch
+
+    from corpusforge.train.launch import LaunchError, launch_argv, launch_env
+
+    cuda = bool(torch.cuda.is_available())
+    n = num_processes if num_processes is not None else (torch.cuda.device_count() if cuda else 2)
+    ws = _open_ws()
+    base = opts["base_model"] or (ws.config.train.base_model if ws else "") or ""
+    if ws is not None:
+        ws.close()
+    if not base.startswith("random:"):
+        from corpusforge.models import hf_dir_for
+
+        try:  # de-quantise a GGUF (the embedded model) once here, not in every process at once
+            hf_dir_for(base or None)
+        except (OSError, ValueError):
+            pass  # each process reports its own one-line error
+    try:
+        cmd = launch_argv(launcher, n, _child_args(stage, opts), config=config, cuda=cuda)
+    except LaunchError as e:
+        fail(str(e))
+    console.print(f"launching {n} processes ({launcher}, {'cuda' if cuda else 'cpu/gloo'})")
+    rc = subprocess.run(cmd, env=launch_env(workspace_dir())).returncode
+    if rc != 0:
+        fail(f"train {stage}: {launcher} launch of {n} processes failed (exit code {rc}); see above", rc)
 
 
 def _stage_command(stage: str, doc: str) -> Any:
@@ -136,7 +195,24 @@ def _stage_command(stage: str, doc: str) -> Any:
         sets: list[str] = typer.Option(
             [], "--set", help="Recipe key override KEY=VALUE, e.g. lora.r=8 (repeatable)."
         ),
+        launch: str = typer.Option(
+            None,
+            "--launch",
+            help="Train in several processes: accelerate | torchrun (DDP; gloo on CPU, NCCL on GPUs).",
+        ),
+        num_processes: int = typer.Option(
+            None, "--num-processes", help="Processes for --launch (default: the GPU count; 2 on CPU)."
+        ),
+        accelerate_config: str = typer.Option(
+            None,
+            "--accelerate-config",
+            help="With --launch accelerate: ddp | fsdp | zero2 | zero3 (shipped; FSDP/ZeRO GPU-only) or a file.",
+        ),
     ) -> None:
+        if launch:
+            opts = dict(locals())
+            _launch(stage, launch, num_processes, accelerate_config, opts)
+            return
         _run(stage, data, out_dir, base_model, method, max_steps, seq_len, batch, lr, no_resume, no_gc, sets)
 
     command.__doc__ = doc

@@ -12,6 +12,7 @@ _KEYS = (
     "max_length",
     "per_device_train_batch_size",
     "gradient_accumulation_steps",
+    "world_size",
     "num_train_epochs",
     "max_steps",
     "warmup_ratio",

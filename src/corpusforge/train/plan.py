@@ -1,7 +1,9 @@
 """``plan_memory(model, method, seq_len, batch)``: memory a training run needs, before any download.
 
-Peak = weights + gradients + optimizer states + activations + logits/loss + runtime overhead; the formula
-and its comparison with published figures are in docs/training.md. All sizes are bytes inside, GiB out.
+Peak = weights + gradients + optimizer states + activations + loss head + runtime overhead; the formula,
+its check against measured CPU runs and its comparison with published figures are in docs/training.md.
+The activation and loss-head terms (:mod:`corpusforge.train.plan_terms`) come from what autograd keeps;
+the one fitted constant is :data:`CPU_OVERHEAD`. All sizes are bytes inside, GiB out.
 """
 
 from __future__ import annotations
@@ -10,21 +12,22 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from corpusforge.train.plan_models import ModelShape, PlanError, resolve_shape
+from corpusforge.train.plan_terms import (
+    activation_elems_per_token_layer,
+    head_bytes,
+    tied_embedding_grad_bytes,
+)
+
+__all__ = ["Plan", "activation_elems_per_token_layer", "plan_memory", "trainable_params"]
 
 GIB = 2**30
 DEFAULT_TARGETS = ("q_proj", "k_proj", "v_proj", "o_proj", "gate_proj", "up_proj", "down_proj")
 # 4-bit NF4 with double quantisation: 4 bits + 8-bit absmax per 64 + fp32 per 256 absmax groups.
 NF4_BYTES = 0.5 + 1 / 64 + 4 / (64 * 256)
-# Measured on CPU (torch 2.13, transformers 5, TRL 1.16): RSS the run adds beyond the modelled tensors
-# (allocator caches, autograd scratch, Trainer/accelerate state, Arrow dataset). See docs/training.md.
+# The only fitted constant: RSS a CPU run adds beyond the modelled tensors (the allocator's retained pages,
+# Trainer/accelerate state, the Arrow dataset). Fitted on ONE run, SmolLM2-135M LoRA r=16, pt, seq 128 x
+# batch 2, no checkpointing (torch 2.13, transformers 5.24, TRL 1.16); every Qwen2.5 run is a check.
 CPU_OVERHEAD = 0.25 * GIB
-# Per vocab entry per token: logits, fp32 log-softmax and their gradients (16 bytes), plus the entropy and
-# token-accuracy metrics TRL's SFTTrainer computes from the logits (12 bytes, pt and sft only).
-LOSS_BYTES = 16
-METRIC_BYTES = 12
-ATTN_COPIES_CPU = (
-    4  # math SDPA on CPU keeps scores, masked scores, softmax and its gradient (heads x seq each)
-)
 
 
 @dataclass
@@ -82,25 +85,6 @@ def trainable_params(
             + shape.hidden
         )
     raise PlanError(f"unknown method {method!r} (choose from lora, qlora, full, prompt, ptuning)")
-
-
-def activation_elems_per_token_layer(
-    shape: ModelShape, method: str, lora_r: int, targets: tuple[str, ...], seq_len: int, device: str
-) -> int:
-    """Elements one decoder block keeps for backward, per token (no checkpointing).
-
-    RMSNorm in/out (2h) twice, q/k/v (h + 2kv), rotated q/k (h + kv), attention output and o_proj input (2h),
-    SwiGLU gate, up, act(gate), product (4i); LoRA adds its dropout output and A output per target; the
-    CPU's math attention also keeps the softmax (heads x seq per token).
-    """
-    h, i, kv = shape.hidden, shape.intermediate, shape.kv_heads * shape.hd
-    n = 7 * h + 3 * kv + 4 * i
-    if method in ("lora", "qlora"):
-        sh = shape.linear_shapes()
-        n += sum(sh[t][0] + lora_r for t in targets if t in sh)
-    if device == "cpu":
-        n += ATTN_COPIES_CPU * shape.heads * seq_len
-    return n
 
 
 def recommended_data(shape: ModelShape, method: str, trainable: int) -> dict[str, Any]:
@@ -177,6 +161,7 @@ def plan_memory(
     else:
         weights = (2 if device == "cuda" else 4) * P + 4 * T
         grads, optim = 4 * T, 8 * T
+    grads += tied_embedding_grad_bytes(shape, method)
     tokens = batch * (seq_len + (virtual_tokens if method in ("prompt", "ptuning") else 0))
     if stage == "dpo":
         tokens *= 2
@@ -185,8 +170,8 @@ def plan_memory(
         acts = act_bytes * tokens * (shape.layers * shape.hidden + per_layer)
     else:
         acts = act_bytes * tokens * shape.layers * per_layer
-    # dpo: no SFT metrics, but the reference model's logits (no grad) for chosen and rejected
-    logits = (LOSS_BYTES + (4 if stage == "dpo" else METRIC_BYTES)) * tokens * shape.vocab
+    # TRL's fused lm-head: tiles, never [tokens, vocab] logits (dpo's reference forward runs before, no grad)
+    logits = head_bytes(shape, tokens, device)
     overhead = CPU_OVERHEAD if device == "cpu" else 0
     if device == "cuda":
         notes.append("cuda: add ~0.5-1 GiB for the CUDA context, which max_memory_allocated does not count")

@@ -155,6 +155,11 @@ def train(
     final = out / ("model" if method == "full" else "adapter")
     trainer.save_model(str(final))  # collective under FSDP/ZeRO-3: every process calls it
     main = trainer.is_world_process_zero()
+    world = int(trainer.args.world_size)
+    if world > 1:  # launched (corpusforge.train.launch): each rank says what it did, in its own file
+        from corpusforge.train.launch import write_rank_file
+
+        write_rank_file(out, trainer, memory)
     if main:
         tok.save_pretrained(str(final))
     trainable, total = _count_params(trainer.model)
@@ -169,6 +174,7 @@ def train(
         "method": method,
         "max_steps": max_steps,
         "learning_rate_used": recipe.lr_for(method),
+        "world_size": world,
     }
     result = TrainResult(
         stage=stage,
