@@ -133,119 +133,260 @@ def paragraphs_of_novels(min_chars: int = 30) -> list[str]:
     return out
 
 
-def ours_dedup(
-    sets: list[np.ndarray], threshold: float, num_perm: int, path: Path | None, fn_weight: float = 0.5
-) -> tuple[float, float, int]:
-    """(signature seconds, LSH seconds, duplicates) for our implementation."""
-    from corpusforge.corpus.lsh import DedupIndex
-    from corpusforge.corpus.minhash import signatures
+def neardup_items(k: int, chunk: int = 700) -> tuple[list[str], list[tuple[str, str]]]:
+    """(indexed chunks, [(kind, query text)]) on the fixture novels.
 
-    t0 = time.perf_counter()
-    sigs = signatures(sets, num_perm)
-    t1 = time.perf_counter()
-    idx = DedupIndex(threshold, num_perm, path, fn_weight)
-    keys = idx.keys(sigs)
-    dups = 0
-    for i in range(len(sets)):
-        if idx.query(sigs[i], keys[i]) is not None:
-            dups += 1
-        else:
-            idx.insert(sigs[i], keys[i], str(i))
-    t2 = time.perf_counter()
-    idx.close()
-    return t1 - t0, t2 - t1, dups
+    Indexed: ``chunk``-character chunks of the first 90% of 三国演义 and of 水浒传. Queries: chunks of a
+    60,000-character excerpt of 三国演义 with 1/2/5/10% of characters edited (substituted 60%, deleted 20%,
+    inserted 20%, from the novel's own characters), half-chunk excerpts of indexed chunks, and unrelated
+    negatives (chunks of the held-out last 10% of 三国演义, same author and style).
+    """
+    a, b = (raw.decode("gb18030") for _, raw in novels())
+    rng = np.random.default_rng(0)
+    cut = int(len(a) * 0.9)
+    pool = [c for c in a[:5000] if "\u4e00" <= c <= "\u9fff"]
+
+    def edit(t: str, p: float) -> str:
+        chars = list(t)
+        for j in sorted(rng.choice(len(chars), int(len(chars) * p), replace=False), reverse=True):
+            r = rng.random()
+            if r < 0.6:
+                chars[j] = pool[rng.integers(len(pool))]
+            elif r < 0.8:
+                del chars[j]
+            else:
+                chars.insert(j, pool[rng.integers(len(pool))])
+        return "".join(chars)
+
+    def chunks(t: str) -> list[str]:
+        return [t[i : i + chunk] for i in range(0, len(t) - chunk, chunk)]
+
+    indexed = chunks(a[:cut]) + chunks(b)
+    ex = a[len(a) // 2 : len(a) // 2 + 60_000]
+    queries: list[tuple[str, str]] = []
+    for p in (0.01, 0.02, 0.05, 0.10):
+        queries += [(f"edited {int(p * 100)}%", c) for c in chunks(edit(ex, p))[:60]]
+    for i in rng.choice(len(indexed), 60, replace=False):
+        queries.append(("excerpt (half chunk)", indexed[i][100 : 100 + chunk // 2]))
+    queries += [("unrelated", c) for c in chunks(a[cut:])[:300]]
+    return indexed, queries
 
 
-def datasketch_dedup(items: list, threshold: float, num_perm: int, hashfunc=None) -> tuple[float, float, int]:  # type: ignore[no-untyped-def,type-arg]
-    """The same with datasketch (MinHash.update_batch + MinHashLSH query/insert)."""
+def shingle_sets(texts: list[str], k: int) -> list[np.ndarray]:
+    """Distinct 64-bit shingle hashes of the folded texts (all shingles, no sampling)."""
+    from corpusforge.corpus.neardup import fold, shingle_hashes
+
+    return [np.unique(shingle_hashes(fold(t), k, 5)) for t in texts]
+
+
+def exact_containment(qsets: list[np.ndarray], isets: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
+    """Each query's exact containment |Q & U| / |Q| in the union U of the indexed sets (what the pipeline
+    asks: is this chunk's text already kept, whatever the chunk boundaries) and its highest Jaccard with one
+    indexed set (what pairwise MinHash LSH estimates)."""
+    union = np.unique(np.concatenate(isets))
+    owner: dict[int, list[int]] = {}
+    for i, s in enumerate(isets):
+        for h in s.tolist():
+            owner.setdefault(h, []).append(i)
+    cont, jac = np.zeros(len(qsets)), np.zeros(len(qsets))
+    for q, s in enumerate(qsets):
+        counts: dict[int, int] = {}
+        for h in s.tolist():
+            for i in owner.get(h, ()):
+                counts[i] = counts.get(i, 0) + 1
+        if counts and len(s):
+            pos = np.minimum(np.searchsorted(union, s), len(union) - 1)
+            cont[q] = float((union[pos] == s).mean())
+            jac[q] = max(c / (len(s) + len(isets[i]) - c) for i, c in counts.items())
+    return cont, jac
+
+
+def run_ours(
+    indexed: list[str], queries: list[str], k: int, rate: int, thr: float
+) -> tuple[list[bool], float]:
+    """Our path (fold, numpy rolling hash, hash sampling, SampleIndex containment): flags, CPU seconds."""
+    from corpusforge.corpus.neardup import SampleIndex, sampled_shingles
+
+    c0 = time.process_time()
+    idx = SampleIndex()
+    for i, t in enumerate(indexed):
+        idx.add(sampled_shingles(t, k, 5, rate), i)
+    flags = [idx.containment(sampled_shingles(t, k, 5, rate)) >= thr for t in queries]
+    return flags, time.process_time() - c0
+
+
+def run_datasketch(indexed: list[str], queries: list[str], k: int, thr: float) -> tuple[list[bool], float]:
+    """datasketch MinHash + MinHashLSH (128 permutations) fed our shingle hashes (no SHA-1)."""
     from datasketch import MinHash, MinHashLSH
 
-    kw = {"hashfunc": hashfunc} if hashfunc else {}
-    t0 = time.perf_counter()
-    mhs = []
-    for it in items:
-        m = MinHash(num_perm=num_perm, seed=1, **kw)
-        m.update_batch(it)
-        mhs.append(m)
-    t1 = time.perf_counter()
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    dups = 0
-    for i, m in enumerate(mhs):
-        if lsh.query(m):
-            dups += 1
-        else:
-            lsh.insert(i, m)
-    t2 = time.perf_counter()
-    return t1 - t0, t2 - t1, dups
+    from corpusforge.corpus.neardup import fold, shingle_hashes
+
+    def mh(t: str) -> MinHash:
+        m = MinHash(num_perm=128, seed=1, hashfunc=int)
+        m.update_batch((np.unique(shingle_hashes(fold(t), k, 5)) >> np.uint64(32)).tolist())
+        return m
+
+    c0 = time.process_time()
+    lsh = MinHashLSH(threshold=thr, num_perm=128)
+    for i, t in enumerate(indexed):
+        lsh.insert(i, mh(t))
+    flags = [bool(lsh.query(mh(t))) for t in queries]
+    return flags, time.process_time() - c0
 
 
-def recall(
-    paras: list[str], n: int, threshold: float, num_perm: int, recall_weight: float
-) -> dict[str, object]:
-    """Recall/precision of LSH candidates against exact all-pairs Jaccard on a sample with edited copies."""
-    import scipy.sparse as sp
-    from datasketch import MinHash, MinHashLSH
+def run_rensa(indexed: list[str], queries: list[str], k: int, thr: float) -> tuple[list[bool], float]:
+    """rensa RMinHash + RMinHashLSH (128 permutations, 16 bands) over the folded shingle strings."""
+    from rensa import RMinHash, RMinHashLSH
 
+    from corpusforge.corpus.neardup import fold
+
+    def mh(t: str) -> RMinHash:
+        f = fold(t)
+        m = RMinHash(num_perm=128, seed=1)
+        m.update([f[i : i + k] for i in range(max(1, len(f) - k + 1))])
+        return m
+
+    c0 = time.process_time()
+    bands = {0.2: 32, 0.3: 32, 0.4: 16, 0.5: 16}.get(round(thr, 1), 16)
+    lsh = RMinHashLSH(threshold=thr, num_perm=128, num_bands=bands)
+    for i, t in enumerate(indexed):
+        lsh.insert(i, mh(t))
+    flags = [bool(lsh.query(mh(t))) for t in queries]
+    return flags, time.process_time() - c0
+
+
+def run_old(indexed: list[str], queries: list[str], k: int, thr: float) -> tuple[list[bool], float]:
+    """Our older MinHash (corpus/minhash.py) + banded LSH (corpus/lsh.py), still the paragraph/page dedup."""
     from corpusforge.corpus.lsh import DedupIndex
     from corpusforge.corpus.minhash import char_shingles, signatures
 
-    rng = np.random.default_rng(0)
-    base = [paras[i] for i in rng.choice(len(paras), n, replace=False)]
-    sample = list(base)
-    for p in base[: n // 2]:  # edited copies: 0-8% of characters substituted
-        chars = list(p)
-        for j in rng.choice(len(chars), int(len(chars) * rng.uniform(0, 0.08)), replace=False):
-            chars[j] = "某"
-        sample.append("".join(chars))
-    sets = [np.unique(char_shingles(t, 5)) for t in sample]
-    vocab: dict[int, int] = {}
-    rows, cols = [], []
-    for i, s in enumerate(sets):
-        for h in s.tolist():
-            rows.append(i)
-            cols.append(vocab.setdefault(h, len(vocab)))
-    a = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(sets), len(vocab)))
-    inter = (a @ a.T).tocoo()
-    size = np.array([len(s) for s in sets])
-    truth = set()
-    for i, j, v in zip(inter.row, inter.col, inter.data, strict=True):
-        if i < j and v / (size[i] + size[j] - v) >= threshold:
-            truth.add((int(i), int(j)))
-    sigs = signatures(sets, num_perm)
-    found: dict[str, set] = {}  # type: ignore[type-arg]
-    for label, w in (("datasketch's bands", 0.5), (f"recall_weight {recall_weight}", recall_weight)):
-        idx = DedupIndex(threshold, num_perm, None, w)
-        keys = idx.keys(sigs)
-        for i in range(len(sets)):
-            idx.insert(sigs[i], keys[i], str(i))
-        cand, verified = set(), set()
-        for i in range(len(sets)):
-            for j, sim in idx.matches(sigs[i], keys[i]):
-                if j != i:
-                    pair = (min(i, j), max(i, j))
-                    cand.add(pair)
-                    if sim >= threshold:
-                        verified.add(pair)
-        found[f"ours, {label} ({idx.bands}x{idx.rows}), candidates"] = cand
-        found[f"ours, {label} ({idx.bands}x{idx.rows}), verified (as the pipeline)"] = verified
-    lsh = MinHashLSH(threshold=threshold, num_perm=num_perm)
-    mhs = []
-    for i, s in enumerate(sets):
-        m = MinHash(num_perm=num_perm, seed=1, hashfunc=int)
-        m.update_batch(s.tolist())
-        mhs.append(m)
-        lsh.insert(i, m)
-    ds = {(min(i, j), max(i, j)) for i, m in enumerate(mhs) for j in lsh.query(m) if j != i}
+    c0 = time.process_time()
+    idx = DedupIndex(thr, 128, None, 0.8)
+    isig = signatures([np.unique(char_shingles(t, k)) for t in indexed], 128)
+    keys = idx.keys(isig)
+    for i in range(len(indexed)):
+        idx.insert(isig[i], keys[i], str(i))
+    qsig = signatures([np.unique(char_shingles(t, k)) for t in queries], 128)
+    qkeys = idx.keys(qsig)
+    flags = [idx.query(qsig[i], qkeys[i]) is not None for i in range(len(queries))]
+    idx.close()
+    return flags, time.process_time() - c0
 
-    found["datasketch MinHashLSH, candidates"] = ds
-    out: dict[str, object] = {"items": len(sets), "true_pairs": len(truth)}
-    for name, pairs in found.items():
-        tp = len(pairs & truth)
+
+def neardup_table(con, results: dict, args) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Recall/precision vs exact containment and CPU throughput: ours, datasketch, rensa, older MinHash."""
+    from rich.table import Table
+
+    k, thr = args.shingle, args.containment
+    indexed, queries = neardup_items(k)
+    qtexts = [t for _, t in queries]
+    cont, jac = exact_containment(shingle_sets(qtexts, k), shingle_sets(indexed, k))
+    truth = cont >= thr
+    # datasketch/rensa estimate Jaccard: pick the Jaccard threshold whose exact version gives recall >= 0.95
+    jt = float(np.quantile(jac[truth], 0.05)) if truth.any() else thr
+    n_items = len(indexed) + len(queries)
+    runs = {
+        f"ours (sampled shingles 1/{args.sample_rate}, containment >= {thr})": run_ours(
+            indexed, qtexts, k, args.sample_rate, thr
+        ),
+        "ours, no sampling (rate 1)": run_ours(indexed, qtexts, k, 1, thr),
+        f"datasketch MinHashLSH (128 perm, Jaccard >= {jt:.2f})": run_datasketch(indexed, qtexts, k, jt),
+        f"rensa RMinHashLSH (128 perm, Jaccard >= {jt:.2f})": run_rensa(indexed, qtexts, k, jt),
+        f"older minhash.py + lsh.py (Jaccard >= {jt:.2f})": run_old(indexed, qtexts, k, jt),
+    }
+    base = next(v for n, v in runs.items() if n.startswith("datasketch"))[1]
+    kinds = sorted({kd for kd, _ in queries})
+    t = Table(
+        title=f"near copies of {len(queries)} queried chunks against {len(indexed)} indexed chunks of 700 chars "
+        f"(char {k}-shingles; truth: exact containment >= {thr}: {int(truth.sum())} true)"
+    )
+    for c in (
+        "implementation",
+        "recall",
+        "precision",
+        "recall (<=5% edits, excerpts)",
+        "precision (same, no 10%)",
+        *[f"found: {kd}" for kd in kinds],
+        "items/CPU-s",
+        "vs datasketch",
+    ):
+        t.add_column(c)
+    out: dict[str, object] = {"queries": len(queries), "indexed": len(indexed), "true": int(truth.sum())}
+    kind = np.array([kd for kd, _ in queries])
+    sure = kind != "edited 10%"  # by construction: <= 5% edits and excerpts are copies, unrelated are not
+    pos = np.isin(kind, ["edited 1%", "edited 2%", "edited 5%", "excerpt (half chunk)"])
+    for name, (flags, cpu) in runs.items():
+        f = np.array(flags)
+        tp = int((f & truth).sum())
+        rec, prec = tp / max(1, int(truth.sum())), tp / max(1, int(f.sum()))
+        c_rec = float((f & pos).sum() / max(1, pos.sum()))
+        c_prec = float((f & pos).sum() / max(1, (f & sure).sum()))
+        per = {kd: float(np.mean([f[i] for i, (q, _) in enumerate(queries) if q == kd])) for kd in kinds}
+        t.add_row(
+            name,
+            f"{rec:.3f}",
+            f"{prec:.3f}",
+            f"{c_rec:.3f}",
+            f"{c_prec:.3f}",
+            *[f"{per[kd]:.2f}" for kd in kinds],
+            f"{n_items / cpu:.0f}",
+            f"{base / cpu:.2f}x",
+        )
         out[name] = {
-            "recall": round(tp / max(1, len(truth)), 4),
-            "precision": round(tp / max(1, len(pairs)), 4),
+            "recall": round(rec, 4),
+            "precision": round(prec, 4),
+            "recall_by_construction": round(c_rec, 4),
+            "precision_by_construction": round(c_prec, 4),
+            "cpu_s": round(cpu, 3),
+            "items_per_cpu_s": round(n_items / cpu, 1),
+            "speed_vs_datasketch": round(base / cpu, 3),
+            "found_share": {kd: round(v, 3) for kd, v in per.items()},
         }
-    return out
+    out["exact_containment_p5_by_kind"] = {
+        kd: round(float(np.percentile([cont[i] for i, (q, _) in enumerate(queries) if q == kd], 5)), 3)
+        for kd in kinds
+    }
+    results["near_dup"] = out
+    con.print(t)
+
+
+def curve_table(con, results: dict, args) -> None:  # type: ignore[no-untyped-def,type-arg]
+    """Shingle size curve: containment of unrelated chunks (p99) and of edited copies (p5), k = 4..8."""
+    from rich.table import Table
+
+    from corpusforge.corpus.neardup import SampleIndex, sampled_shingles
+
+    t = Table(
+        title=f"shingle size: estimated containment (sample 1/{args.sample_rate}) in the indexed chunks"
+    )
+    cols = (
+        "k",
+        "unrelated p50",
+        "unrelated p99",
+        "edited 1% p5",
+        "edited 2% p5",
+        "edited 5% p5",
+        "edited 10% p5",
+    )
+    for c in cols:
+        t.add_column(c)
+    results["shingle_curve"] = []
+    for k in range(4, 9):
+        indexed, queries = neardup_items(k)
+        idx = SampleIndex()
+        for i, tx in enumerate(indexed):
+            idx.add(sampled_shingles(tx, k, 5, args.sample_rate), i)
+        by: dict[str, list[float]] = {}
+        for kd, tx in queries:
+            by.setdefault(kd, []).append(idx.containment(sampled_shingles(tx, k, 5, args.sample_rate)))
+        row = [
+            float(np.percentile(by["unrelated"], 50)),
+            float(np.percentile(by["unrelated"], 99)),
+            *[float(np.percentile(by[f"edited {p}%"], 5)) for p in (1, 2, 5, 10)],
+        ]
+        t.add_row(str(k), *[f"{v:.3f}" for v in row])
+        results["shingle_curve"].append(dict(zip(cols, [k, *[round(v, 4) for v in row]], strict=True)))
+    con.print(t)
 
 
 def main() -> None:
@@ -257,14 +398,11 @@ def main() -> None:
     ap.add_argument(
         "--rss-scales", type=int, nargs="*", default=[1, 10], help="Input multiples for peak RSS."
     )
-    ap.add_argument("--sample", type=int, default=1500, help="Paragraphs in the recall sample.")
-    ap.add_argument("--threshold", type=float, default=0.8)
-    ap.add_argument("--num-perm", type=int, default=128)
+    ap.add_argument("--shingle", type=int, default=6, help="corpus.near_dup.char_ngram.")
+    ap.add_argument("--sample-rate", type=int, default=8, help="corpus.near_dup.sample_rate.")
+    ap.add_argument("--containment", type=float, default=0.45, help="corpus.near_dup.threshold (chunks).")
     ap.add_argument(
-        "--recall-weight", type=float, default=0.8, help="corpus.dedup.recall_weight of the pipeline."
-    )
-    ap.add_argument(
-        "--skip", nargs="*", default=[], choices=["step", "rss", "dedup", "recall"], help="Parts to skip."
+        "--skip", nargs="*", default=[], choices=["step", "rss", "neardup", "curve"], help="Parts to skip."
     )
     ap.add_argument("--rss-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
@@ -285,11 +423,10 @@ def main() -> None:
         whole_step(con, results)
     if "rss" not in args.skip:
         rss_table(con, results, args)
-    paras = paragraphs_of_novels()
-    if "dedup" not in args.skip:
-        dedup_table(con, results, args, paras)
-    if "recall" not in args.skip:
-        recall_table(con, results, args, paras)
+    if "neardup" not in args.skip:
+        neardup_table(con, results, args)
+    if "curve" not in args.skip:
+        curve_table(con, results, args)
     out = ROOT / "bench" / "results" / "corpus.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(results, indent=2, ensure_ascii=False))
@@ -369,6 +506,7 @@ def rss_table(con, results: dict, args) -> None:  # type: ignore[no-untyped-def,
         "peak vs 1x",
         "growth during build MB",
         "ru_maxrss MB",
+        "ru_maxrss vs 1x",
     ):
         t.add_column(c)
     for r in rss:
@@ -382,87 +520,8 @@ def rss_table(con, results: dict, args) -> None:  # type: ignore[no-untyped-def,
             f"{r['peak_rss_mb'] / rss[0]['peak_rss_mb']:.2f}x",
             f"{r['peak_rss_mb'] - r['rss_before_mb']:.0f}",
             f"{r['ru_maxrss_mb']:.0f}",
+            f"{r['ru_maxrss_mb'] / rss[0]['ru_maxrss_mb']:.2f}x",
         )
-    con.print(t)
-
-
-def dedup_table(con, results: dict, args, paras: list[str]) -> None:  # type: ignore[no-untyped-def,type-arg]
-    """Near-dedup throughput, ours vs datasketch."""
-    from rich.table import Table
-
-    from corpusforge.corpus.minhash import char_shingles
-
-    sets = [char_shingles(p, 5) for p in paras]
-    nchars = sum(len(p) for p in paras)
-    with tempfile.TemporaryDirectory() as tmp:
-        runs = {
-            "ours (memory)": ours_dedup(sets, args.threshold, args.num_perm, None),
-            "ours (SQLite, as in the pipeline)": ours_dedup(
-                sets, args.threshold, args.num_perm, Path(tmp) / "i.db", args.recall_weight
-            ),
-            "datasketch (same 32-bit hashes)": datasketch_dedup(
-                [s.tolist() for s in sets], args.threshold, args.num_perm, int
-            ),
-            "datasketch (shingle strings, SHA-1)": datasketch_dedup(
-                [
-                    [p[i : i + 5].encode() for i in range(max(1, len(p) - 4))]
-                    for p in ("".join(q.split()) for q in paras)
-                ],
-                args.threshold,
-                args.num_perm,
-            ),
-        }
-    base = runs["datasketch (same 32-bit hashes)"]
-    t = Table(
-        title=f"near-dedup of {len(paras)} paragraphs ({nchars} chars), threshold {args.threshold}, "
-        f"{args.num_perm} permutations"
-    )
-    for c in (
-        "implementation",
-        "signatures s",
-        "LSH query+insert s",
-        "total s",
-        "paragraphs/s",
-        "speed vs datasketch",
-        "duplicates",
-    ):
-        t.add_column(c)
-    results["near_dedup"] = {}
-    for name, (s1, s2, d) in runs.items():
-        tot = s1 + s2
-        t.add_row(
-            name,
-            f"{s1:.2f}",
-            f"{s2:.2f}",
-            f"{tot:.2f}",
-            f"{len(paras) / tot:.0f}",
-            f"{sum(base[:2]) / tot:.2f}x",
-            str(d),
-        )
-        results["near_dedup"][name] = {
-            "signatures_s": round(s1, 3),
-            "lsh_s": round(s2, 3),
-            "duplicates": d,
-            "speed_vs_datasketch": round(sum(base[:2]) / tot, 3),
-        }
-    con.print(t)
-
-
-def recall_table(con, results: dict, args, paras: list[str]) -> None:  # type: ignore[no-untyped-def,type-arg]
-    """Recall and precision against exact Jaccard."""
-    from rich.table import Table
-
-    rec = recall(paras, min(args.sample, len(paras)), args.threshold, args.num_perm, args.recall_weight)
-    results["recall"] = rec
-    t = Table(
-        title=f"recall vs exact Jaccard >= {args.threshold} on {rec['items']} paragraphs "
-        f"(incl. edited copies): {rec['true_pairs']} true pairs"
-    )
-    for c in ("", "recall", "precision"):
-        t.add_column(c)
-    for name, v in rec.items():
-        if isinstance(v, dict):
-            t.add_row(name, f"{v['recall']:.3f}", f"{v['precision']:.3f}")
     con.print(t)
 
 

@@ -39,3 +39,22 @@ def novel(fixtures_dir: Path, stem: str, chars: int | None = NOVEL_SLICE, start:
     path = next((fixtures_dir / "corpus_zh").glob(f"{stem}*.txt"))
     text = path.read_text(encoding="gb18030")
     return text[start : start + chars] if chars else text
+
+
+def edited(text: str, share: float, seed: int = 0) -> str:
+    """``text`` with ``share`` of its characters edited (60% substituted, 20% deleted, 20% inserted), the
+    new characters drawn from the text's own Han characters."""
+    import random
+
+    rng = random.Random(seed)
+    pool = [c for c in text[:5000] if "\u4e00" <= c <= "\u9fff"] or list("的一是了")
+    chars = list(text)
+    for j in sorted(rng.sample(range(len(chars)), int(len(chars) * share)), reverse=True):
+        r = rng.random()
+        if r < 0.6:
+            chars[j] = rng.choice(pool)
+        elif r < 0.8:
+            del chars[j]
+        else:
+            chars.insert(j, rng.choice(pool))
+    return "".join(chars)

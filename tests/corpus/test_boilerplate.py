@@ -57,6 +57,7 @@ def test_disclaimer_in_20_of_25_removed_everywhere_and_nothing_else(workspace):
             assert fold(para) in fold(kept[doc_id])
     b = stats.boilerplate
     assert b["paragraphs"] == 3 * 20 and b["documents"] == 20 and b["distinct"] == 3
+    assert "shared_boilerplate" not in stats.filtered  # counted once, in the boilerplate row
     assert b["chars"] == 20 * sum(len(x) for x in [*DISCLAIMER, KEEP])
     rows = [json.loads(x) for x in (workspace.out_dir / "corpus_boilerplate.jsonl").read_text().splitlines()]
     assert sorted(r["text"] for r in rows) == sorted([*DISCLAIMER, KEEP])

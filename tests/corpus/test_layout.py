@@ -91,3 +91,23 @@ def test_paragraph_cut_by_page_break_is_merged_with_page_marks():
     assert [p.text for p in merged] == ["第一段完整。", "这一句话被分页打断了，但仍是同一句。"]
     assert merged[1].pages == [1, 2]
     assert merged[1].page_marks() == [(0, 1), (len("这一句话被分页"), 2)]
+
+
+def test_markdown_table_rows_stay_lines_of_one_block():
+    lines = [
+        "水厂的出水指标如下，各项均达到",
+        "国家标准。",
+        "| 指标 | 数值 |",
+        "| --- | --- |",
+        "| 浊度 | 0.3 |",
+        "| 余氯 | 0.5 |",
+        "表后的说明文字。",
+    ]
+    for rejoin in (True, False):
+        paras = paragraphs(lines, 1, rejoin)
+        tables = [p for p in paras if p.text.startswith("|")]
+        assert len(tables) == 1 and tables[0].text.split("\n") == lines[2:6]
+        assert not tables[0].heading and paras[-1].text == "表后的说明文字。"
+    assert paragraphs(lines, 1)[0].text == "水厂的出水指标如下，各项均达到国家标准。"
+    pages = merge_across_pages(paragraphs(lines[:4], 1) + paragraphs(["续页的文字"], 2))
+    assert pages[-1].text == "续页的文字"

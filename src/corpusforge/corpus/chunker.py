@@ -3,6 +3,9 @@
 A chunk never cuts a sentence unless that one sentence is longer than the budget (then it is cut after
 commas, and failing that by tokens; such chunks carry ``metadata['cut_sentence'] = True``). Consecutive
 chunks overlap by whole trailing sentences up to ``overlap`` tokens.
+
+The document's text is tokenised once (:class:`TokenSpans`): sentence counts come from that encoding, and
+a chunk's exact count from it plus its two edges encoded alone.
 """
 
 from __future__ import annotations
@@ -10,8 +13,10 @@ from __future__ import annotations
 from collections import deque
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from corpusforge.corpus.sentences import split_clauses, split_sentences
-from corpusforge.corpus.tokens import count_tokens, count_tokens_batch, token_char_offsets
+from corpusforge.corpus.tokens import count_tokens, token_char_offsets, token_ends
 
 
 @dataclass(slots=True)
@@ -60,14 +65,52 @@ class _Sent:
     block: int
     first: bool
     cut: bool = False
+    i: int = 0
 
 
-def _sentences(text: str, blocks: list[Block], limit: int) -> list[_Sent]:
+class TokenSpans:
+    """Token counts of spans of one text from a single encoding of it (token end offsets).
+
+    :meth:`count` is exact: the tokens of the encoding that lie between two token boundaries well inside
+    the span, plus the two edges (``EDGE`` characters or so) encoded on their own, where a span encoded
+    alone can tokenise differently (`` word`` vs ``word``, ``。他`` vs ``他``).
+    """
+
+    EDGE = 32
+
+    def __init__(self, text: str):
+        self.text = text
+        self.ends = token_ends(text) if text else np.zeros(0, dtype=np.int64)
+        self.starts = np.concatenate([[0], self.ends[:-1]]) if len(self.ends) else self.ends
+
+    def count(self, a: int, b: int) -> int:
+        """Tokens of ``text[a:b]`` encoded alone."""
+        e, w = self.ends, self.EDGE
+        if b - a <= 3 * w:
+            return count_tokens(self.text[a:b])
+        i = int(np.searchsorted(e, a + w, side="left"))  # first token ending at or after a + w
+        j = int(np.searchsorted(self.starts, b - w, side="right")) - 1  # last token starting by b - w
+        x, y = int(e[i]), int(self.starts[j])
+        if y <= x:
+            return count_tokens(self.text[a:b])
+        mid = int(np.searchsorted(e, y, side="right") - np.searchsorted(e, x, side="right"))
+        return count_tokens(self.text[a:x]) + mid + count_tokens(self.text[y:b])
+
+    def counts(self, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
+        """Tokens of the encoding overlapping each span (an estimate within a token or two of :meth:`count`)."""
+        return np.searchsorted(self.starts, ends, side="left") - np.searchsorted(
+            self.ends, starts, side="right"
+        )
+
+
+def _sentences(text: str, blocks: list[Block], limit: int, toks: TokenSpans) -> list[_Sent]:
     raw: list[tuple[int, int, int, bool]] = []
     for bi, b in enumerate(blocks):
         for k, (s, e) in enumerate(split_sentences(text[b.start : b.end], b.start)):
             raw.append((s, e, bi, k == 0))
-    counts = count_tokens_batch([text[s:e] for s, e, _, _ in raw])
+    counts = toks.counts(
+        np.array([r[0] for r in raw], dtype=np.int64), np.array([r[1] for r in raw], dtype=np.int64)
+    ).tolist()
     out: list[_Sent] = []
     for (s, e, bi, first), n in zip(raw, counts, strict=True):
         if n <= limit:
@@ -121,7 +164,12 @@ def chunk_spans(text: str, blocks: list[Block], target: int, overlap: int = 0) -
         target: token budget of a chunk.
         overlap: tokens of whole trailing sentences repeated at the start of the next chunk.
     """
-    sents = _sentences(text, blocks, target)
+    toks = TokenSpans(text)
+    sents = _sentences(text, blocks, target, toks)
+    prefix = [0]
+    for k, x in enumerate(sents):
+        x.i = k
+        prefix.append(prefix[-1] + x.tokens)
     last_head: list[int] = []  # index of the nearest heading block at or before each block (-1: none)
     for i, b in enumerate(blocks):
         last_head.append(i if b.heading else (last_head[-1] if last_head else -1))
@@ -132,14 +180,16 @@ def chunk_spans(text: str, blocks: list[Block], target: int, overlap: int = 0) -
     cur: list[_Sent] = []
     n_carry = 0
 
-    def size(items: list[_Sent]) -> int:
-        return sum(x.tokens for x in items) + max(0, len(items) - 1)
+    def size(items: list[_Sent]) -> int:  # items are consecutive sentences
+        if not items:
+            return 0
+        return prefix[items[-1].i + 1] - prefix[items[0].i] + len(items) - 1
 
     def close() -> None:
         nonlocal cur, n_carry
         while True:
             a, b = cur[0].start, cur[-1].end
-            n = count_tokens(text[a:b])
+            n = toks.count(a, b)
             if n <= target:
                 break
             if len(cur) - n_carry > 1:

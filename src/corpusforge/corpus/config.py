@@ -166,6 +166,60 @@ class DedupConfig(Section):
     seed: int = Field(1, ge=0, description="Seed of the MinHash permutations.")
 
 
+class NearDupConfig(Section):
+    """Near copies of whole documents (another edition, an excerpt, an edited copy) and of chunks.
+
+    Texts are folded (NFKC, case, punctuation and whitespace removed, Traditional mapped to Simplified) and
+    cut into shingles; a sample of the shingles (those whose hash falls below 1/sample_rate of the range)
+    estimates how much of a text is contained in what was kept. Defaults come from the measured curve in
+    bench/corpus.py (fixture novels with 1-10% of characters edited).
+    """
+
+    enabled: bool = Field(True, description="Remove near-copy documents and chunks by shingle containment.")
+    char_ngram: int = Field(
+        6,
+        ge=2,
+        le=32,
+        description="Shingle size in characters (unspaced scripts): 6 keeps unrelated text of the same "
+        "style below 0.05 containment while a copy with 5% of characters edited keeps about 0.7.",
+    )
+    word_ngram: int = Field(
+        5, ge=1, le=16, description="Shingle size in words (spaced languages; 5 as in common web-text dedup)."
+    )
+    sample_rate: int = Field(
+        8,
+        ge=1,
+        le=1024,
+        description="Keep one shingle in this many (by hash) for the estimate; 1 compares every shingle "
+        "(exact, more memory: about 12 bytes a kept shingle).",
+    )
+    containment: float = Field(
+        0.6,
+        gt=0,
+        le=1,
+        description="A document whose shingles are at least this share contained in another document is in "
+        "that document's cluster (an excerpt, another edition, an edited copy); only one per cluster is kept.",
+    )
+    threshold: float = Field(
+        0.45,
+        gt=0,
+        le=1,
+        description="A chunk whose shingles are at least this share contained in chunks already kept (of any "
+        "earlier document) is dropped as a near duplicate.",
+    )
+    keep: Literal["longest", "first", "last"] = Field(
+        "longest",
+        description="Which document of a cluster is kept: longest (most characters), first or last in the "
+        "store's document order.",
+    )
+    min_chars: int = Field(
+        100,
+        ge=1,
+        description="Documents and chunks with fewer folded characters than this are left to the "
+        "paragraph-level de-duplication (the estimate needs about min_chars / sample_rate >= 12 samples).",
+    )
+
+
 class SharedBoilerplateConfig(Section):
     """Lines recurring across many documents (disclaimers, navigation, site adverts), removed by frequency."""
 
@@ -216,6 +270,9 @@ class CorpusConfig(Section):
     clean: CleanConfig = Field(default_factory=CleanConfig, description="Cleaning.")
     filters: FilterConfig = Field(default_factory=FilterConfig, description="Filters.")
     dedup: DedupConfig = Field(default_factory=DedupConfig, description="De-duplication.")
+    near_dup: NearDupConfig = Field(
+        default_factory=NearDupConfig, description="Near copies of documents and chunks."
+    )
     shared_boilerplate: SharedBoilerplateConfig = Field(
         default_factory=SharedBoilerplateConfig, description="Boilerplate shared across documents."
     )

@@ -121,6 +121,11 @@ def read_eval_texts(path: str | Path) -> list[str]:
         raise ContaminationFileError(f"{p}: cannot read evaluation file: {e}") from None
     if p.suffix.lower() not in (".jsonl", ".json"):
         return [raw]
+    if p.suffix.lower() == ".json":  # one JSON document (a list of records), else JSON lines
+        try:
+            return _strings(json.loads(raw))
+        except json.JSONDecodeError:
+            pass
     texts: list[str] = []
     for n, line in enumerate(raw.splitlines(), 1):
         if not line.strip():

@@ -25,10 +25,9 @@ from corpusforge.corpus.layout import (
 )
 from corpusforge.corpus.lsh import DedupIndex, exact_key
 from corpusforge.corpus.minhash import shingles, signatures
-from corpusforge.corpus.normalize import normalize_text
+from corpusforge.corpus.normalize import count_han, normalize_text
 from corpusforge.records import Document, Page
 
-_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff]")
 PREVIEW = 300
 
 
@@ -71,7 +70,7 @@ class Indexes:
 
 def unspaced(text: str) -> bool:
     """True when the text is mostly Chinese/Japanese (shingle by characters)."""
-    return len(_HAN.findall(text)) >= 0.3 * max(1, len(text.replace(" ", "")))
+    return count_han(text, kana=True) >= 0.3 * max(1, len(text) - text.count(" "))
 
 
 class DocumentCleaner:

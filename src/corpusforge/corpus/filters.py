@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from corpusforge.corpus.config import FilterConfig
 from corpusforge.corpus.layout import Para
+from corpusforge.corpus.normalize import count_han
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
@@ -32,7 +33,7 @@ def symbol_ratio(text: str) -> float:
 
 def repeated_ngram_ratio(text: str, n_chars: int = 6, n_words: int = 3) -> float:
     """Share of n-grams that repeat an earlier n-gram of the same text (characters for Chinese, else words)."""
-    if len(_HAN.findall(text)) >= 0.3 * max(1, len(text)):
+    if count_han(text) >= 0.3 * max(1, len(text)):
         s = re.sub(r"\s+", "", text)
         grams = [s[i : i + n_chars] for i in range(len(s) - n_chars + 1)]
     else:

@@ -12,6 +12,8 @@ import re
 from collections import Counter
 from typing import Any
 
+from corpusforge.corpus.normalize import count_han
+
 log = logging.getLogger(__name__)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
@@ -65,7 +67,7 @@ def _detector(extra: tuple[str, ...] = ()) -> Any:
 
 def letters(text: str) -> int:
     """Letters in ``text``, a Han character counting as three (it carries about a word's information)."""
-    return len(_LETTER.findall(text)) + 2 * len(_HAN.findall(text))
+    return len(_LETTER.findall(text)) + 2 * count_han(text)
 
 
 def detect(text: str, among: tuple[str, ...] = ()) -> str:
@@ -87,7 +89,7 @@ def detect(text: str, among: tuple[str, ...] = ()) -> str:
         best = max(among, key=lambda a: conf.get(a, 0.0))
         if conf.get(best, 0.0) >= 0.5 * conf.get(code, 1.0):
             code = best
-    han = len(_HAN.findall(text))
+    han = count_han(text)
     if (
         code in ("", "ja")
         and han

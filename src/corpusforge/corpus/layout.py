@@ -127,7 +127,8 @@ def paragraphs(lines: list[str], page: int, rejoin: bool = True, vocab: set[str]
 
     A paragraph ends at a blank line or separator, before an indented line or a heading, and after a
     line that ends a sentence while clearly shorter than the page's full lines. Other line breaks are
-    inside a sentence and are removed (see :func:`join_lines`).
+    inside a sentence and are removed (see :func:`join_lines`). Markdown table rows (lines starting with
+    ``|``, as ingest writes PDF and spreadsheet tables) keep their own lines: a table is one paragraph.
     """
     body = [ln.rstrip() for ln in lines]
     widths = sorted(len(ln.strip()) for ln in body if ln.strip())
@@ -138,25 +139,34 @@ def paragraphs(lines: list[str], page: int, rejoin: bool = True, vocab: set[str]
     cur: list[str] = []
     cur_indented = False
     prev = ""
+    table = False
 
     def flush() -> None:
-        nonlocal cur, prev
+        nonlocal cur, prev, table
         if cur:
-            text = " ".join(cur) if not rejoin else cur[0]
+            text = "\n".join(cur) if table else (" ".join(cur) if not rejoin else cur[0])
             text = re.sub(r" {2,}", " ", text).strip()
             if text:
                 out.append(
                     Para(
                         text=text,
                         pages=[page],
-                        heading=is_heading(text) and len(cur) == 1,
+                        heading=is_heading(text) and len(cur) == 1 and not table,
                         indented=cur_indented,
                     )
                 )
-        cur, prev = [], ""
+        cur, prev, table = [], "", False
 
     for ln in body:
         s = ln.strip()
+        if s.startswith("|"):  # a table row: its own line, the rows of one table one block
+            if not table:
+                flush()
+            cur.append(s)
+            table = True
+            continue
+        if table:
+            flush()
         if not s or _SEPARATOR.match(s):
             flush()
             continue
@@ -195,6 +205,8 @@ def merge_across_pages(paras: list[Para], vocab: set[str] | None = None) -> list
             and not p.heading
             and not p.indented
             and not out[-1].text.endswith(tuple(SENTENCE_END))
+            and not out[-1].text.startswith("|")
+            and not p.text.startswith("|")
         ):
             last = out[-1]
             marks = last.page_marks()

@@ -11,6 +11,8 @@ import functools
 import re
 import unicodedata
 
+import numpy as np
+
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\u3040-\u30ff\uac00-\ud7af"
 CJK_PUNCT = "\u3000-\u303f\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\u2018-\u201f\u2026\u2014"
 _PROTECT = "，！？：；（）"
@@ -70,3 +72,26 @@ def normalize_text(text: str, t2s: bool = False) -> str:
     if t2s:
         text = _opencc().convert(text)
     return text
+
+
+def _mask(ranges: tuple[tuple[int, int], ...]) -> np.ndarray:
+    m = np.zeros(0x10000, dtype=bool)
+    for lo, hi in ranges:
+        m[lo : hi + 1] = True
+    return m
+
+
+_HAN_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF))
+_HAN_MASK = _mask(_HAN_RANGES)
+_HAN_KANA_MASK = _mask((*_HAN_RANGES, (0x3040, 0x30FF)))
+
+
+def count_han(text: str, kana: bool = False) -> int:
+    """Number of Han characters in ``text`` (and kana when ``kana``), counted over code points with numpy
+    (several times faster than ``len(re.findall(...))`` on long text)."""
+    if not text:
+        return 0
+    cps = np.frombuffer(
+        text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16
+    )  # astral: surrogates, not Han
+    return int(np.count_nonzero((_HAN_KANA_MASK if kana else _HAN_MASK)[cps]))

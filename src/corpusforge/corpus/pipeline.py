@@ -16,12 +16,14 @@ from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
-from corpusforge.corpus.boilerplate import SharedLines
+import numpy as np
+
 from corpusforge.corpus.chunker import Span, chunk_spans
-from corpusforge.corpus.decontam import OverlapIndex, index_files
-from corpusforge.corpus.document import CleanedDoc, DocumentCleaner, Indexes
+from corpusforge.corpus.clusters import ChunkIndex
+from corpusforge.corpus.decontam import OverlapIndex
+from corpusforge.corpus.document import CleanedDoc, DocumentCleaner, Indexes, Removed
+from corpusforge.corpus.firstpass import FirstPass, first_pass
 from corpusforge.corpus.lsh import DedupIndex
-from corpusforge.corpus.normalize import normalize_text
 from corpusforge.corpus.stats import CorpusStats
 from corpusforge.corpus.tokens import tokenizer_name
 from corpusforge.io import atomic_open
@@ -37,6 +39,8 @@ REMOVED_FILE = "corpus_removed.jsonl"
 CONTAMINATED_FILE = "corpus_contaminated.jsonl"
 BOILERPLATE_FILE = "corpus_boilerplate.jsonl"
 LLAMAFACTORY_DIR = "llamafactory"
+PREVIEW = 300
+PREVIEW_KEPT = 120  # characters of each kept chunk held in memory to name it when a later copy is dropped
 
 
 def _record_removed(ws: Workspace, doc: Document, cleaned: CleanedDoc, stats: CorpusStats) -> None:
@@ -52,7 +56,8 @@ def _record_removed(ws: Workspace, doc: Document, cleaned: CleanedDoc, stats: Co
             "text": r.text[:300],
         }
         if r.reason:
-            stats.count(stats.filtered, r.reason, len(r.text))
+            if r.reason != "shared_boilerplate":  # counted once, in stats.boilerplate
+                stats.count(stats.filtered, r.reason, len(r.text))
             drops.append({**base, "reason": r.reason})
         else:
             stats.count(stats.duplicates, f"{r.unit}_{r.kind}", len(r.text))
@@ -130,8 +135,10 @@ def build_corpus(
         DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "pages.db", d.recall_weight),
         DedupIndex(d.threshold, d.num_perm, Path(tmp.name) / "paragraphs.db", d.recall_weight),
     )
-    shared = shared_lines(ws, docs)
+    fp = first_pass(ws, docs)
+    shared = fp.shared
     cleaner = DocumentCleaner(cfg, ws.config.project.languages, indexes, shared)
+    near_chunks = ChunkIndex(cfg.near_dup) if cfg.near_dup.enabled else None
     lf = out / LLAMAFACTORY_DIR
     with ExitStack() as stack:
         stack.callback(tmp.cleanup)
@@ -139,22 +146,27 @@ def build_corpus(
         f_corpus = stack.enter_context(atomic_open(out / CORPUS_FILE))
         f_lf = stack.enter_context(atomic_open(lf / f"{cfg.llamafactory_name}.jsonl"))
         f_cont = stack.enter_context(atomic_open(out / CONTAMINATED_FILE))
-        decon = contamination_index(ws)
+        decon = fp.heldout
         bar = progress or NO_PROGRESS
         bar.start("corpus", total=len(docs))
         stack.callback(bar.stop)
-        for doc in docs:
+        for i, doc in enumerate(docs):
             stats.documents += 1
             try:
                 pages = list(ws.store.iter_pages(doc.doc_id))
-                cleaned = cleaner.clean(doc, pages)
-                chunks = _chunks(ws, doc, cleaned)
+                if i in fp.clusters.removed:
+                    cleaned, chunks = _near_copy(ws, docs, i, pages, fp), []
+                else:
+                    cleaned = cleaner.clean(doc, pages)
+                    chunks = _chunks(ws, doc, cleaned)
+                    if near_chunks is not None:
+                        chunks = _near_chunks(chunks, near_chunks, cleaned)
             except Exception as e:  # noqa: BLE001 - one bad document must not stop the run
                 log.error("%s: cannot build corpus chunks: %s", doc.source, e)
                 stats.failed.append((doc.source, f"{type(e).__name__}: {e}"))
                 bar.advance(1, note=doc.source)
                 continue
-            if decon is not None:
+            if decon is not None and doc.source not in fp.split_of_source:
                 chunks = _decontaminate(chunks, decon, cfg.decontam.action, stats, f_cont)
             ws.store.put_chunks(doc.doc_id, chunks)
             _record_removed(ws, doc, cleaned, stats)
@@ -162,7 +174,7 @@ def build_corpus(
             stats.pages += len(pages)
             stats.chars_in += cleaned.chars_in
             stats.lines_removed += cleaned.lines_removed
-            stats.chars_out += len(cleaned.text)
+            stats.chars_out += _covered(chunks)  # not the text of chunks dropped as near copies
             for b in cleaned.blocks:
                 stats.languages[b.lang] = stats.languages.get(b.lang, 0) + b.end - b.start
             if chunks:
@@ -199,19 +211,14 @@ def build_corpus(
     return stats
 
 
-def shared_lines(ws: Workspace, docs: list[Document]) -> SharedLines | None:
-    """First pass: count each normalised line's documents (``corpus.shared_boilerplate``), or None if off."""
-    c = ws.config.corpus.shared_boilerplate
-    if not c.enabled:
-        return None
-    shared = SharedLines(c.min_docs, c.min_chars, list(c.allow))
-    t2s = ws.config.corpus.clean.traditional_to_simplified
-    for doc in docs:
-        shared.add_document(
-            line for p in ws.store.iter_pages(doc.doc_id) for line in normalize_text(p.text, t2s).split("\n")
-        )
-    log.info("corpus: %d lines shared by >= %d documents", len(shared.texts), c.min_docs)
-    return shared
+def _covered(chunks: list[Chunk]) -> int:
+    """Characters of the cleaned text inside the kept chunks (overlaps between chunks counted once)."""
+    n, end = 0, 0
+    for ch in sorted(chunks, key=lambda c: c.start):
+        if ch.end > end:
+            n += ch.end - max(ch.start, end)
+            end = ch.end
+    return n
 
 
 def _count_boilerplate(cleaned: CleanedDoc, stats: CorpusStats) -> None:
@@ -225,13 +232,43 @@ def _count_boilerplate(cleaned: CleanedDoc, stats: CorpusStats) -> None:
         b["documents"] += 1
 
 
-def contamination_index(ws: Workspace) -> OverlapIndex | None:
-    """N-grams of the files in ``eval.contamination_files`` (paths relative to the workspace), or None."""
-    d = ws.config.corpus.decontam
-    files = ws.config.eval.contamination_files
-    if not d.enabled or not files:
-        return None
-    return index_files([ws.root / f for f in files], d.char_ngram, d.word_ngram, d.min_overlaps)
+def _near_copy(ws: Workspace, docs: list[Document], i: int, pages: list, fp: FirstPass) -> CleanedDoc:  # type: ignore[type-arg]
+    """A document left out whole as a near copy of a kept one (``corpus.near_dup``)."""
+    k, share = fp.clusters.removed[i]
+    kept = docs[k]
+    first = next(iter(ws.store.iter_pages(kept.doc_id)), None)
+    ref = {
+        "doc_id": kept.doc_id,
+        "source": kept.source,
+        "pages": list(range(1, kept.n_pages + 1)),
+        "text": first.text[:PREVIEW] if first else "",
+    }
+    text = "\n".join(p.text for p in pages).strip()
+    removed = [Removed("document", [p.page for p in pages], text, kind="near", similarity=share, kept=ref)]
+    return CleanedDoc("", [], removed, sum(len(p.text) for p in pages), 0)
+
+
+def _near_chunks(chunks: list[Chunk], idx: ChunkIndex, cleaned: CleanedDoc) -> list[Chunk]:
+    """Chunks whose text is mostly contained in chunks kept from earlier documents are left out."""
+    kept: list[tuple[Chunk, np.ndarray]] = []
+    for ch in chunks:
+        s = idx.sample(ch.text)
+        hit = idx.check(s)
+        if hit is None:
+            kept.append((ch, s))
+            continue
+        cleaned.removed.append(
+            Removed("chunk", ch.pages, ch.text, kind="near", similarity=hit[0], kept=dict(hit[1]))
+        )
+    for ch, sm in kept:  # added after the whole document: its own overlapping chunks do not count
+        ref: dict[str, object] = {
+            "doc_id": ch.doc_id,
+            "source": ch.source,
+            "pages": ch.pages,
+            "text": ch.text[:PREVIEW_KEPT],
+        }
+        idx.add(sm, ref)
+    return [ch for ch, _ in kept]
 
 
 def _decontaminate(
