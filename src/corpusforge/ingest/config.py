@@ -35,6 +35,32 @@ class IngestConfig(Section):
         description="Give up OCR of one page after this many seconds "
         "(the page is then left empty, with a warning).",
     )
+    image_ocr: bool = Field(
+        True,
+        description="OCR big images on PDF text pages (tables, charts, pasted scans) when ingest.ocr is on; "
+        "their text is placed in reading order, fenced as ```ocr ... ```, and listed in the page's "
+        "metadata ocr_regions.",
+    )
+    image_ocr_figures: bool = Field(
+        False,
+        description="Also OCR images captioned as figures (Fig. 3, Figure 3, 图 3): their tick labels "
+        "and panel letters (image_ocr).",
+    )
+    image_ocr_min_area: float = Field(
+        0.04, gt=0, le=1, description="Share of the page an image must cover to be OCRed (image_ocr)."
+    )
+    image_ocr_min_px: int = Field(
+        100, ge=1, description="Pixels an image must have on both sides to be OCRed (image_ocr)."
+    )
+    pdf_tables: Literal["layout", "lines", "off"] = Field(
+        "layout",
+        description="Tables on PDF pages that draw rules become Markdown tables in place of their loose "
+        "text: layout (PyMuPDF find_tables with its layout model, best cell accuracy, ~1 s a table page), "
+        "lines (ruling lines only, ~0.1 s, misses tables without vertical rules) or off.",
+    )
+    table_min_rules: int = Field(
+        3, ge=1, description="Straight rules a PDF page must draw before tables are looked for on it."
+    )
     pdf_passwords: list[str] = Field(
         default_factory=list, description="Passwords tried on encrypted PDFs, in order."
     )

@@ -4,12 +4,17 @@ Without a ToUnicode map PyMuPDF reports raw glyph codes. For simple fonts these 
 punctuation soup (``!"#$%&'()*+,``) or Latin-1 supplement symbols mixed with control characters
 (``þ\\x17T\\x14用»pJb``); for CID fonts as characters scattered over a dozen unrelated scripts (Cyrillic,
 Hangul Jamo, Thaana, Limbu, Gujarati ...) on one page. Real text uses one or two scripts, few symbols.
+
+A font whose glyph codes were handed out in order of use (``a``, ``b``, ``c`` ...) gives plain-looking
+letters instead; such a page stands out only against its neighbours: :func:`neighbour_outliers`.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+import statistics
+
+from corpusforge.ingest.lang import latin_words
 
 # Blocks a real page in our languages draws its letters from (besides ASCII): Latin-1 and Latin
 # Extended-A letters, Greek (formulas), CJK and its punctuation, kana, Hangul syllables, fullwidth forms,
@@ -25,8 +30,12 @@ _COMMON = (
     (0xFF00, 0xFFEF),
 )
 _RUNS = re.compile(r"(\S)(?:[ \t]*\1){2,}")  # dot leaders (also spaced), rules of dashes: not soup
-_LATIN1_SYMBOL = re.compile(r"[\x80-\xbf\xd7\xf7]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+_NOT_ASCII_PUNCT = bytes(
+    c for c in range(256) if not (c < 128 and chr(c).isprintable() and not chr(c).isalnum() and c != 32)
+)
+_ODD = re.compile(r"[\x80-\xbf\xd7\xf7\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")  # Latin-1 symbols, controls
+# Non-ASCII characters outside the blocks of ``_COMMON``: candidates for stray letters.
+_UNCOMMON = re.compile("[^\x00-\x7f" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi in _COMMON) + "]")
 
 MIN_CHARS = 20  # shorter texts say too little to judge
 
@@ -40,25 +49,104 @@ def soup_reason(text: str) -> str:
     """Why ``text`` looks like unmapped glyph codes, or ``""`` when it looks like language.
 
     Three signs: ASCII punctuation outnumbering letters, Latin-1 symbols or control characters making
-    up a tenth of the text, or letters spread over many scripts that no real page mixes.
+    up a tenth of the text, or letters spread over many scripts that no real page mixes. Every count is a
+    regular expression over the whole text (no per-character Python loop: this runs on every page).
     """
-    chars = [c for c in _RUNS.sub("", text) if not c.isspace()]
+    chars = "".join(_RUNS.sub("", text).split())
     n = len(chars)
     if n < MIN_CHARS:
         return ""
-    punct = sum(1 for c in chars if c.isascii() and not c.isalnum())
+    punct = len(chars.encode("ascii", "ignore").translate(None, _NOT_ASCII_PUNCT))
     if punct / n > 0.4:
         return f"ASCII punctuation soup ({punct} of {n} characters), font without ToUnicode map?"
-    odd = sum(1 for c in chars if _LATIN1_SYMBOL.match(c) or _CONTROL.match(c))
+    odd = len(_ODD.findall(chars))
     if odd / n > 0.08 and odd >= 5:
         return f"Latin-1 symbols/control characters ({odd} of {n}), font without ToUnicode map?"
     stray: dict[int, int] = {}
-    for c in chars:
-        cp = ord(c)
-        if cp < 0x80 or any(lo <= cp <= hi for lo, hi in _COMMON) or not unicodedata.category(c)[0] == "L":
-            continue
-        stray[_block(cp)] = stray.get(_block(cp), 0) + 1
+    for c in _UNCOMMON.findall(chars):
+        if c.isalpha():
+            stray[_block(ord(c))] = stray.get(_block(ord(c)), 0) + 1
     total = sum(stray.values())
     if len(stray) >= 4 and total / n > 0.05:
         return f"letters from {len(stray)} unrelated scripts ({total} of {n}), font without ToUnicode map?"
     return ""
+
+
+SCRIPTS = ("han", "kana", "hangul", "latin", "other")
+_SCRIPT_RES = {
+    "han": re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"),
+    "kana": re.compile(r"[\u3040-\u30ff]"),
+    "hangul": re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
+    "latin": re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
+}
+LATIN_WEIGHT = 0.25  # a Chinese character carries about as much as four Latin letters
+WINDOW = 4  # neighbours on each side
+MIN_LETTERS = 100  # pages with fewer letters are neither judged nor used as neighbours
+JUMP = 0.6  # share of the script mix that must differ from the neighbours' median
+SPREAD = 0.25  # the neighbours must agree among themselves at least this well
+
+
+def script_mix(text: str) -> dict[str, float] | None:
+    """Shares of the letters per script (Latin letters weighted 1/4), or ``None`` for too little text."""
+    counts = {name: float(len(rx.findall(text))) for name, rx in _SCRIPT_RES.items()}
+    counts["other"] = max(0.0, sum(map(str.isalpha, text)) - sum(counts.values()))
+    if sum(counts.values()) < MIN_LETTERS:
+        return None
+    counts["latin"] *= LATIN_WEIGHT
+    total = sum(counts.values())
+    return {name: counts[name] / total for name in SCRIPTS}
+
+
+def _distance(a: dict[str, float], b: dict[str, float]) -> float:
+    return 0.5 * sum(abs(a[s] - b[s]) for s in SCRIPTS)
+
+
+def _top(mix: dict[str, float]) -> str:
+    name = max(SCRIPTS, key=lambda s: mix[s])
+    return f"{name} {mix[name]:.0%}"
+
+
+def _doubt(text: str, mix: dict[str, float]) -> str:
+    """Why a page whose script jumped is not real text of its own script, or ``""`` when it may be.
+
+    Only Latin-script pages are judged: real ones (an English abstract in a Chinese paper) have function
+    words and normal vowels; letters standing for glyph codes have neither.
+    """
+    if max(SCRIPTS, key=lambda s: mix[s]) != "latin":
+        return ""
+    tokens, words, function, vowels = latin_words(text)
+    if not tokens or function / tokens >= 0.03:
+        return ""
+    if vowels < 0.28 or words / tokens < 0.6:
+        return f"{function} function words in {tokens} tokens, {vowels:.0%} vowels"
+    return ""
+
+
+def neighbour_outliers(texts: list[str]) -> dict[int, str]:
+    """Pages whose script mix jumps away from their neighbours' and whose text reads as no language.
+
+    Args:
+        texts: each page's text layer in page order (``""`` for pages not read from a text layer).
+
+    Returns:
+        ``{page index: reason}`` for the pages to read again (by OCR).
+    """
+    mixes = [script_mix(t) for t in texts]
+    out: dict[int, str] = {}
+    for i, mix in enumerate(mixes):
+        if mix is None:
+            continue
+        span = range(max(0, i - WINDOW), min(len(mixes), i + WINDOW + 1))
+        near = [m for j in span if j != i and (m := mixes[j]) is not None]
+        if len(near) < 2:
+            continue
+        median = {s: statistics.median(m[s] for m in near) for s in SCRIPTS}
+        if statistics.median(_distance(m, median) for m in near) > SPREAD:
+            continue  # the neighbours disagree among themselves: a mixed-language document
+        if _distance(mix, median) < JUMP or not (doubt := _doubt(texts[i], mix)):
+            continue
+        out[i] = (
+            f"script mix unlike neighbouring pages {span.start + 1}-{span.stop} ({_top(mix)} vs "
+            f"{_top(median)}), {doubt}: font without ToUnicode map?"
+        )
+    return out

@@ -16,13 +16,14 @@ MIN_GAP = 1.0  # points between horizontal bands
 
 @dataclass(slots=True)
 class Block:
-    """One text block of a page (PyMuPDF ``get_text("blocks")`` entry)."""
+    """One text block of a page (PyMuPDF ``get_text("blocks")`` entry, a table or an image's OCR text)."""
 
     x0: float
     y0: float
     x1: float
     y1: float
     text: str
+    kind: str = "text"  # text, table (Markdown) or ocr (text read from an image)
 
     @property
     def lines(self) -> int:

@@ -35,8 +35,17 @@ def pick_engine(engine: str, languages: str) -> str:
     return "tesseract"
 
 
-def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0, engine: str = "auto") -> str:
-    """Render one PyMuPDF page and read it with RapidOCR or Tesseract (see :func:`pick_engine`).
+def ocr_page(
+    page: Any,
+    languages: str,
+    dpi: int = OCR_DPI,
+    timeout: float = 0,
+    engine: str = "auto",
+    clip: Any = None,
+) -> str:
+    """Render one PyMuPDF page (or the ``clip`` rectangle of it) and read it with RapidOCR or Tesseract.
+
+    See :func:`pick_engine` for the choice of engine.
 
     Args:
         page: a ``pymupdf.Page``.
@@ -44,13 +53,14 @@ def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0, 
         engine: ``auto``, ``rapidocr`` or ``tesseract``.
         dpi: render resolution.
         timeout: seconds before Tesseract is stopped (0: no limit).
+        clip: a ``pymupdf.Rect`` of the page to read (an image on a text page); None for the whole page.
 
     Raises:
         ReadError: when the page cannot be rendered, or Tesseract is missing, lacks a language pack or
             runs out of time.
     """
     if pick_engine(engine, languages) == "rapidocr":
-        return ocr_rapid(_render(page, dpi))
+        return ocr_rapid(_render(page, dpi, clip))
     try:
         import pytesseract
         from PIL import Image
@@ -60,7 +70,7 @@ def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0, 
         raise ReadError("OCR is on but the tesseract binary is not installed (apt install tesseract-ocr)")
     # One thread per tesseract: its OpenMP threads fight each other (3x slower) on small shared machines.
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-    pix = _render(page, dpi)
+    pix = _render(page, dpi, clip)
     image = Image.frombytes("L", (pix.width, pix.height), pix.samples)
     try:
         text = pytesseract.image_to_string(image, lang=languages, config="--psm 3", timeout=timeout)
@@ -71,10 +81,10 @@ def ocr_page(page: Any, languages: str, dpi: int = OCR_DPI, timeout: float = 0, 
     return _join_cjk(text)
 
 
-def _render(page: Any, dpi: int) -> Any:
-    """The page as a grayscale pixmap."""
+def _render(page: Any, dpi: int, clip: Any = None) -> Any:
+    """The page (or its ``clip`` rectangle) as a grayscale pixmap."""
     try:
-        return page.get_pixmap(dpi=dpi, colorspace="gray", alpha=False)
+        return page.get_pixmap(dpi=dpi, colorspace="gray", alpha=False, clip=clip)
     except Exception as e:  # a damaged content stream or resource: this page only, the rest still read
         first = (str(e).strip().splitlines() or [""])[0][:120]
         raise ReadError(f"page cannot be rendered: {type(e).__name__}: {first}") from None

@@ -12,8 +12,11 @@ import pymupdf
 from corpusforge.ingest.base import OnPage, PageText, ReadError, ReadResult
 from corpusforge.ingest.config import IngestConfig
 from corpusforge.ingest.furniture import strip_furniture
+from corpusforge.ingest.garble import neighbour_outliers
+from corpusforge.ingest.image_text import image_blocks
 from corpusforge.ingest.layout import Block, reading_order
 from corpusforge.ingest.quality import check_text
+from corpusforge.ingest.tables import blocks_outside, draws_rules, find_tables
 
 log = logging.getLogger(__name__)
 
@@ -57,15 +60,41 @@ def _check_open(doc: Any, cfg: IngestConfig) -> None:
         raise ReadError("corrupt PDF: no pages")
 
 
-def page_text(page: Any) -> tuple[str, int]:
-    """Text of one page in reading order (columns one after another); returns (text, columns)."""
-    blocks = [
-        Block(b[0], b[1], b[2], b[3], b[4])
-        for b in page.get_text("blocks", flags=TEXT_FLAGS)
-        if b[6] == 0 and b[4].strip()
-    ]
+def page_text(page: Any, cfg: IngestConfig | None = None) -> tuple[str, int]:
+    """Text of one page in reading order (columns one after another); returns (text, columns).
+
+    With ``cfg``, tables come as Markdown tables in place of their cells' text (see :func:`page_blocks`).
+    """
+    return join_blocks(page_blocks(page, cfg))
+
+
+def page_blocks(
+    page: Any, cfg: IngestConfig | None = None, meta: dict[str, Any] | None = None
+) -> list[Block]:
+    """The page's text blocks; with ``cfg.pdf_tables`` on, a page that draws rules has its tables as
+    Markdown blocks instead of their cells' lines (each listed in ``meta["tables"]``)."""
+    tables = []
+    if cfg is not None and cfg.pdf_tables != "off" and draws_rules(page, cfg.table_min_rules):
+        tables = find_tables(page, use_layout=cfg.pdf_tables == "layout")
+    if not tables:
+        return [
+            Block(b[0], b[1], b[2], b[3], b[4])
+            for b in page.get_text("blocks", flags=TEXT_FLAGS)
+            if b[6] == 0 and b[4].strip()
+        ]
+    if meta is not None:
+        meta["tables"] = [
+            {"bbox": [round(v, 1) for v in t.bbox], "rows": t.rows, "cols": t.cols} for t in tables
+        ]
+    cells = blocks_outside(page, [t.bbox for t in tables], TEXT_FLAGS)
+    return cells + [Block(*t.bbox, t.markdown, kind="table") for t in tables]
+
+
+def join_blocks(blocks: list[Block]) -> tuple[str, int]:
+    """Blocks in reading order as one text (tables and OCR text set apart by blank lines), and columns."""
     ordered, columns = reading_order(blocks)
-    return "\n".join(b.text.rstrip("\n") for b in ordered), columns
+    text = "\n".join(b.text.rstrip("\n") if b.kind == "text" else f"\n{b.text}\n" for b in ordered)
+    return text.strip("\n") if any(b.kind != "text" for b in ordered) else text, columns
 
 
 def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> ReadResult:
@@ -84,6 +113,14 @@ def read(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = No
             if on_page:
                 on_page(number, doc.page_count)
             pages.append(_read_page(doc, number, cfg, counts, warnings))
+        layers = [p.text if p.metadata.get("text_source") == "text" else "" for p in pages]
+        for i, why in neighbour_outliers(layers).items():  # script unlike the neighbours': OCR it
+            meta = pages[i].metadata
+            meta.update(quality="garbage", reason=why)
+            pages[i].text = _fallback(doc.load_page(i), i + 1, why, cfg, meta, warnings)
+            counts["garbage"] += 1
+            counts["ocr"] += meta["method"] == "ocr"
+            meta["text_source"] = meta["method"]
         strip_furniture(pages)
         if counts["broken"] == len(pages):
             why = pages[0].metadata["reason"]
@@ -109,14 +146,24 @@ def _read_page(
         counts["broken"] += 1
         warnings.append(f"page {number}: cannot be loaded: {_first_line(e)}")
         return PageText("", {"method": "none", "quality": "broken", "reason": _first_line(e)})
+    meta: dict[str, Any] = {"method": "text"}
+    blocks: list[Block] = []
     try:
-        text, columns = page_text(page)
+        blocks = page_blocks(page, cfg, meta)
+        text, columns = join_blocks(blocks)
     except Exception as e:
         text, columns = "", 1
         warnings.append(f"page {number}: text extraction failed: {_first_line(e)}")
-    meta: dict[str, Any] = {"method": "text", "columns": columns}
-    counts["multi_column"] += columns > 1
+    meta["columns"] = columns
     verdict = check_text(text, has_images=len(text) < 64 and _has_images(page))
+    if verdict.quality == "ok" and cfg.ocr and cfg.image_ocr:
+        extra, regions = image_blocks(page, blocks, cfg, warnings)
+        if regions:
+            meta["ocr_regions"] = regions
+        if extra:
+            text, columns = join_blocks(blocks + extra)
+            meta["columns"] = columns
+    counts["multi_column"] += columns > 1
     text = _CONTROL.sub("", text)  # e.g. U+0007 bullets in the Korean fixture
     if verdict.quality != "ok":
         counts[verdict.quality] += 1

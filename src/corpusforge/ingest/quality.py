@@ -1,7 +1,8 @@
 """Is a page's text layer usable? Detects empty layers and garbage from broken font mappings.
 
 Broken ToUnicode maps show up as the same wrong character repeated (``佛佛佛``, ``釉釉釉``), as runs of
-characters from the rare CJK extension blocks, or as replacement/private-use/control characters.
+characters from the rare CJK extension blocks, or as replacement/private-use/control characters; missing
+ones as symbol soup (:mod:`~corpusforge.ingest.garble`) or letters no language fits (:mod:`~corpusforge.ingest.lang`).
 All checks are one pass over the text, so they cost little next to PyMuPDF's own extraction.
 """
 
@@ -11,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from corpusforge.ingest.garble import soup_reason
+from corpusforge.ingest.lang import unplaced_reason
 
 # A letter (not digit, punctuation or space) repeated 3+ times, or a whole line that is one CJK char doubled.
 _RUN = re.compile(r"([^\W\d_])\1{2,}")
@@ -52,7 +54,7 @@ def check_text(text: str, has_images: bool = False) -> Verdict:
         return Verdict(
             "garbage", f"{rare} of {cjk} CJK characters from rare extension blocks, broken font mapping?"
         )
-    soup = soup_reason(text)
+    soup = soup_reason(text) or unplaced_reason(text)
     if soup:
         return Verdict("garbage", soup)
     return Verdict("ok")

@@ -1,0 +1,93 @@
+"""Tables on PDF pages come out as Markdown tables in place of their cells' loose text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+
+from corpusforge.ingest.config import IngestConfig
+from corpusforge.ingest.pdf import read
+from corpusforge.ingest.tables import cell_text, clean_rows, draws_rules
+
+CELLS = [
+    ["地区", "收入", "成本", "利润"],
+    ["华东", "1200", "800", "400"],
+    ["华北", "950", "700", "250"],
+]
+
+
+def table_pdf(
+    cells: list[list[str]], x0: float = 72, y0: float = 300, w: float = 110, h: float = 28
+) -> bytes:
+    """A page with a paragraph, a ruled table of ``cells`` (Chinese font) and a closing paragraph."""
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 120), "本页开头的说明文字。", fontname="china-s", fontsize=12)
+    rows, cols = len(cells), len(cells[0])
+    for i in range(rows + 1):
+        page.draw_line((x0, y0 + i * h), (x0 + cols * w, y0 + i * h))
+    for j in range(cols + 1):
+        page.draw_line((x0 + j * w, y0), (x0 + j * w, y0 + rows * h))
+    for i, row in enumerate(cells):
+        for j, cell in enumerate(row):
+            page.insert_text((x0 + j * w + 6, y0 + i * h + 19), cell, fontname="china-s", fontsize=11)
+    page.insert_text((72, y0 + rows * h + 60), "表后的结论文字。", fontname="china-s", fontsize=12)
+    data = doc.tobytes()
+    doc.close()
+    return data
+
+
+def _read(data: bytes, **kw: object) -> str:
+    cfg = IngestConfig(ocr=False, **kw)  # type: ignore[arg-type]
+    return read(data, Path("t.pdf"), cfg).pages[0].text
+
+
+def test_ruled_3x4_table_is_a_markdown_table_in_order() -> None:
+    doc = read(table_pdf(CELLS), Path("t.pdf"), IngestConfig(ocr=False))
+    page = doc.pages[0]
+    rows = [line for line in page.text.split("\n") if line.startswith("|")]
+    assert rows[0] == "| 地区 | 收入 | 成本 | 利润 |"
+    assert rows[1] == "|---|---|---|---|"
+    assert rows[2:] == ["| 华东 | 1200 | 800 | 400 |", "| 华北 | 950 | 700 | 250 |"]
+    assert page.metadata["tables"][0]["rows"] == 3 and page.metadata["tables"][0]["cols"] == 4
+    text = page.text
+    assert text.index("开头") < text.index("| 地区") < text.index("结论")  # reading order
+    assert text.count("1200") == 1 and text.count("华北") == 1  # cells' loose text is gone
+
+
+def test_tables_off_keeps_loose_text() -> None:
+    text = _read(table_pdf(CELLS), pdf_tables="off")
+    assert "|" not in text and "1200" in text and "华北" in text
+
+
+def test_page_without_rules_is_not_searched() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "plain text", fontsize=12)
+    page.draw_line((72, 110), (80, 110))  # an underline shorter than a rule
+    assert not draws_rules(page)
+    assert draws_rules(pymupdf.open("pdf", table_pdf(CELLS))[0])
+
+
+def test_cells_are_cleaned() -> None:
+    assert cell_text("主体信用\n评级") == "主体信用评级"
+    assert cell_text("Hidden\nSize") == "Hidden Size"
+    assert cell_text("a|b") == "a\\|b" and cell_text(None) == ""
+    assert clean_rows([["a", None, "b"], [None, None, None], ["1", None, "2"]]) == [["a", "b"], ["1", "2"]]
+
+
+def test_boxes_and_cell_by_cell_borders() -> None:
+    """A framed box or stacked narrow boxes are no table; borders drawn cell by cell are joined."""
+    doc = pymupdf.open()
+    framed = doc.new_page()
+    framed.draw_rect((143, 145, 461, 223))  # one framed paragraph (fr_olap fixture): two rules
+    narrow = doc.new_page()
+    for k in range(4):
+        narrow.draw_rect((372, 100 + 60 * k, 441, 134 + 60 * k))  # 69 pt boxes: not table wide
+    cells = doc.new_page()
+    for y in (300, 328, 356):
+        for x in (72, 182, 292):
+            cells.draw_line((x, y), (x + 110, y))  # each cell's border its own 110 pt segment
+    assert not draws_rules(framed) and not draws_rules(narrow)
+    assert draws_rules(cells)
