@@ -23,7 +23,7 @@ def test_old_flat_keys_load_into_their_sub_sections(tmp_path):
         "  api_key_env: MY_KEY\n  response_format: json_object\n  n_ctx: 2048\n  n_threads: 3\n",
     )
     llm = load_config(path).llm
-    assert llm.openai.base_url == ["http://127.0.0.1:9/v1"]
+    assert [e.url for e in llm.openai.base_url] == ["http://127.0.0.1:9/v1"]
     assert (llm.openai.api_key_env, llm.openai.response_format) == ("MY_KEY", "json_object")
     assert (llm.llamacpp.n_ctx, llm.llamacpp.n_threads) == (2048, 3)
     new = _write(
@@ -35,12 +35,12 @@ def test_old_flat_keys_load_into_their_sub_sections(tmp_path):
     assert load_config(new).llm == llm  # the two layouts are the same config
     # a flat key beside other keys of its sub-section merges into it
     mixed = parse_config({"llm": {"base_url": ["http://a/v1"], "openai": {"api_key_env": "K"}}}).llm
-    assert (mixed.openai.base_url, mixed.openai.api_key_env) == (["http://a/v1"], "K")
+    assert (mixed.openai.base_url[0].url, mixed.openai.api_key_env) == ("http://a/v1", "K")
 
 
 def test_flat_keys_in_python_and_backends_read_their_options():
     cfg = LLMConfig(backend="openai", base_url=["http://127.0.0.1:9/v1/"], response_format="none", n_ctx=1024)
-    assert cfg.openai.base_url == ["http://127.0.0.1:9/v1/"] and cfg.llamacpp.n_ctx == 1024
+    assert cfg.openai.base_url[0].url == "http://127.0.0.1:9/v1/" and cfg.llamacpp.n_ctx == 1024
     backend = get_backend(cfg)
     assert backend.urls == ["http://127.0.0.1:9/v1"] and backend.mode == "none"
     assert get_backend(LLMConfig(n_threads=2)).n_threads == 2
@@ -91,7 +91,13 @@ def test_init_writes_the_sub_sections(tmp_path):
     assert res.exit_code == 0, res.output
     text = (tmp_path / "ws" / "corpusforge.yaml").read_text(encoding="utf-8")
     llm = yaml.safe_load(text)["llm"]
-    assert llm["openai"] == {"base_url": [], "api_key_env": "OPENAI_API_KEY", "response_format": "auto"}
+    assert llm["openai"] == {
+        "base_url": [],
+        "api_key_env": "OPENAI_API_KEY",
+        "response_format": "auto",
+        "eject_after": 3,
+        "probe_after": 10.0,
+    }
     assert llm["llamacpp"] == {"n_ctx": 4096, "n_threads": 0}
     assert not set(llm) & {"base_url", "api_key_env", "response_format", "n_ctx", "n_threads"}
     assert "  openai:\n    # OpenAI-compatible base URLs" in text  # with each key's help text

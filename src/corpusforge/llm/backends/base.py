@@ -25,6 +25,8 @@ class ChatRequest:
     max_tokens: int
     schema: dict[str, Any] | None = None
     seed: int | None = None
+    #: servers this request was sent to so far (a backend with several sends a retry elsewhere)
+    tried: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)

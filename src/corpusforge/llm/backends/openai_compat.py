@@ -1,6 +1,8 @@
 """Any OpenAI-compatible server (vLLM, Ollama, llama.cpp server, SGLang, DeepSeek, DashScope) via ``openai``.
 
-Requests are spread round-robin over ``llm.openai.base_url``; a retried request goes to the next server.
+Requests are spread over the servers of ``llm.openai.base_url`` by :class:`EndpointPool` (least loaded
+first, per-server weight and concurrency cap; a retry goes to a server not tried yet; a server that keeps
+failing is taken out and probed with ``GET /models`` later).
 The API key is read from the environment variable named by ``llm.openai.api_key_env`` when the client is built and
 kept only inside the SDK client: it never reaches the cache, the logs or an error message.
 
@@ -12,7 +14,6 @@ response format (the reply is then parsed and repaired); the working mode is rem
 from __future__ import annotations
 
 import asyncio
-import itertools
 import json
 import logging
 import os
@@ -20,10 +21,12 @@ import re
 import weakref
 from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
+from pydantic_core import PydanticCustomError
 
 from corpusforge.configbase import Section
 from corpusforge.llm.backends.base import Backend, BackendError, ChatRequest, RawReply
+from corpusforge.llm.backends.endpoints import Endpoint, EndpointPool, EndpointState
 from corpusforge.redact import remember
 
 if TYPE_CHECKING:
@@ -37,8 +40,10 @@ _MODES = ["json_schema", "json_object", "none"]
 class OpenAIOptions(Section):
     """``llm.openai``: options of the OpenAI-compatible HTTP backend."""
 
-    base_url: list[str] = Field(
-        default_factory=list, description="OpenAI-compatible base URLs; requests are spread over them."
+    base_url: list[Endpoint] = Field(
+        default_factory=list,
+        description="OpenAI-compatible base URLs: one string, or a list of URLs or of {url, weight, "
+        "max_concurrency}; each request goes to the least-loaded server (in flight / weight).",
     )
     api_key_env: str = Field(
         "OPENAI_API_KEY", description="Environment variable holding the API key (never stored or logged)."
@@ -48,6 +53,36 @@ class OpenAIOptions(Section):
         description="How a JSON schema is sent: auto tries json_schema, then json_object with "
         "schema, then none (parse and repair) when the server refuses.",
     )
+    eject_after: int = Field(
+        3,
+        ge=1,
+        description="Failures in a row (connection error, timeout, 5xx) after which a server is taken "
+        "out of rotation; the run goes on with the others.",
+    )
+    probe_after: float = Field(
+        10.0,
+        gt=0,
+        le=300,
+        description="Seconds before a server out of rotation is probed (GET /models); the delay "
+        "doubles after each failed probe, up to 300 s.",
+    )
+
+    @field_validator("base_url", mode="before")
+    @classmethod
+    def _urls(cls, v: Any) -> Any:
+        """A single string is a list of one; a string entry is ``{url: <string>}``."""
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, (list, tuple)):
+            return v
+        for e in v:
+            if not isinstance(e, (str, dict, Endpoint)):
+                raise PydanticCustomError(
+                    "endpoint",
+                    "each entry is a URL or {url, weight, max_concurrency}, not {got}",
+                    {"got": repr(e)},
+                )
+        return [{"url": e} if isinstance(e, str) else e for e in v]
 
 
 def _short(text: Any, n: int = 160) -> str:
@@ -66,8 +101,9 @@ class OpenAIBackend(Backend):
         self.opts: OpenAIOptions = cfg.openai
         if not self.opts.base_url:
             raise ValueError("llm.openai.base_url: the openai backend needs at least one base URL")
-        self.urls = [u.rstrip("/") for u in self.opts.base_url]
-        self._next = itertools.count()
+        self.pool = EndpointPool.build(self.opts.base_url, self.opts.eject_after, self.opts.probe_after)
+        self.urls = [e.url for e in self.pool.endpoints]
+        self._probes: set[asyncio.Task[None]] = set()
         # event loop -> {url: AsyncOpenAI}; an HTTP client belongs to the loop it was made in
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = (
             weakref.WeakKeyDictionary()
@@ -97,25 +133,58 @@ class OpenAIBackend(Backend):
         return {"type": "json_schema", "json_schema": {"name": "reply", "schema": schema}}
 
     async def complete(self, req: ChatRequest) -> RawReply:
-        """Send one request to the next server in turn."""
-        url = self.urls[next(self._next) % len(self.urls)]
-        while True:
-            mode = self.mode
-            try:
-                return await self._send(url, req)
-            except BackendError as e:
-                # llama-cpp-python's server answers a refused response_format with 500, not 400/422
-                refused = (
-                    req.schema is not None
-                    and mode != "none"
-                    and e.status is not None
-                    and (e.status in (400, 422) or "response_format" in str(e))
-                )
-                if not (refused and self.opts.response_format == "auto"):
+        """Send one request to the least-loaded server in rotation (one not in ``req.tried`` if possible)."""
+        self._start_probes()
+        async with self.pool.slot(req.tried) as ep:
+            req.tried.append(ep.url)
+            while True:
+                mode = self.mode
+                try:
+                    reply = await self._send(ep.url, req)
+                except BackendError as e:
+                    # llama-cpp-python's server answers a refused response_format with 500, not 400/422
+                    refused = (
+                        req.schema is not None
+                        and mode != "none"
+                        and e.status is not None
+                        and (e.status in (400, 422) or "response_format" in str(e))
+                    )
+                    if refused and self.opts.response_format == "auto":
+                        if self.mode == mode:  # another request may have downgraded already
+                            self.mode = _MODES[_MODES.index(mode) + 1]
+                            log.warning("%s refused response_format %s; using %s", ep.url, mode, self.mode)
+                        continue
+                    if e.retryable and (e.status is None or e.status >= 500):
+                        self.pool.failed(ep, str(e))
                     raise
-                if self.mode == mode:  # another request may have downgraded already
-                    self.mode = _MODES[_MODES.index(mode) + 1]
-                    log.warning("%s refused response_format %s; using %s", url, mode, self.mode)
+                self.pool.succeeded(ep)
+                return reply
+
+    def _start_probes(self) -> None:
+        """Probe, in the background, each server out of rotation whose back-off is over."""
+        for ep in self.pool.due():
+            ep.probing = True
+            task = asyncio.get_running_loop().create_task(self._probe(ep))
+            self._probes.add(task)
+            task.add_done_callback(self._probes.discard)
+
+    async def _probe(self, ep: EndpointState) -> None:
+        """``GET /models`` at ``ep``: any answer below 500 puts it back in rotation."""
+        import openai
+
+        try:
+            await self._client(ep.url).models.list(timeout=min(self.cfg.timeout, 10.0))
+        except openai.APIStatusError as e:
+            if e.status_code >= 500:
+                self.pool.failed(ep, f"probe: HTTP {e.status_code}")
+            else:
+                self.pool.succeeded(ep)  # it answers; /models may just not exist there
+        except (openai.OpenAIError, OSError, ValueError) as e:
+            self.pool.failed(ep, f"probe: {_short(e, 80)}")
+        else:
+            self.pool.succeeded(ep)
+        finally:
+            ep.probing = False
 
     async def _send(self, url: str, req: ChatRequest) -> RawReply:
         import openai
@@ -165,6 +234,9 @@ class OpenAIBackend(Backend):
         )
 
     async def aclose(self) -> None:
-        """Close the HTTP clients that belong to the running event loop."""
+        """Close the HTTP clients that belong to the running event loop (and cancel its probes)."""
+        loop = asyncio.get_running_loop()
+        for task in [t for t in self._probes if t.get_loop() is loop]:
+            task.cancel()
         for client in self._clients.pop(asyncio.get_running_loop(), {}).values():
             await client.close()

@@ -1,0 +1,149 @@
+"""Generation throughput with 1 vs 2 OpenAI-compatible endpoints at the same per-endpoint concurrency.
+
+Two fixed-latency servers (``tests/support/fixedlatency.py``, each a process of its own, every reply
+after ``--latency`` seconds) stand in for two vLLM replicas. Side by side in one run, interleaved
+(1, 2, 1, 2 ...), each configuration gets ``--concurrency`` requests in flight per endpoint
+(``llm.concurrency`` = endpoints x C, ``max_concurrency`` = C on each endpoint):
+
+1. client: ``--requests`` distinct chat requests through ``LLMClient`` (no cache);
+2. generate: ``corpusforge generate`` (qa) on a fresh synthetic workspace of ``--docs`` one-chunk
+   documents (one request each), the quality gate included.
+
+Printed: requests/s, the 2-endpoint / 1-endpoint ratio (goal >= 1.8x), the ideal (endpoints x C /
+latency) and the client's CPU milliseconds per request. ``--write`` records the table in
+bench/results/scale.md.
+
+Usage: ``python bench/scale.py [--latency 0.2] [--concurrency 4] [--requests 160] [--docs 120]
+[--rounds 2] [--write]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "src"))
+
+from support.fixedlatency import spawn  # noqa: E402
+from support.workspaces import endpoint_config, synthetic_workspace  # noqa: E402
+
+PASSAGE = "Source: s.txt, pages 1\n\nStation {i} lifts {i} cubic metres an hour. It opened in 1998.\n\n---\n\nWrite 2 pairs."
+
+
+def fleet(urls: list[str], c: int) -> list[dict]:
+    """``base_url`` entries: each endpoint capped at ``c`` requests in flight."""
+    return [{"url": u, "max_concurrency": c} for u in urls]
+
+
+def client_run(urls: list[str], c: int, n: int, tag: str) -> tuple[float, float]:
+    """N distinct requests through LLMClient; returns (requests/s, client CPU ms per request)."""
+    from corpusforge.llm import LLMConfig, get_client
+
+    cfg = LLMConfig(
+        backend="openai",
+        model="fixed",
+        openai={"base_url": fleet(urls, c)},
+        concurrency=c * len(urls),
+        timeout=60,
+    )
+    client = get_client(cfg)
+
+    async def run() -> None:
+        try:
+            await asyncio.gather(
+                *[
+                    client.chat([{"role": "user", "content": f"[{tag}] " + PASSAGE.format(i=i)}])
+                    for i in range(n)
+                ]
+            )
+        finally:
+            await client.aclose()
+
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    asyncio.run(run())
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    assert client.stats.requests == n, client.stats
+    return n / wall, 1000 * cpu / n
+
+
+def generate_run(urls: list[str], c: int, docs: int, tmp: Path) -> tuple[float, float, int]:
+    """``generate`` on a fresh workspace; returns (requests/s, CPU ms per request, samples kept)."""
+    from corpusforge.generate.runner import generate
+
+    ws = synthetic_workspace(tmp, docs, endpoint_config(fleet(urls, c), concurrency=c * len(urls)))
+    try:
+        cpu0, t0 = time.process_time(), time.perf_counter()
+        s = generate(ws)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    finally:
+        ws.close()
+    assert s.requests == docs and s.n_errors == 0, s
+    return s.requests / wall, 1000 * cpu / s.requests, s.kept
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    ap.add_argument("--latency", type=float, default=0.2)
+    ap.add_argument("--concurrency", type=int, default=4, help="requests in flight per endpoint")
+    ap.add_argument("--requests", type=int, default=160)
+    ap.add_argument("--docs", type=int, default=120)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--write", action="store_true", help="record the table in bench/results/scale.md")
+    a = ap.parse_args()
+    procs = [spawn(a.latency) for _ in range(2)]
+    urls = [u for _, u in procs]
+    res: dict[tuple[str, int], list[tuple[float, ...]]] = {}
+    try:
+        client_run(urls, a.concurrency, 8, "warm-up")  # imports, connections: not measured
+        with tempfile.TemporaryDirectory() as tmp:
+            for r in range(a.rounds):
+                for k in (1, 2):
+                    res.setdefault(("client", k), []).append(
+                        client_run(urls[:k], a.concurrency, a.requests, f"r{r}k{k}")
+                    )
+                    ws = Path(tmp) / f"r{r}k{k}"
+                    res.setdefault(("generate", k), []).append(
+                        generate_run(urls[:k], a.concurrency, a.docs, ws)
+                    )
+    finally:
+        for p, _ in procs:
+            p.terminate()
+            p.wait(10)
+    rows = [
+        f"latency {a.latency:g} s per request, {a.concurrency} in flight per endpoint, "
+        f"{a.requests} client requests / {a.docs} documents, median of {a.rounds} interleaved rounds",
+        "",
+        "| stage | 1 endpoint req/s | 2 endpoints req/s | 2 / 1 | ideal 1 / 2 | CPU ms/req 1 / 2 |",
+        "|---|---|---|---|---|---|",
+    ]
+    ideal = a.concurrency / a.latency
+    for stage in ("client", "generate"):
+        one = [statistics.median(x) for x in zip(*res[(stage, 1)], strict=True)]
+        two = [statistics.median(x) for x in zip(*res[(stage, 2)], strict=True)]
+        rows.append(
+            f"| {stage} | {one[0]:.1f} | {two[0]:.1f} | {two[0] / one[0]:.2f}x | {ideal:.0f} / {2 * ideal:.0f} "
+            f"| {one[1]:.1f} / {two[1]:.1f} |"
+        )
+    print("\n".join(rows))
+    if a.write:
+        out = ROOT / "bench" / "results" / "scale.md"
+        head = (
+            "# Generation over several endpoints (bench/scale.py)\n\n"
+            "Two fixed-latency OpenAI-compatible servers (tests/support/fixedlatency.py, one process each) "
+            "stand in for two vLLM replicas; least-loaded dispatch with `max_concurrency` per endpoint. "
+            "Goal: 2 endpoints >= 1.8x one at the same per-endpoint concurrency.\n\n"
+            f"Command: `python bench/scale.py --latency {a.latency:g} --concurrency {a.concurrency} "
+            f"--requests {a.requests} --docs {a.docs} --rounds {a.rounds} --write`\n\n"
+        )
+        out.write_text(head + "\n".join(rows) + "\n", encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main()

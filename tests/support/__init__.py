@@ -1,0 +1,1 @@
+"""Helpers shared by the tests and the benches (``bench/`` puts ``tests/`` on ``sys.path``)."""
