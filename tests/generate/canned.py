@@ -1,7 +1,8 @@
 """A real local HTTP server speaking the OpenAI chat API with canned replies (no model needed).
 
 A passage holding one of the keys of ``ANSWERS`` gets that grounded question/answer pair as the qa
-task's JSON; any other request gets prose the qa task cannot use (an unusable reply).
+task's JSON; a classify request gets, per label set, the first label its passage names; any other
+request gets prose the qa task cannot use (an unusable reply).
 """
 
 from __future__ import annotations
@@ -24,8 +25,32 @@ ANSWERS = {
 }
 
 
+def _classify(body: dict, text: str) -> str | None:
+    """A classify request (its schema has ``reasons``): per label set, the first label the passage names."""
+    rf = body.get("response_format") or {}
+    schema = (rf.get("json_schema") or {}).get("schema") or rf.get("schema") or {}
+    props = schema.get("properties", {})
+    if "reasons" not in props:
+        return None
+    passage = (
+        body["messages"][-1]["content"]
+        .lower()
+        .split("classify the passage above")[0]
+        .split("为上面的文段分类")[0]
+    )
+    labels = {
+        k: next((x for x in v["enum"] if x.lower() in passage), v["enum"][0])
+        for k, v in props.items()
+        if "enum" in v
+    }
+    return json.dumps({**labels, "reasons": ["The passage names it."]}, ensure_ascii=False)
+
+
 def _reply(body: dict) -> str:
     text = json.dumps(body.get("messages", []), ensure_ascii=False)
+    label = _classify(body, text)
+    if label is not None:
+        return label
     for key, (q, a) in ANSWERS.items():
         if key in text:
             return json.dumps({"pairs": [{"question": q, "answer": a}]}, ensure_ascii=False)

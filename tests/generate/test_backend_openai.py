@@ -73,7 +73,8 @@ def test_requests_spread_over_base_urls(fault_proxy, llama_server, workspace):
         c = get_client(_cfg(fault_proxy.url, other.url, concurrency=2), workspace.store)
         results = _many(c, 6)
         assert len(results) == 6 and not any(r.cached for r in results)
-        assert fault_proxy.requests == 3 and other.requests == 3
+        # least-loaded dispatch: both servers serve, not necessarily 3/3
+        assert fault_proxy.requests + other.requests == 6 and min(fault_proxy.requests, other.requests) >= 1
     finally:
         other.stop()
 

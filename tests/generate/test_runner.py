@@ -44,7 +44,7 @@ def test_qa_samples_cite_their_source_pages_and_chunks(generated):
         assert (x.source, x.doc_id, x.pages) == (chunk.source, chunk.doc_id, chunk.pages)
         assert x.instruction and x.output and x.input == ""
         assert x.messages[-1] == {"role": "assistant", "content": x.output}
-        assert x.backend == "llamacpp" and x.model.startswith("embedded:") and x.prompt_version == "qa.en.v2"
+        assert x.backend == "llamacpp" and x.model.startswith("embedded:") and x.prompt_version == "qa.en.v3"
         assert x.status in ("passed", "flagged", "dropped") and x.grounding is not None
         assert ws.store.cache_get(x.request_key) is not None  # the reply it came from is in the cache
     for doc in ws.store.iter_documents():

@@ -177,3 +177,23 @@ def test_remember_store_dedups_across_runs(workspace):
     assert gate.remember_store(workspace.store) == 1
     s = gate.apply(sample("公司是什么时候成立的？", "公司成立于1987年3月12日。", sid="new"), CTX)
     assert s.status == "dropped" and s.reasons == ["duplicate_question:old"]
+
+
+def test_low_relevance_drops_or_flags_a_grounded_answer_to_another_question():
+    from corpusforge.generate.tasks import TASKS
+
+    q, wrong = (
+        "水质投诉多久派员上门？",
+        "周一至周六8:30至17:30",
+    )  # in the source, but it answers another question
+    v = QualityGate(tasks=TASKS).check(q, wrong, CTX)
+    assert (v.verdict, v.reasons) == ("dropped", ["low_relevance"]) and v.grounding == 1.0
+    assert v.relevance is not None and v.relevance < QualityConfig().relevance_min
+    right = QualityGate(tasks=TASKS).check(q, "4小时内", CTX)
+    assert right.verdict == "passed" and right.relevance is not None and right.relevance > 0.8
+    flag = QualityGate(QualityConfig(actions={"low_relevance": "flag"}), tasks=TASKS)
+    assert flag.check(q, wrong, CTX).verdict == "flagged"
+    off = QualityGate(QualityConfig(relevance_min=0.0), tasks=TASKS).check(q, wrong, CTX)
+    assert (off.verdict, off.reasons) == ("passed", [])
+    # a task that asks no question of the source (no has_question) gets no relevance verdict
+    assert QualityGate().check(q, wrong, CTX).verdict == "passed"

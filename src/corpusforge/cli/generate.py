@@ -112,7 +112,9 @@ def generate(
             ("reason", "dropped", "flagged"),
         )
     if s.short_docs:
-        summary_table("documents below generate.qa_min", s.short_docs, ("document", "kept", "minimum"))
+        summary_table(
+            "documents below generate.qa_min", s.short_docs, ("document", "kept", "minimum", "why / remedy")
+        )
     for line in s.errors[:MAX_ERROR_LINES]:
         console.print(f"[yellow]skipped:[/] {line}", highlight=False, soft_wrap=True)
     if s.n_errors > MAX_ERROR_LINES:

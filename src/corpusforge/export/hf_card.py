@@ -1,4 +1,7 @@
-"""The dataset card (README.md) of the Hugging Face export: counts, tasks, sources, generating models."""
+"""The dataset card (README.md) of the Hugging Face export: counts, tasks, sources, models, and the fields.
+
+Every exported column gets one line under "Fields" with its type and meaning (:data:`FIELD_DOCS`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +11,41 @@ from typing import Any
 import yaml
 
 from corpusforge.export.context import ExportContext
+
+#: column -> what it holds (one line per exported column in the card; a test checks every column has one)
+FIELD_DOCS: dict[str, str] = {
+    "messages": "the chat turns (system when configured, user = instruction and input, assistant = output)",
+    "instruction": "the instruction or question",
+    "input": "the passage for open-book tasks, else empty",
+    "output": "the answer",
+    "source": "file name of the source document",
+    "pages": "1-based pages of the source the sample comes from",
+    "chunk_ids": "ids of the corpus chunks the sample was made from",
+    "task": "the generation task (qa, summary, classify, ...)",
+    "sample_id": "stable id of the sample (the same on every re-run)",
+    "tags": "JSON object of the document's tags (ingest tags such as source_type, authority, topic, and "
+    "classify labels); keys differ between documents",
+    "evidence": "the verified supporting quotes: quote, the chunk it was found in, character offsets "
+    "start/end into that chunk's text, its page, and the match score (1.0 exact, >= 0.9 fuzzy)",
+}
+
+
+def type_name(feature: Any) -> str:
+    """``string``, ``list of int64``, ``list of {role: string, ...}`` for a ``datasets`` feature."""
+    if isinstance(feature, dict):
+        return "{" + ", ".join(f"{k}: {type_name(v)}" for k, v in feature.items()) + "}"
+    inner = getattr(feature, "feature", None)
+    if inner is not None:
+        return f"list of {type_name(inner)}"
+    return str(getattr(feature, "dtype", feature))
+
+
+def field_lines(columns: dict[str, Any]) -> list[str]:
+    """One card line per column: name, type and meaning."""
+    return [
+        f"- `{k}` ({type_name(v)}): {FIELD_DOCS.get(k, 'see the corpusforge docs')}"
+        for k, v in columns.items()
+    ]
 
 
 def card_stats(ctx: ExportContext) -> dict[str, Any]:
@@ -22,8 +60,12 @@ def card_stats(ctx: ExportContext) -> dict[str, Any]:
     }
 
 
-def render_card(ctx: ExportContext) -> str:
-    """Markdown card with a YAML header the Hub and ``load_dataset`` understand."""
+def render_card(ctx: ExportContext, columns: dict[str, Any]) -> str:
+    """Markdown card with a YAML header the Hub and ``load_dataset`` understand.
+
+    Args:
+        columns: the exported columns (name -> ``datasets`` feature), one card line each.
+    """
     st = card_stats(ctx)
     project = ctx.ws.config.project
     header = {
@@ -62,12 +104,5 @@ def render_card(ctx: ExportContext) -> str:
     lines += [f"| {k} | {v} |" for k, v in st["sources"].items()]
     lines += ["", "## Generating model", ""]
     lines += [f"- `{m}`" for m in st["models"]] or ["- (unknown)"]
-    lines += [
-        "",
-        "## Fields",
-        "",
-        "`messages` (system, user, assistant turns), `instruction`, `input`, `output`, and provenance: "
-        "`source` (file name), `pages`, `chunk_ids`, `task`, `sample_id`.",
-        "",
-    ]
+    lines += ["", "## Fields", "", *field_lines(columns), ""]
     return "\n".join(lines)

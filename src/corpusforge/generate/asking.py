@@ -100,20 +100,22 @@ async def ask(
     Args:
         avoid: questions asked before about this document (listed in the request so they are not repeated).
     """
+    from corpusforge.generate.evidence import choices_on
     from corpusforge.llm import LLMError
 
     out = Asked()
+    choices = task.quotes and choices_on(cfg, client.cfg)
     budget = int((cfg.max_tokens or client.cfg.max_tokens) * task.budget_scale)
     want = n
     for attempt in range(cfg.truncation_retries + 1):
-        request = prompt.fill("request", **task.request_vars(cfg, prompt, want))
+        request = task.request_text(cfg, prompt, want)
         asked = [q for q in [*(avoid or []), *(task.question(i.data) for i in out.items)] if q]
         if asked and task.list_key:
             request += "\n" + prompt.fill("avoid", questions="; ".join(asked[-MAX_AVOID:]))
         try:
             comp = await client.chat(
                 build_messages(prompt, unit, request),
-                schema=task.schema(cfg, want),
+                schema=task.request_schema(cfg, want, unit, choices),
                 max_tokens=budget,
                 seed=seed + SEED_STEP * attempt,
                 prompt_version=prompt.version,

@@ -27,6 +27,34 @@ DEFAULT_REPORT_FIELDS = {
 }
 
 
+class ClassifyConfig(Section):
+    """``generate.classify``: named label sets of the classify task."""
+
+    labels: dict[str, list[str] | dict[str, str]] = Field(
+        default_factory=dict,
+        description="Named label sets, e.g. {topic: [water quality, billing], doc_type: {faq: 'Questions "
+        "and answers', notice: 'An announcement'}} (a list of names, or name -> description). The chosen "
+        "label of each set is stored as a tag (tags[<set name>] = label) on the chunk, so the samples "
+        "made from it (this task's, and those of tasks listed after classify) carry it. Empty: the one "
+        "unnamed set generate.labels, stored as no tag.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> ClassifyConfig:
+        for name, labels in self.labels.items():
+            if not labels:
+                raise ValueError(f"labels.{name}: at least one label is needed")
+            if name == "reasons":
+                raise ValueError("labels.reasons: the name is taken by the reply's reasons")
+        return self
+
+    def sets(self, unnamed: dict[str, str]) -> dict[str, dict[str, str]]:
+        """Set name -> {label: description}; the unnamed ``generate.labels`` is the set ``label``."""
+        if not self.labels:
+            return {"label": dict(unnamed)}
+        return {k: v if isinstance(v, dict) else {x: "" for x in v} for k, v in self.labels.items()}
+
+
 class GenerateConfig(Section):
     """What to generate from the chunks, and how."""
 
@@ -52,6 +80,19 @@ class GenerateConfig(Section):
         description="Also name the document's tags at the start of the instruction, in the prompt's "
         "language (e.g. 「来源：authority=官方，topic=水务。…」 / 'Source: topic=water. …'). Every sample "
         "carries the tags in its `tags` field either way.",
+    )
+    evidence_choices: Literal["auto", "on", "off"] = Field(
+        "auto",
+        description="qa task: send the chunk's own sentences as the only values a pair's `evidence` may "
+        "take (a JSON-schema enum), so a backend that enforces the schema (llama.cpp, vLLM) quotes "
+        "verbatim. auto = on for the llamacpp backend and for openai servers sent a schema "
+        "(llm.openai.response_format not none).",
+    )
+    evidence_max_sentences: int = Field(
+        40,
+        ge=1,
+        description="Most sentences offered as evidence choices (evenly spread over a longer chunk); each "
+        "is cut at max_field_chars characters (300 when 0) on a word boundary.",
     )
     prompts_dir: str = Field(
         "",
@@ -98,7 +139,12 @@ class GenerateConfig(Section):
         6000, ge=200, description="Characters of a document a document summary reads."
     )
     labels: dict[str, str] = Field(
-        default_factory=lambda: dict(DEFAULT_LABELS), description="classify task: label name -> description."
+        default_factory=lambda: dict(DEFAULT_LABELS),
+        description="classify task: label name -> description (one unnamed set; for named sets stored as "
+        "tags use generate.classify.labels).",
+    )
+    classify: ClassifyConfig = Field(
+        default_factory=ClassifyConfig, description="classify task: named label sets stored as tags."
     )
     report_fields: dict[str, str] = Field(
         default_factory=lambda: dict(DEFAULT_REPORT_FIELDS),
@@ -119,4 +165,9 @@ class GenerateConfig(Section):
             raise ValueError(f"qa_min ({self.qa_min}) is larger than qa_max ({self.qa_max})")
         if not self.labels:
             raise ValueError("labels: at least one label is needed")
+        if self.classify.labels and "labels" in self.model_fields_set:
+            raise ValueError(
+                "labels: set either generate.labels (one unnamed set) or generate.classify.labels "
+                "(named sets), not both"
+            )
         return self

@@ -39,7 +39,8 @@ class GenerateSummary:
         requests, cached, retries, tokens_in, tokens_out: LLM requests sent (cache hits not counted), ...
         samples: samples made (or rebuilt from the cache) in this run; new_samples: rows added to the store.
         by_task: {task: {status: n}}; dropped_by_reason / flagged_by_reason: {reason: n}.
-        short_docs: documents left below ``generate.qa_min`` kept pairs: (source, kept, minimum).
+        short_docs: documents left below ``generate.qa_min`` kept pairs: (source, kept, minimum, why and
+            the remedy, e.g. a Chinese document the embedded model cannot serve: point ``llm`` at a Qwen server).
         errors: one line per failed request or unusable reply (the run went on without it).
         candidates: candidate answers stored; cost: estimated cost (None without prices).
     """
@@ -56,7 +57,7 @@ class GenerateSummary:
     by_task: dict[str, dict[str, int]] = field(default_factory=dict)
     dropped_by_reason: dict[str, int] = field(default_factory=dict)
     flagged_by_reason: dict[str, int] = field(default_factory=dict)
-    short_docs: list[tuple[str, int, int]] = field(default_factory=list)
+    short_docs: list[tuple[str, int, int, str]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     n_errors: int = 0
     candidates: int = 0

@@ -9,6 +9,7 @@ Q&A round for a document still below ``qa_min``, candidate answers).
 from __future__ import annotations
 
 import asyncio
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -30,6 +31,26 @@ class DocState:
     chunks: list[Chunk]
     kept: set[str] = field(default_factory=set)
     questions: list[str] = field(default_factory=list)
+    lost: Counter[str] = field(default_factory=Counter)  # reasons of the pairs not kept
+
+
+EMBEDDED_ZH = (
+    "the embedded 135M model cannot write usable Chinese pairs; point `llm` at a Qwen server "
+    "(llm.backend: openai, llm.model: qwen2.5-7b-instruct, llm.openai.base_url)"
+)
+
+
+def short_reason(ctx: RunContext, state: DocState | None, doc: Document) -> str:
+    """Why a document is below ``qa_min``, and the remedy, in one line."""
+    if state is None:
+        return f"no chunk of at least generate.min_chunk_chars ({ctx.cfg.min_chunk_chars}) characters"
+    lang = prompt_lang(state.chunks[0].lang if state.chunks else "", doc.lang, ctx.cfg.default_lang)
+    if lang == "zh" and ctx.client.model.startswith("embedded:"):
+        return EMBEDDED_ZH
+    if not state.lost:
+        return "the model gave no usable pair (see the skipped lines); try a larger model in `llm`"
+    top = ", ".join(f"{r} {n}" for r, n in state.lost.most_common(3))
+    return f"pairs not kept: {top}; raise generate.qa_rounds or point `llm` at a larger model"
 
 
 def unit_for(ctx: RunContext, doc: Document, chunks: list[Chunk]) -> Unit:
@@ -64,7 +85,7 @@ def qa_rounds(task: Task, ctx: RunContext, doc: Document, chunks: list[Chunk]) -
     cfg = ctx.cfg
     if not chunks:
         if cfg.qa_min > 0:
-            ctx.summary.short_docs.append((doc.source, 0, cfg.qa_min))
+            ctx.summary.short_docs.append((doc.source, 0, cfg.qa_min, short_reason(ctx, None, doc)))
         return
     state = DocState(doc=doc, chunks=chunks)
     ctx.active[doc.doc_id] = state
@@ -129,6 +150,8 @@ class QAJob:
                 st.questions.append(task.question(item.data))
                 if s.status in KEPT:
                     st.kept.add(s.sample_id)
+                else:
+                    st.lost.update(r.split(":", 1)[0] for r in s.reasons)
         ctx.write(batch)
         follow: list[Any] = _candidate_job(ctx, task, made)
         kept = len(st.kept)
@@ -137,7 +160,9 @@ class QAJob:
         else:
             ctx.active.pop(st.doc.doc_id, None)
             if kept < cfg.qa_min:
-                ctx.summary.short_docs.append((st.doc.source, kept, cfg.qa_min))
+                ctx.summary.short_docs.append(
+                    (st.doc.source, kept, cfg.qa_min, short_reason(ctx, st, st.doc))
+                )
         return follow
 
 

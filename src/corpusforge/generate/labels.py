@@ -18,10 +18,13 @@ TAG_PREFIX: dict[str, tuple[str, str, str]] = {
 
 
 def unit_tags(unit: Unit) -> dict[str, Any]:
-    """The document's tags overlaid with its chunks' tags (a chunk's tag wins)."""
+    """The document's tags overlaid with its chunks' tags and classify labels (a chunk's tag wins)."""
     tags = dict(unit.doc.tags or {})
     for c in unit.chunks:
         tags.update(c.tags or {})
+        labels = (c.metadata or {}).get("labels")
+        if isinstance(labels, dict):
+            tags.update(labels)
     return tags
 
 

@@ -41,6 +41,15 @@ def _count_lines(path: str | Path) -> int:
         return sum(1 for _ in f)
 
 
+def _quote(evidence: Any) -> str | None:
+    """The quote of a record's ``evidence`` field: a string, a ``{"quote": ...}`` or a list of either."""
+    if isinstance(evidence, list):
+        evidence = evidence[0] if evidence else None
+    if isinstance(evidence, dict):
+        evidence = evidence.get("quote")
+    return evidence if isinstance(evidence, str) and evidence.strip() else None
+
+
 def check_jsonl(
     in_path: str | Path,
     out_path: str | Path,
@@ -53,7 +62,8 @@ def check_jsonl(
 
     Each record is written to ``out_path`` unchanged plus ``grounding``, ``relevance``, ``verdict``,
     ``reasons`` and ``scores``. ``instruction``/``output``/``input`` are accepted as the field names too; ``context`` may
-    be a string or a list of strings; ``task`` (default ``qa``) names the task, whose declared traits come
+    be a string or a list of strings; an ``evidence`` quote (a string, ``{"quote": ...}`` or a list of
+    them), when given, is where relevance is scored; ``task`` (default ``qa``) names the task, whose declared traits come
     from ``tasks`` (see :class:`~corpusforge.quality.gate.QualityGate`). A malformed line is reported
     (file:line: reason) and skipped.
 
@@ -93,6 +103,7 @@ def check_jsonl(
                 task=str(rec.get("task", "qa")),
                 key=str(rec.get("id", i)),
                 scope=str(rec.get("source", "")),
+                evidence=_quote(rec.get("evidence")),
             )
             tally.add(v.verdict, v.reasons)
             rec.update(

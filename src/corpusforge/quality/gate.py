@@ -131,9 +131,20 @@ class QualityGate:
         return self._judge
 
     def score(
-        self, question: str, answer: str, context: Any, *, task: str = "qa", lang: str | None = None
+        self,
+        question: str,
+        answer: str,
+        context: Any,
+        *,
+        task: str = "qa",
+        lang: str | None = None,
+        evidence: str | None = None,
     ) -> Verdict:
-        """Grounding and filters, without de-duplication."""
+        """Grounding, relevance and filters, without de-duplication.
+
+        Args:
+            evidence: the quote the answer gives as its support, if any (relevance scores where it is).
+        """
         cfg, traits = self.cfg, self.traits(task)
         ctx, ctx_lang = _context_text(context)
         lang = lang or ctx_lang or detect_lang(ctx)
@@ -169,8 +180,23 @@ class QualityGate:
                     reasons.append(f"judge_low:{round(j * 4 + 1)}")
         if traits.grounded and grounding < cfg.grounding_threshold:
             reasons.append("low_grounding")
-        rel = relevance(question, answer, ctx, scores.get("judge"))
-        return Verdict(self.decide(reasons), grounding, reasons, scores, rel)
+        v = Verdict(self.decide(reasons), grounding, reasons, scores)
+        self.set_relevance(v, task, relevance(question, answer, ctx, scores.get("judge"), evidence))
+        return v
+
+    def set_relevance(self, v: Verdict, task: str, score: float) -> None:
+        """Give a verdict its relevance; below ``quality.relevance_min`` a task that asks a grounded question
+        gets the reason ``low_relevance`` (its action from ``quality.actions``), and only then."""
+        v.relevance = score
+        low = score < self.cfg.relevance_min
+        traits = self.traits(task)
+        if not (traits.grounded and traits.has_question) or low == ("low_relevance" in v.reasons):
+            return
+        if low:
+            self.add_reasons(v, "low_relevance")
+        else:
+            v.reasons = [r for r in v.reasons if r != "low_relevance"]
+            v.verdict = self.decide(v.reasons)
 
     def dedup(self, v: Verdict, question: str, *, key: str | None = None, scope: str = "") -> Verdict:
         """The de-duplication step: a near duplicate of a kept question gets ``duplicate_question:<kept id>``.
@@ -209,16 +235,17 @@ class QualityGate:
         lang: str | None = None,
         key: str | None = None,
         scope: str = "",
+        evidence: str | None = None,
     ) -> Verdict:
         """Score one sample and de-duplicate its question (:meth:`score`, then :meth:`dedup`).
 
         Args:
             key: id of the sample (e.g. ``sample_id``); without it nothing is remembered.
             scope: de-duplication scope (the doc_id when ``dedup`` is ``document``).
+            evidence: the quote the answer gives as its support, if any.
         """
-        return self.dedup(
-            self.score(question, answer, context, task=task, lang=lang), question, key=key, scope=scope
-        )
+        v = self.score(question, answer, context, task=task, lang=lang, evidence=evidence)
+        return self.dedup(v, question, key=key, scope=scope)
 
     def remember_store(self, store: Any) -> int:
         """Remember the questions of samples already kept in a store (passed, flagged, accepted), so a new
@@ -263,7 +290,8 @@ class QualityGate:
         return sample
 
     def apply(self, sample: Sample, context: Any, *, answer: str | None = None) -> Sample:
-        """Gate a sample in place (:meth:`check`, then :meth:`settle`) and remember its question.
+        """Gate a sample in place (:meth:`score`, :meth:`annotate`, :meth:`dedup`, then :meth:`settle`)
+        and remember its question unless it is dropped.
 
         A sample with an ``input`` (an open-book task: its instruction is generic or is answered from the
         input) is looked up among the kept questions but not remembered. For a task whose items quote
@@ -274,29 +302,30 @@ class QualityGate:
         """
         meta = sample.metadata or {}
         closed = not sample.input
-        v = self.check(
-            sample.instruction,
-            sample.output if answer is None else answer,
-            context,
-            task=sample.task,
-            lang=meta.get("lang") or None,
-            key=sample.sample_id if closed else None,
-            scope=sample.doc_id if closed else "",
-        )
-        self.annotate(sample, v, context, answer=answer)
-        return self.settle(sample, v)
+        ans = sample.output if answer is None else answer
+        v = self.score(sample.instruction, ans, context, task=sample.task, lang=meta.get("lang") or None)
+        self.annotate(sample, v, context, answer=answer)  # before dedup: a dropped question is not kept
+        key, scope = (sample.sample_id, sample.doc_id) if closed else (None, "")
+        return self.settle(sample, self.dedup(v, sample.instruction, key=key, scope=scope))
 
     def annotate(self, sample: Sample, v: Verdict, context: Any, *, answer: str | None = None) -> None:
-        """What :meth:`score` cannot see of a sample: relevance to its bare question (the instruction may
-        carry a source or tag prefix) and, for tasks that quote (``quotes``), the evidence (:meth:`quote`).
+        """What :meth:`score` cannot see of a sample: for tasks that quote (``quotes``), the evidence
+        (:meth:`quote`), and relevance to its bare question (the instruction may carry a source or tag
+        prefix) scored where the quote was found.
         """
+        quoted = self.traits(sample.task).quotes
+        if quoted:
+            self.quote(sample, v, context)
+        found = sample.evidence[0].get("quote") if quoted and sample.evidence else None
+        stale = {"evidence_not_found", "evidence_missing"} & set(v.reasons)
+        found = found if found and not stale else None
         asked = (sample.metadata or {}).get("question")
-        if asked and asked != sample.instruction:
+        if found or (asked and asked != sample.instruction):
             ctx, _ = _context_text(context)
             ans = sample.output if answer is None else answer
-            v.relevance = relevance(asked, ans, ctx, v.scores.get("judge"))
-        if self.traits(sample.task).quotes:
-            self.quote(sample, v, context)
+            question = asked or sample.instruction
+            score = relevance(question, ans, ctx, v.scores.get("judge"), found)
+            self.set_relevance(v, sample.task, score)
 
     def quote(self, sample: Sample, v: Verdict, context: Any) -> None:
         """Look the sample's ``evidence`` quote (its item in ``metadata[task]``) up in the context.

@@ -100,7 +100,7 @@ def _save(ctx: ExportContext, dd: Any) -> None:
         (target / "data").mkdir(exist_ok=True)
         ds.to_parquet(str(target / "data" / f"{split}-00000-of-00001.parquet"))
         ctx.files[f"hf/data/{split}-00000-of-00001.parquet"] = len(ds)
-    (target / "README.md").write_text(render_card(ctx), encoding="utf-8")
+    (target / "README.md").write_text(render_card(ctx, dict(features())), encoding="utf-8")
     ctx.files["hf/README.md"] = 1
 
 

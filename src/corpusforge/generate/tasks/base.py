@@ -121,9 +121,21 @@ class Task:
         """The JSON schema the reply must follow (sent to backends that enforce it)."""
         raise NotImplementedError
 
+    def request_schema(self, cfg: GenerateConfig, n: int, unit: Unit, choices: bool) -> dict[str, Any]:
+        """The schema of one request about ``unit`` (default: :meth:`schema`; qa narrows its evidence).
+
+        Args:
+            choices: whether ``generate.evidence_choices`` is on for this run's backend.
+        """
+        return self.schema(cfg, n)
+
     def request_vars(self, cfg: GenerateConfig, prompt: Prompt, n: int) -> dict[str, Any]:
         """Values for the placeholders of the prompt's ``request`` text."""
         return {"n": n}
+
+    def request_text(self, cfg: GenerateConfig, prompt: Prompt, n: int) -> str:
+        """The request text: the prompt's ``request`` filled with :meth:`request_vars`."""
+        return prompt.fill("request", **self.request_vars(cfg, prompt, n))
 
     def valid(self, item: Any, cfg: GenerateConfig) -> dict[str, Any] | None:
         """The cleaned item, or None when it is unusable."""

@@ -2,7 +2,8 @@
 
 A document is asked in rounds (:class:`~corpusforge.generate.jobs.QAJob`) until the gate has kept
 ``generate.qa_min`` of its pairs or ``generate.qa_rounds`` are done. Each pair may carry an ``evidence``
-quote copied from the passage; the item is kept in the sample's metadata (``metadata["qa"]``) so the
+quote copied from the passage (with ``generate.evidence_choices`` on, one of the chunk's sentences: the
+reply schema allows no other); the item is kept in the sample's metadata (``metadata["qa"]``) so the
 quality gate can find the quote in the chunk (``Sample.evidence``) or drop the pair (``evidence_not_found``).
 """
 
@@ -17,6 +18,7 @@ from corpusforge.generate.tasks.base import Task, string, text
 
 if TYPE_CHECKING:
     from corpusforge.generate.context import RunContext
+    from corpusforge.generate.units import Unit
     from corpusforge.records import Chunk, Document
 
 
@@ -67,11 +69,26 @@ class QATask(PairTask):
         return qa_rounds(self, ctx, doc, chunks)
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
-        """``{"pairs": [{"question", "answer", "evidence"}, ...]}`` with at most ``n`` pairs."""
+        """``{"pairs": [{"question", "evidence", "answer"}, ...]}`` with at most ``n`` pairs.
+
+        The evidence comes before the answer, so a model writing in order answers from its quote.
+        """
+        return self._schema(cfg, n, string(cfg))
+
+    def request_schema(self, cfg: GenerateConfig, n: int, unit: Unit, choices: bool) -> dict[str, Any]:
+        """With evidence choices on, ``evidence`` is an ``enum`` of the chunk's sentences
+        (:mod:`corpusforge.generate.evidence`); a chunk without a usable sentence keeps the free string."""
+        from corpusforge.generate.evidence import choices_for
+
+        sentences = choices_for(cfg, unit.text) if choices else []
+        return self._schema(cfg, n, {"type": "string", "enum": sentences} if sentences else string(cfg))
+
+    @staticmethod
+    def _schema(cfg: GenerateConfig, n: int, evidence: dict[str, Any]) -> dict[str, Any]:
         pair = {
             "type": "object",
-            "properties": {"question": string(cfg), "answer": string(cfg), "evidence": string(cfg)},
-            "required": ["question", "answer", "evidence"],
+            "properties": {"question": string(cfg), "evidence": evidence, "answer": string(cfg)},
+            "required": ["question", "evidence", "answer"],
         }
         return {
             "type": "object",
