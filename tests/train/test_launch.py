@@ -75,3 +75,14 @@ def test_two_cpu_processes_train_one_adapter_equal_to_both_ranks(
     assert weights_digest(saved) == ranks[0]["weights_sha256"] == ranks[1]["weights_sha256"]
     assert any(float(t.abs().sum()) > 0 for n, t in saved.items() if "lora_B" in n)  # B starts at zero
     assert "| world_size | 2 |" in (out / "adapter" / "README.md").read_text()
+
+
+def test_ddp_does_not_search_for_unused_parameters():
+    """Adapters get a gradient every step; the unused-parameter walk breaks with gradient checkpointing."""
+    from trl import SFTConfig
+
+    from corpusforge.train.recipe import load_recipe
+    from corpusforge.train.stages import common_args
+
+    cfg = SFTConfig(**common_args(load_recipe("sft"), "lora", "out", 2))
+    assert cfg.ddp_find_unused_parameters is False

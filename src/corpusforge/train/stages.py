@@ -74,6 +74,9 @@ def common_args(recipe: Recipe, method: str, out: str, max_steps: int | None) ->
         fp16=False,
         use_cpu=not cuda,
         dataloader_num_workers=0,
+        # DDP: every trainable (adapter) parameter gets a gradient each step; searching for unused ones
+        # costs a graph walk per step and breaks with gradient checkpointing (LLaMA-Factory sets it too).
+        ddp_find_unused_parameters=False,
         max_length=recipe.max_length,
         dataset_num_proc=None,
     )
