@@ -68,20 +68,46 @@ def _bytes_to_unicode() -> dict[str, int]:
     return {chr(c): b for b, c in zip(bs, cs, strict=True)}
 
 
+def _spec_parts(path: Path) -> tuple[str, dict[str, int]]:
+    """(pre-tokenizer pattern, vocabulary) of a ``tokenizer.json``: only those two values are decoded
+    (``raw_decode`` at their keys; the merges, most of the file, are skipped), else the whole file."""
+    raw = path.read_text(encoding="utf-8")
+    dec = json.JSONDecoder()
+    try:
+        pre = dec.raw_decode(raw, _value_at(raw, '"pre_tokenizer":'))[0]
+        model = raw.index('"model":')
+        vocab = dec.raw_decode(raw, _value_at(raw, '"vocab":', model))[0]
+        pat = pre["pretokenizers"][0]["pattern"]["Regex"]
+        if isinstance(pat, str) and isinstance(vocab, dict) and len(vocab) > 256:
+            return pat, vocab
+    except (ValueError, KeyError, IndexError, TypeError):
+        pass
+    spec = json.loads(raw)
+    return spec["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"], spec["model"]["vocab"]
+
+
+def _value_at(raw: str, key: str, start: int = 0) -> int:
+    """Offset of the JSON value after the first ``key`` at or after ``start``."""
+    i = raw.index(key, start) + len(key)
+    while raw[i] in " \t\r\n":
+        i += 1
+    return i
+
+
 @functools.lru_cache(maxsize=1)
 def _fast() -> tuple[Any, np.ndarray] | None:
-    """(tiktoken ``Encoding`` of the Qwen vocabulary, byte length of each token id), or None."""
-    tok = get_tokenizer()
+    """(tiktoken ``Encoding`` of the Qwen vocabulary, byte length of each token id), or None.
+
+    The ``tokenizers`` library is not loaded on this path (it is only the fallback)."""
     path = qwen_tokenizer_path()
-    if tok is None or path is None or importlib.util.find_spec("tiktoken") is None:
+    if path is None or importlib.util.find_spec("tiktoken") is None:
         return None
     try:
         import tiktoken
 
-        spec = json.loads(path.read_text(encoding="utf-8"))
-        pat = spec["pre_tokenizer"]["pretokenizers"][0]["pattern"]["Regex"]
-        dec = _bytes_to_unicode()
-        ranks = {bytes(dec[c] for c in s): i for s, i in spec["model"]["vocab"].items()}
+        pat, vocab = _spec_parts(path)
+        table = {ord(c): b for c, b in _bytes_to_unicode().items()}  # vocabulary character -> byte
+        ranks = {s.translate(table).encode("latin-1"): i for s, i in vocab.items()}
         enc = tiktoken.Encoding("qwen2", pat_str=pat, mergeable_ranks=ranks, special_tokens={})
     except Exception as e:  # noqa: BLE001 - any mismatch means: keep the tokenizers library
         log.info("tiktoken cannot run the Qwen vocabulary (%s): using the tokenizers library", e)
@@ -94,7 +120,7 @@ def _fast() -> tuple[Any, np.ndarray] | None:
 
 def tokenizer_name() -> str:
     """``qwen`` when the real tokenizer is used, else ``char-estimate``."""
-    return "qwen" if get_tokenizer() is not None else "char-estimate"
+    return "qwen" if _fast() is not None or get_tokenizer() is not None else "char-estimate"
 
 
 def estimate_tokens(text: str) -> int:
@@ -129,8 +155,7 @@ def count_tokens_batch(texts: list[str]) -> list[int]:
 
 def token_char_offsets(text: str) -> list[int]:
     """End character offset of each token of ``text`` (for cutting a too-long sentence by tokens)."""
-    tok = get_tokenizer()
-    if tok is None:
+    if _fast() is None and get_tokenizer() is None:
         ends, n = [], 0
         for i, ch in enumerate(text):
             n += 4 if _CJK.match(ch) else 1
