@@ -133,7 +133,12 @@ class DedupConfig(Section):
         True,
         description="Remove exact duplicates (hash of the normalised text) of documents, pages and paragraphs.",
     )
-    near: bool = Field(True, description="Remove near duplicates found by MinHash LSH.")
+    near: bool | None = Field(
+        None,
+        description="Remove near-duplicate pages and paragraphs found by MinHash LSH. Unset (default): only "
+        "while corpus.near_dup is disabled, since its document and chunk containment check already finds "
+        "near copies across documents (one near-dedup pass, not two); true: run both.",
+    )
     threshold: float = Field(
         0.8,
         gt=0,

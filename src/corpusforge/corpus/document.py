@@ -122,7 +122,8 @@ class DocumentCleaner:
                     continue
             if len(text) >= d.min_chars:
                 todo.append(i)
-        if not d.near or not todo:
+        near = d.near if d.near is not None else not self.cfg.near_dup.enabled
+        if not near or not todo:
             return keep
         sets = [shingles(items[i][0], unspaced(items[i][0]), d.char_ngram, d.word_ngram) for i in todo]
         sigs = signatures(sets, d.num_perm, d.seed)
