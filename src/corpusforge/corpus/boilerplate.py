@@ -15,11 +15,18 @@ from collections.abc import Iterable
 from typing import Any
 
 _FOLD = re.compile(r"[\W_]+")
+_FOLD_LINES = re.compile(r"[^\w\n]+|_+")  # _FOLD, keeping the line breaks
 
 
 def fold(line: str) -> str:
     """The line as compared: NFKC, casefolded, without whitespace, punctuation or symbols."""
     return _FOLD.sub("", unicodedata.normalize("NFKC", line).casefold())
+
+
+def fold_lines(lines: list[str]) -> list[str]:
+    """:func:`fold` of each line, done over the lines joined (NFKC and casefolding never cross a newline)."""
+    out = _FOLD_LINES.sub("", unicodedata.normalize("NFKC", "\n".join(lines)).casefold()).split("\n")
+    return out if len(out) == len(lines) else [fold(x) for x in lines]  # a line held a newline itself
 
 
 def line_key(folded: str) -> int:
@@ -45,8 +52,8 @@ class SharedLines:
         self.documents = 0
         self.doc_sigs: set[int] = set()
 
-    def _key(self, line: str) -> int | None:
-        f = fold(line)
+    def _key(self, line: str, folded: str | None = None) -> int | None:
+        f = fold(line) if folded is None else folded
         if len(f) < self.min_chars or any(a.search(line) for a in self.allow):
             return None
         return line_key(f)
@@ -54,9 +61,11 @@ class SharedLines:
     def add_document(self, lines: Iterable[str]) -> None:
         """First pass: count each distinct line of one document once (documents with the same lines once)."""
         self.documents += 1
+        lines = list(lines)
+        folded = fold_lines(lines)
         seen: dict[int, str] = {}
-        for line in lines:
-            k = self._key(line)
+        for line, f in zip(lines, folded, strict=True):
+            k = self._key(line, f)
             if k is not None and k not in seen:
                 seen[k] = line
         sig = line_key("\x00".join(map(str, sorted(seen))))

@@ -19,7 +19,6 @@ _PROTECT = "，！？：；（）"
 _KEEP = _PROTECT + "…"  # the ellipsis is kept everywhere (NFKC would make it '...')
 _PUA = "".join(chr(0xE000 + i) for i in range(len(_KEEP)))
 _TO_PUA = str.maketrans(_KEEP, _PUA)
-_FROM_PUA = str.maketrans(_PUA, _KEEP)
 _PROTECT_RE = re.compile(
     rf"(?<=[{CJK_CHARS}{CJK_PUNCT}])[{_PROTECT}]|(?<=[{CJK_CHARS}{CJK_PUNCT}]\n)[{_PROTECT}]"
     rf"|[{_PROTECT}](?=[{CJK_CHARS}{CJK_PUNCT}])|^[{_PROTECT}]|[{_PROTECT}]$",
@@ -29,6 +28,13 @@ _PROTECT_RE = re.compile(
 _INVISIBLE = dict.fromkeys(
     map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
 )
+_INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
+_PUA_RE = re.compile(f"[{_PUA}]")
+# After every kept character became its private-use stand-in: a protected one with no CJK neighbour and not
+# at a line's edge (what _PROTECT_RE does not match) goes back, so that NFKC makes it ASCII.
+_CTX = CJK_CHARS + CJK_PUNCT + _PUA
+_UNPROTECTED_RE = re.compile(rf"(?<=[^{_CTX}\n])[{_PUA[: len(_PROTECT)]}](?=[^{_CTX}\n])")
+_BACK = dict(zip(_PUA, _KEEP, strict=True))
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
@@ -64,11 +70,24 @@ def normalize_text(text: str, t2s: bool = False) -> str:
         t2s: convert Traditional to Simplified Chinese with OpenCC.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\u2028", "\n")
-    text = text.translate(_INVISIBLE)
-    text = _PROTECT_RE.sub(lambda m: m.group(0).translate(_TO_PUA), text).replace("…", _PUA[-1])
-    text = unicodedata.normalize("NFKC", text).translate(_FROM_PUA)
-    text = _CONTROL_RE.sub("", text)
+    text = _INVISIBLE_RE.sub("", text)
+    if _PUA_RE.search(text):  # the text has the stand-ins itself: the slower path, which keeps them apart
+        text = _PROTECT_RE.sub(lambda m: m.group(0).translate(_TO_PUA), text).replace("…", _PUA[-1])
+    else:  # the same result by plain replaces (most kept characters are protected in CJK text)
+        for k, pua in zip(_KEEP, _PUA, strict=True):
+            text = text.replace(k, pua)
+        text = _UNPROTECTED_RE.sub(lambda m: _BACK[m.group(0)], text)
+    # Spaces first: NFKC maps each of them to " " anyway and makes none of them, so only the lines with
+    # other compatibility characters are normalised (NFKC never joins across a newline).
     text = _SPACE_RE.sub(" ", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "\n".join(
+            ln if unicodedata.is_normalized("NFKC", ln) else unicodedata.normalize("NFKC", ln)
+            for ln in text.split("\n")
+        )
+    for k, pua in zip(_KEEP, _PUA, strict=True):
+        text = text.replace(pua, k)
+    text = _CONTROL_RE.sub("", text)
     if t2s:
         text = _opencc().convert(text)
     return text
