@@ -8,20 +8,18 @@ variant is the like-for-like rival of ``datasketch.MinHashLSH`` in the benchmark
 from __future__ import annotations
 
 import hashlib
-import re
 from pathlib import Path
 
 import numpy as np
 
 from corpusforge.corpus.minhash import band_keys, optimal_params
+from corpusforge.corpus.normalize import word_chars
 from corpusforge.store.lsh_index import LshIndexFile
-
-_NON_WORD = re.compile(r"[\W_]+")
 
 
 def exact_key(text: str) -> int:
     """64-bit hash (signed, SQLite-friendly) of the text with case, spaces and punctuation normalised away."""
-    norm = _NON_WORD.sub("", text.casefold())
+    norm = word_chars(text.casefold())
     return int.from_bytes(
         hashlib.blake2b(norm.encode("utf-8"), digest_size=8).digest(), "little", signed=True
     )

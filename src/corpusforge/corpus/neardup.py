@@ -22,11 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
-from corpusforge.corpus.normalize import count_han
+from corpusforge.corpus.normalize import count_han, word_chars
 
 log = logging.getLogger(__name__)
 
-_NON_WORD = re.compile(r"[\W_]+")
 _WORD = re.compile(r"\w+")
 _POLY = np.uint64(1_000_003)
 _M1 = np.uint64(0xBF58476D1CE4E5B9)
@@ -78,9 +77,9 @@ def fold(text: str) -> str:
     symbols or whitespace (for unspaced scripts) or with single spaces between words (otherwise)."""
     sp = unspaced(text)
     if sp:  # punctuation and spaces go first: NFKC then only runs where letters need it
-        t = _NON_WORD.sub("", text)
+        t = word_chars(text)
         if not unicodedata.is_normalized("NFKC", t):
-            t = _NON_WORD.sub("", unicodedata.normalize("NFKC", t))
+            t = word_chars(unicodedata.normalize("NFKC", t))
     else:
         t = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
     t = t.casefold()

@@ -29,12 +29,15 @@ _INVISIBLE = dict.fromkeys(
     map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e")
 )
 _INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
-_PUA_RE = re.compile(f"[{_PUA}]")
-# After every kept character became its private-use stand-in: a protected one with no CJK neighbour and not
-# at a line's edge (what _PROTECT_RE does not match) goes back, so that NFKC makes it ASCII.
-_CTX = CJK_CHARS + CJK_PUNCT + _PUA
-_UNPROTECTED_RE = re.compile(rf"(?<=[^{_CTX}\n])[{_PUA[: len(_PROTECT)]}](?=[^{_CTX}\n])")
-_BACK = dict(zip(_PUA, _KEEP, strict=True))
+# The fast path's stand-ins are Unicode noncharacters (never in interchange text); at the end they and the
+# private-use ones (which the text may hold itself) all become the kept characters, as on the slow path.
+_STAND = "".join(chr(0xFDD0 + i) for i in range(len(_KEEP)))
+_STAND_RE = re.compile(f"[{_STAND}]")
+# After every kept character became its stand-in: a protected one with no CJK neighbour and not at a line's
+# edge (what _PROTECT_RE does not match) goes back, so that NFKC makes it ASCII.
+_CTX = CJK_CHARS + CJK_PUNCT + _STAND
+_UNPROTECTED_RE = re.compile(rf"(?<=[^{_CTX}\n])[{_STAND[: len(_PROTECT)]}](?=[^{_CTX}\n])")
+_BACK = dict(zip(_STAND, _KEEP, strict=True))
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 _SPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 
@@ -71,12 +74,13 @@ def normalize_text(text: str, t2s: bool = False) -> str:
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x0c", "\n").replace("\u2028", "\n")
     text = _INVISIBLE_RE.sub("", text)
-    if _PUA_RE.search(text):  # the text has the stand-ins itself: the slower path, which keeps them apart
-        text = _PROTECT_RE.sub(lambda m: m.group(0).translate(_TO_PUA), text).replace("…", _PUA[-1])
-    else:  # the same result by plain replaces (most kept characters are protected in CJK text)
-        for k, pua in zip(_KEEP, _PUA, strict=True):
-            text = text.replace(k, pua)
+    fast = not _STAND_RE.search(text)
+    if fast:  # plain replaces (most kept characters are protected in CJK text), then the few exceptions back
+        for k, st in zip(_KEEP, _STAND, strict=True):
+            text = text.replace(k, st)
         text = _UNPROTECTED_RE.sub(lambda m: _BACK[m.group(0)], text)
+    else:  # the text holds a stand-in itself: the regular expression path
+        text = _PROTECT_RE.sub(lambda m: m.group(0).translate(_TO_PUA), text).replace("…", _PUA[-1])
     # Spaces first: NFKC maps each of them to " " anyway and makes none of them, so only the lines with
     # other compatibility characters are normalised (NFKC never joins across a newline).
     text = _SPACE_RE.sub(" ", text)
@@ -85,8 +89,10 @@ def normalize_text(text: str, t2s: bool = False) -> str:
             ln if unicodedata.is_normalized("NFKC", ln) else unicodedata.normalize("NFKC", ln)
             for ln in text.split("\n")
         )
-    for k, pua in zip(_KEEP, _PUA, strict=True):
+    for k, pua, st in zip(_KEEP, _PUA, _STAND, strict=True):
         text = text.replace(pua, k)
+        if fast:
+            text = text.replace(st, k)
     text = _CONTROL_RE.sub("", text)
     if t2s:
         text = _opencc().convert(text)
@@ -114,3 +120,28 @@ def count_han(text: str, kana: bool = False) -> int:
         text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16
     )  # astral: surrogates, not Han
     return int(np.count_nonzero((_HAN_KANA_MASK if kana else _HAN_MASK)[cps]))
+
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+@functools.lru_cache(maxsize=1)
+def _word_mask() -> np.ndarray:
+    """Code point -> True for the characters ``[\\W_]`` does not match (letters, digits, marks of words)."""
+    cps = np.arange(0x110000, dtype=np.uint32)
+    cps = cps[(cps < 0xD800) | (cps > 0xDFFF)]
+    every = cps.tobytes().decode("utf-32-le")
+    mask = np.zeros(0x110000, dtype=bool)
+    mask[cps] = True
+    for m in _NON_WORD.finditer(every):
+        mask[cps[m.start() : m.end()]] = False
+    return mask
+
+
+def word_chars(text: str) -> str:
+    """``text`` without the characters ``[\\W_]`` matches (``re.sub(r"[\\W_]+", "", text)``, by a code point
+    table: several times faster on long text)."""
+    if len(text) < 64:
+        return _NON_WORD.sub("", text)
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    return cps[_word_mask()[cps]].tobytes().decode("utf-32-le")
