@@ -54,22 +54,30 @@ def t2s_table() -> dict[int, str]:
 
 
 @functools.lru_cache(maxsize=1)
-def _trad_mask() -> np.ndarray | None:
-    """Code point -> True for the characters :func:`t2s_table` changes (a fast test before translating)."""
-    keys = [k for k, v in t2s_table().items() if v != chr(k)]
-    if not keys:
+def _t2s_map() -> np.ndarray | None:
+    """Code point -> its Simplified code point (itself where :func:`t2s_table` has nothing), up to the
+    highest Traditional one; None when the table is empty or maps a character to more than one."""
+    table = {k: v for k, v in t2s_table().items() if v != chr(k)}
+    if not table or any(len(v) != 1 for v in table.values()):
         return None
-    mask = np.zeros(max(keys) + 1, dtype=bool)
-    mask[keys] = True
-    return mask
+    out = np.arange(max(table) + 1, dtype=np.uint32)
+    out[list(table)] = [ord(v) for v in table.values()]
+    return out
 
 
-def _has_traditional(text: str) -> bool:
-    mask = _trad_mask()
-    if mask is None or not text:
-        return False
-    cps = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
-    return bool(mask[cps[cps < len(mask)]].any())
+def to_simplified(text: str) -> str:
+    """``text.translate(t2s_table())``, by a code point array (the table maps single characters)."""
+    if not text:
+        return text
+    m = _t2s_map()
+    if m is None:
+        return text.translate(t2s_table()) if t2s_table() else text
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    low = cps < len(m)
+    new = np.where(low, m[np.where(low, cps, 0)], cps)
+    if np.array_equal(new, cps):
+        return text
+    return new.astype(np.uint32).tobytes().decode("utf-32-le", "surrogatepass")
 
 
 def fold(text: str) -> str:
@@ -83,8 +91,7 @@ def fold(text: str) -> str:
     else:
         t = text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
     t = t.casefold()
-    if _has_traditional(t):
-        t = t.translate(t2s_table())
+    t = to_simplified(t)
     return t if sp else " ".join(_WORD.findall(t))
 
 
@@ -167,8 +174,15 @@ class SampleIndex:
         k1: np.ndarray, v1: np.ndarray, k2: np.ndarray, v2: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
         """Insert the sorted keys ``k2`` (none of them in ``k1``) into the sorted ``k1`` (a memmove, no sort)."""
-        pos = np.searchsorted(k1, k2)
-        return np.insert(k1, pos, k2), np.insert(v1, pos, v2)
+        if not len(k1):
+            return k2.copy(), v2.copy()
+        at = np.searchsorted(k1, k2) + np.arange(len(k2))  # where each new key lands in the merged array
+        old = np.ones(len(k1) + len(k2), dtype=bool)
+        old[at] = False
+        keys, vals = np.empty(len(old), dtype=k1.dtype), np.empty(len(old), dtype=v1.dtype)
+        keys[at], vals[at] = k2, v2
+        keys[old], vals[old] = k1, v1
+        return keys, vals
 
     def add(self, hashes: np.ndarray, item: int) -> None:
         """Record the (sorted, distinct) hashes of one item; hashes already present keep their first item."""
