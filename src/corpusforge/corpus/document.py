@@ -17,11 +17,11 @@ from corpusforge.corpus.config import CorpusConfig
 from corpusforge.corpus.lang import assign_languages
 from corpusforge.corpus.layout import (
     Para,
+    Vocabulary,
     merge_across_pages,
     paragraphs,
     running_lines,
     strip_edges,
-    vocabulary,
 )
 from corpusforge.corpus.lsh import DedupIndex, exact_key
 from corpusforge.corpus.minhash import shingles, signatures
@@ -194,7 +194,7 @@ class DocumentCleaner:
         flags = self._dedup(self.idx.pages, doc, "page", items, removed)
         paras: list[Para] = []
         rejoin = cc.rejoin_lines and doc.kind in cc.rejoin_kinds
-        vocab = vocabulary(lines) if rejoin else None
+        vocab = Vocabulary(lines) if rejoin else None
         for (pg, ls), ok in zip(kept_pages, flags, strict=True):
             if ok:
                 paras.extend(paragraphs(ls, pg, rejoin, vocab))

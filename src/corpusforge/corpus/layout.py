@@ -8,6 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
+from collections.abc import Container
 from dataclasses import dataclass, field
 
 from corpusforge.corpus.normalize import is_cjk
@@ -95,7 +96,21 @@ def vocabulary(pages: list[list[str]]) -> set[str]:
     return {w.lower() for ls in pages for ln in ls for w in _WORDS.findall(ln)}
 
 
-def join_lines(a: str, b: str, vocab: set[str] | None = None) -> str:
+class Vocabulary:
+    """:func:`vocabulary` of a document's pages, collected on the first look-up (only a line ending in a
+    hyphen asks, so most documents never pay for it)."""
+
+    def __init__(self, pages: list[list[str]]):
+        self._pages = pages
+        self._words: set[str] | None = None
+
+    def __contains__(self, word: object) -> bool:
+        if self._words is None:
+            self._words = vocabulary(self._pages)
+        return word in self._words
+
+
+def join_lines(a: str, b: str, vocab: Container[str] | None = None) -> str:
     """Join two broken lines: no space near CJK (``截至2`` + ``025年``), else one space.
 
     A line ending in ``word-`` before a lower-case word is a hyphenated word: the hyphen goes (``exam-`` +
@@ -122,7 +137,9 @@ def join_lines(a: str, b: str, vocab: set[str] | None = None) -> str:
     return a + " " + b
 
 
-def paragraphs(lines: list[str], page: int, rejoin: bool = True, vocab: set[str] | None = None) -> list[Para]:
+def paragraphs(
+    lines: list[str], page: int, rejoin: bool = True, vocab: Container[str] | None = None
+) -> list[Para]:
     """Rebuild the paragraphs of one page from its lines.
 
     A paragraph ends at a blank line or separator, before an indented line or a heading, and after a
@@ -194,7 +211,7 @@ def paragraphs(lines: list[str], page: int, rejoin: bool = True, vocab: set[str]
     return out
 
 
-def merge_across_pages(paras: list[Para], vocab: set[str] | None = None) -> list[Para]:
+def merge_across_pages(paras: list[Para], vocab: Container[str] | None = None) -> list[Para]:
     """Join a paragraph cut by a page break (it ends mid-sentence and the next one is not a new paragraph)."""
     out: list[Para] = []
     for p in paras:
