@@ -14,8 +14,9 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Any
 
+from corpusforge.corpus.normalize import word_chars
+
 _FOLD = re.compile(r"[\W_]+")
-_FOLD_LINES = re.compile(r"[^\w\n]+|_+")  # _FOLD, keeping the line breaks
 
 
 def fold(line: str) -> str:
@@ -24,9 +25,24 @@ def fold(line: str) -> str:
 
 
 def fold_lines(lines: list[str]) -> list[str]:
-    """:func:`fold` of each line, done over the lines joined (NFKC and casefolding never cross a newline)."""
-    out = _FOLD_LINES.sub("", unicodedata.normalize("NFKC", "\n".join(lines)).casefold()).split("\n")
+    """:func:`fold` of each line, done over the lines joined (NFKC and casefolding never cross a newline).
+
+    Chinese punctuation is first replaced by its NFKC form (the same result), so that only the lines with
+    other compatibility characters need NFKC; the removal of ``[\\W_]`` goes by a code point table.
+    """
+    text = "\n".join(lines)
+    for k, v in _NFKC_PUNCT:
+        text = text.replace(k, v)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = "\n".join(
+            ln if unicodedata.is_normalized("NFKC", ln) else unicodedata.normalize("NFKC", ln)
+            for ln in text.split("\n")
+        )
+    out = word_chars(text.casefold(), keep_newlines=True).split("\n")
     return out if len(out) == len(lines) else [fold(x) for x in lines]  # a line held a newline itself
+
+
+_NFKC_PUNCT = [(k, unicodedata.normalize("NFKC", k)) for k in "，。！？：；（）…、"]
 
 
 def line_key(folded: str) -> int:

@@ -10,12 +10,11 @@ from collections.abc import Callable
 
 from corpusforge.corpus.config import FilterConfig
 from corpusforge.corpus.layout import Para
-from corpusforge.corpus.normalize import count_han
+from corpusforge.corpus.normalize import count_han, count_letters, count_spaces
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"\w+")
-_SPACE = re.compile(r"\s+")
-_LETTER = re.compile(r"[^\W\d_]")  # letters of any script (Unicode categories L*, plus marks)
+_SPACES = re.compile(r"\s+")
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,:/]\d+)*%?")
 
 ParaFilter = Callable[[Para], "str | None"]
@@ -25,20 +24,24 @@ def symbol_ratio(text: str) -> float:
     """Share of non-letter units among all units: letters count one each, as do punctuation marks and
     symbols, while a whole number (``96.2%``, ``2,000``) counts as one unit, so numbers in prose do not
     make it look like a table."""
-    s = _SPACE.sub("", _NUMBER.sub("0", text))
-    if not s:
+    # = 1 - letters / len(text with each number as one character and no whitespace), counted in place:
+    # numbers and whitespace hold no letters
+    n = len(text) - count_spaces(text) - sum(m.end() - m.start() - 1 for m in _NUMBER.finditer(text))
+    if not n:
         return 1.0
-    return 1.0 - len(_LETTER.findall(s)) / len(s)
+    return 1.0 - count_letters(text) / n
 
 
 def repeated_ngram_ratio(text: str, n_chars: int = 6, n_words: int = 3) -> float:
     """Share of n-grams that repeat an earlier n-gram of the same text (characters for Chinese, else words)."""
     if count_han(text) >= 0.3 * max(1, len(text)):
-        s = re.sub(r"\s+", "", text)
-        grams = [s[i : i + n_chars] for i in range(len(s) - n_chars + 1)]
-    else:
-        words = _WORD.findall(text.lower())
-        grams = [" ".join(words[i : i + n_words]) for i in range(len(words) - n_words + 1)]
+        s = _SPACES.sub("", text)
+        m = len(s) - n_chars + 1
+        if m < 10:
+            return 0.0
+        return 1.0 - len({s[i : i + n_chars] for i in range(m)}) / m
+    words = _WORD.findall(text.lower())
+    grams = [" ".join(words[i : i + n_words]) for i in range(len(words) - n_words + 1)]
     if len(grams) < 10:
         return 0.0
     return 1.0 - len(set(grams)) / len(grams)

@@ -12,12 +12,11 @@ import re
 from collections import Counter
 from typing import Any
 
-from corpusforge.corpus.normalize import count_han
+from corpusforge.corpus.normalize import count_han, count_letters
 
 log = logging.getLogger(__name__)
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _KANA_HANGUL = re.compile(r"[\u3040-\u30ff\uac00-\ud7af]")
-_LETTER = re.compile(r"[^\W\d_]")
 
 
 # Languages the detector chooses among (plus the configured ones): widely written languages only, so that
@@ -67,7 +66,7 @@ def _detector(extra: tuple[str, ...] = ()) -> Any:
 
 def letters(text: str) -> int:
     """Letters in ``text``, a Han character counting as three (it carries about a word's information)."""
-    return len(_LETTER.findall(text)) + 2 * count_han(text)
+    return count_letters(text) + 2 * count_han(text)
 
 
 # Han text without kana or hangul whose letters are at least this share Han is Chinese without asking lingua:
@@ -84,7 +83,7 @@ def detect(text: str, among: tuple[str, ...] = ()) -> str:
         text: the text.
         among: languages to consider besides :data:`COMMON` (e.g. the configured ones).
     """
-    return _detect(text, among, count_han(text), len(_LETTER.findall(text)))
+    return _detect(text, among, count_han(text), count_letters(text))
 
 
 def _detect(text: str, among: tuple[str, ...], han: int, n_letters: int) -> str:
@@ -123,7 +122,7 @@ def assign_languages(
     heads = headings or [False] * len(texts)
     judged: list[str | None] = []
     for t, h in zip(texts, heads, strict=True):
-        han, n = count_han(t), len(_LETTER.findall(t))
+        han, n = count_han(t), count_letters(t)
         judged.append(_detect(t, among, han, n) if n + 2 * han >= min_letters and not h else None)
     if all(j is None for j in judged):
         whole = "\n".join(texts)

@@ -113,8 +113,9 @@ def _fast() -> tuple[Any, np.ndarray] | None:
         log.info("tiktoken cannot run the Qwen vocabulary (%s): using the tokenizers library", e)
         return None
     lengths = np.zeros(max(ranks.values()) + 1, dtype=np.int64)
-    for b, i in ranks.items():
-        lengths[i] = len(b)
+    lengths[np.fromiter(ranks.values(), np.int64, len(ranks))] = np.fromiter(
+        map(len, ranks), np.int64, len(ranks)
+    )
     return enc, lengths
 
 
