@@ -307,7 +307,9 @@ def neardup_table(con, results: dict, args) -> None:  # type: ignore[no-untyped-
             indexed, qtexts, k, args.sample_rate, thr
         ),
         "ours, no sampling (rate 1)": lambda: run_ours(indexed, qtexts, k, 1, thr),
-        f"datasketch MinHashLSH (128 perm, Jaccard >= {jt:.2f})": lambda: run_datasketch(indexed, qtexts, k, jt),
+        f"datasketch MinHashLSH (128 perm, Jaccard >= {jt:.2f})": lambda: run_datasketch(
+            indexed, qtexts, k, jt
+        ),
         f"rensa RMinHashLSH (128 perm, Jaccard >= {jt:.2f})": lambda: run_rensa(indexed, qtexts, k, jt),
         f"older minhash.py + lsh.py (Jaccard >= {jt:.2f})": lambda: run_old(indexed, qtexts, k, jt),
     }
@@ -427,7 +429,10 @@ def main() -> None:
     )
     ap.add_argument("--shingle", type=int, default=6, help="corpus.near_dup.char_ngram.")
     ap.add_argument(
-        "--repeats", type=int, default=5, help="Near-dup runs per implementation (interleaved; best CPU time)."
+        "--repeats",
+        type=int,
+        default=5,
+        help="Near-dup runs per implementation (interleaved; best CPU time).",
     )
     ap.add_argument("--sample-rate", type=int, default=8, help="corpus.near_dup.sample_rate.")
     ap.add_argument("--containment", type=float, default=0.45, help="corpus.near_dup.threshold (chunks).")
