@@ -7,7 +7,7 @@ is written with its batch in one short transaction.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +16,7 @@ from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.labels import tag_prefix, unit_tags
 from corpusforge.generate.prompts import Prompt, load_prompt
 from corpusforge.generate.units import Unit
+from corpusforge.quality.reuse import stored_verdict
 from corpusforge.quality.tally import count_reasons
 from corpusforge.records import Sample, content_hash
 
@@ -43,6 +44,7 @@ class GenerateSummary:
             the remedy, e.g. a Chinese document the embedded model cannot serve: point ``llm`` at a Qwen server).
         errors: one line per failed request or unusable reply (the run went on without it).
         candidates: candidate answers stored; cost: estimated cost (None without prices).
+        reused: samples whose stored verdict was kept (same reply and gate settings: not gated again).
     """
 
     documents: int = 0
@@ -61,6 +63,7 @@ class GenerateSummary:
     errors: list[str] = field(default_factory=list)
     n_errors: int = 0
     candidates: int = 0
+    reused: int = 0
     entities_chunks: int = 0
     cost: float | None = None
     seconds: float = 0.0
@@ -160,8 +163,17 @@ class RunContext:
         return s
 
     def gate_sample(self, task: Task, s: Sample, context: str, batch: dict[str, Sample]) -> None:
-        """Give a sample its verdict; a duplicate it supersedes (in the batch or the store) is dropped."""
-        self.gate.apply(s, context, answer=task.gate_answer(s))
+        """Give a sample its verdict; a duplicate it supersedes (in the batch or the store) is dropped.
+
+        A sample stored by an earlier run with the same reply and gate settings keeps its verdict; only
+        de-duplication is replayed (:mod:`corpusforge.quality.reuse`).
+        """
+        v = stored_verdict(self.gate, s, self.store.get_sample(s.sample_id))
+        if v is None:
+            self.gate.apply(s, context, answer=task.gate_answer(s))
+        else:
+            self.gate.replay(s, v)
+            self.summary.reused += 1
         sup = self.gate.superseded[self._superseded_seen :]
         self._superseded_seen = len(self.gate.superseded)
         for old, new in sup:
@@ -181,6 +193,11 @@ class RunContext:
                 self.gate.add_reasons(s, reason)
                 self.store.update_sample(old, status=s.status, reasons=s.reasons)
                 self._count(s, +1)
+            elif reason in s.reasons and s.reasons[-1] == reason:  # a rerun: stored already, counted without
+                was = self.gate.decide(s.reasons[:-1])
+                if was in ("passed", "flagged"):
+                    self._count(replace(s, status=was, reasons=s.reasons[:-1]), -1)
+                    self._count(s, +1)
         state = self.active.get(s.doc_id)
         if state is not None:
             state.kept.discard(old)

@@ -26,6 +26,7 @@ from corpusforge.quality.evidence import EvidenceFinder
 from corpusforge.quality.filters import question_reasons, run_filters
 from corpusforge.quality.grounding import grounding_details
 from corpusforge.quality.relevance import relevance
+from corpusforge.quality.reuse import settings_hash
 from corpusforge.quality.text import detect_lang
 from corpusforge.quality.traits import TaskLookup, Traits, resolve
 from corpusforge.records import Sample
@@ -96,6 +97,7 @@ class QualityGate:
         self._backend = backend
         self._judge: Any = None
         self.evidence = EvidenceFinder()
+        self.settings_hash = settings_hash(self.cfg)  # stored with each verdict (see quality.reuse)
 
     def action(self, reason: str) -> str:
         """``drop``, ``flag`` or ``ignore`` for a reason (by its name before ':')."""
@@ -281,12 +283,13 @@ class QualityGate:
         """Give a sample its verdict (status, grounding, reasons, scores), in place.
 
         A reply the token budget cut off (``metadata["finish_reason"] == "length"``) also gets ``truncated``.
+        The scores get the gate's :attr:`settings_hash` under ``gate``.
         """
         if (sample.metadata or {}).get("finish_reason") == "length":
             self.add_reasons(v, "truncated")
         sample.status, sample.grounding, sample.reasons = v.verdict, v.grounding, v.reasons
         sample.relevance = v.relevance
-        sample.scores = {**(sample.scores or {}), **v.scores}
+        sample.scores = {**(sample.scores or {}), **v.scores, "gate": self.settings_hash}
         return sample
 
     def apply(self, sample: Sample, context: Any, *, answer: str | None = None) -> Sample:
@@ -301,11 +304,17 @@ class QualityGate:
             answer: the text to judge when it is not the sample's output (``Task.gate_answer``).
         """
         meta = sample.metadata or {}
-        closed = not sample.input
         ans = sample.output if answer is None else answer
         v = self.score(sample.instruction, ans, context, task=sample.task, lang=meta.get("lang") or None)
         self.annotate(sample, v, context, answer=answer)  # before dedup: a dropped question is not kept
-        key, scope = (sample.sample_id, sample.doc_id) if closed else (None, "")
+        return self.replay(sample, v)
+
+    def replay(self, sample: Sample, v: Verdict) -> Sample:
+        """The end of :meth:`apply` (:meth:`dedup`, then :meth:`settle`) for a sample's verdict before
+        de-duplication: from :meth:`score` and :meth:`annotate`, or one stored by an earlier run
+        (:func:`~corpusforge.quality.reuse.stored_verdict`).
+        """
+        key, scope = (sample.sample_id, sample.doc_id) if not sample.input else (None, "")
         return self.settle(sample, self.dedup(v, sample.instruction, key=key, scope=scope))
 
     def annotate(self, sample: Sample, v: Verdict, context: Any, *, answer: str | None = None) -> None:
