@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import re
 
-from corpusforge.quality.text import detect_lang, ngram_set, ngrams, normalize, units
+from corpusforge.quality.text import JoinedGrams, detect_lang, ngram_set, ngrams, squashed, units
+
+#: a source: its text, or (context, question) standing for ``context + "\n" + question``
+Source = str | tuple[str, str]
 
 _TITLE_RE = re.compile(r"[《「『“\"]([^《》「」『』“”\"]{2,40})[》」』”\"]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][A-Za-z0-9&+\-']*[A-Za-z0-9]|[A-Z]")
@@ -39,14 +42,14 @@ def _zh_names(text: str) -> list[str]:
     ]
 
 
-def _unsupported_clauses(answer: str, source: str) -> str:
+def _unsupported_clauses(answer: str, source: Source) -> str:
     """The clauses of an answer holding a character pair the source lacks (only they can hold new names)."""
-    have = ngram_set(source, 2)
+    have = ngram_set(source, 2) if isinstance(source, str) else JoinedGrams(*source, 2)
     keep = [c for c in _CLAUSE_RE.split(answer) if any(g not in have for g in ngrams(units(c), 2))]
     return "，".join(keep)
 
 
-def answer_entities(answer: str, *, zh_names: bool = True, source: str | None = None) -> list[str]:
+def answer_entities(answer: str, *, zh_names: bool = True, source: Source | None = None) -> list[str]:
     """Entities in an answer worth checking against the source, in order of appearance, de-duplicated.
 
     With ``source``, Chinese names are only looked for in clauses the source does not fully contain
@@ -78,9 +81,10 @@ def answer_entities(answer: str, *, zh_names: bool = True, source: str | None = 
     return list(dict.fromkeys(ents))
 
 
-def invented_entities(answer: str, source: str, *, zh_names: bool = True) -> tuple[list[str], int]:
+def invented_entities(answer: str, source: Source, *, zh_names: bool = True) -> tuple[list[str], int]:
     """Entities of the answer not found in the source, and how many entities the answer has."""
-    src = re.sub(r"\s+", "", normalize(source))
+    # normalize(a + "\n" + b) with whitespace removed is the same of a, then of b: the join is inert
+    src = squashed(source) if isinstance(source, str) else squashed(source[0]) + squashed(source[1])
     ents = answer_entities(answer, zh_names=zh_names, source=source)
-    bad = [e for e in ents if re.sub(r"\s+", "", normalize(e)) not in src]
+    bad = [e for e in ents if squashed(e) not in src]
     return bad, len(ents)

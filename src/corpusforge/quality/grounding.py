@@ -87,7 +87,7 @@ def grounding_details(
     factor = 1.0
     if check_numbers:
         g.invented_numbers, g.n_numbers = invented_numbers(
-            answer, ctx + "\n" + question, allow_derived=allow_derived
+            answer, (ctx, question), allow_derived=allow_derived
         )
         if g.n_numbers:
             factor *= (1 - len(g.invented_numbers) / g.n_numbers) ** 2
@@ -95,7 +95,7 @@ def grounding_details(
             factor *= 1 - MISPLACED_PENALTY * min(1.0, len(g.misplaced_numbers) / g.n_numbers)
     if check_entities:
         g.invented_entities, g.n_entities = invented_entities(
-            answer, ctx + "\n" + question, zh_names=zh_names
+            answer, (ctx, question), zh_names=zh_names
         )
         if g.n_entities:
             factor *= 1 - 0.5 * len(g.invented_entities) / g.n_entities

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set
+from functools import lru_cache
 
 from corpusforge.quality.cnnum import _BIG, cn_numerals
 from corpusforge.quality.patterns import strip_lead_in
@@ -11,17 +13,35 @@ from corpusforge.quality.text import canonical_number, ngram_set, numbers, units
 _ENUM_RE = re.compile(r"(?m)(^\s*|(?<=\s))[(（]?[0-9]{1,2}(?:[.:](?![0-9])|[)、）])\s*")
 
 
-def source_numbers(text: str) -> set[str]:
-    """Canonical numbers a source states: Arabic ones, Chinese numerals, and 3.5万 style scaled forms."""
+_SCALED_RE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(万|亿)")
+_ENDS_DIGIT_RE = re.compile(r"[0-9]\s*$")
+_STARTS_SCALE_RE = re.compile(r"\s*[万亿]")
+
+
+@lru_cache(maxsize=1024)
+def source_numbers(text: str) -> frozenset[str]:
+    """Canonical numbers a source states: Arabic ones, Chinese numerals, and 3.5万 style scaled forms
+    (cached: a context is the source of many answers)."""
     out = {canonical_number(n) for n in numbers(text)}
     out |= {str(v) for _, _, v in cn_numerals(text)}
-    for m in re.finditer(r"([0-9]+(?:\.[0-9]+)?)\s*(万|亿)", text):
+    for m in _SCALED_RE.finditer(text):
         v = float(m.group(1)) * _BIG[m.group(2)]
         out.add(canonical_number(f"{v:.4f}"))
-    return out
+    return frozenset(out)
 
 
-def derived(num: str, have: set[str], limit: int = 80) -> bool:
+def stated_numbers(source: str | tuple[str, str]) -> frozenset[str]:
+    """:func:`source_numbers` of a text, or of ``context + "\n" + question`` given as the pair: the union
+    of both parts' (cached) numbers, unless a scaled number (``3\n万``) straddles the join."""
+    if isinstance(source, str):
+        return source_numbers(source)
+    a, b = source
+    if _ENDS_DIGIT_RE.search(a) and _STARTS_SCALE_RE.match(b):
+        return source_numbers(a + "\n" + b)
+    return source_numbers(a) | source_numbers(b)
+
+
+def derived(num: str, have: Set[str], limit: int = 80) -> bool:
     """Whether a number is the sum, difference, product, ratio or percentage of two source numbers."""
     try:
         target = float(num)
@@ -41,7 +61,9 @@ def derived(num: str, have: set[str], limit: int = 80) -> bool:
     return False
 
 
-def invented_numbers(answer: str, source: str, *, allow_derived: bool = False) -> tuple[list[str], int]:
+def invented_numbers(
+    answer: str, source: str | tuple[str, str], *, allow_derived: bool = False
+) -> tuple[list[str], int]:
     """Numbers in the answer that the source does not state, and how many numbers the answer has.
 
     Args:
@@ -51,7 +73,7 @@ def invented_numbers(answer: str, source: str, *, allow_derived: bool = False) -
     found = numbers(_ENUM_RE.sub(" ", answer))
     # Chinese numerals of two characters or more (三十, 一九八七) are checked too
     found += [str(v) for a, b, v in cn_numerals(answer) if b - a >= 2]
-    have = source_numbers(source)
+    have = stated_numbers(source)
     bad = [n for n in dict.fromkeys(found) if canonical_number(n) not in have]
     if allow_derived:
         bad = [n for n in bad if not derived(n, have)]

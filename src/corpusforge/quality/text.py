@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 from corpusforge.quality.cnnum import arabize
@@ -22,6 +23,7 @@ NUMBER_RE = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9])")
 _THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 _CJK_RE = re.compile(f"[{_CJK}]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
+_SPACE_RE = re.compile(r"\s+")
 
 
 def normalize(text: str) -> str:
@@ -33,24 +35,53 @@ def normalize(text: str) -> str:
 _SUFFIX_RE = re.compile(r"(?<=[a-z]{3})(?:ing|ed|es|s)$")
 
 
+@lru_cache(maxsize=4096)
+def unit_tuple(text: str) -> tuple[str, ...]:
+    """:func:`units` as a tuple, cached: every check of a sample reads the units of the same answer,
+    question and context (``units(a + "\n" + b)`` is ``units(a) + units(b)``: no unit spans a line break)."""
+    found = UNIT_RE.findall(arabize(normalize(text)))
+    return tuple(_SUFFIX_RE.sub("", u) if len(u) > 4 and u.isascii() else u for u in found)
+
+
 def units(text: str) -> list[str]:
     """The units of normalised ``text``: CJK characters, Latin words (crudely stemmed: ``replacing`` and
     ``replaced`` are both ``replac``) and numbers (Chinese numerals as digits); punctuation dropped."""
-    found = UNIT_RE.findall(arabize(normalize(text)))
-    return [_SUFFIX_RE.sub("", u) if len(u) > 4 and u.isascii() else u for u in found]
+    return list(unit_tuple(text))
 
 
-def ngrams(seq: list[str], n: int) -> list[tuple[str, ...]]:
+def ngrams(seq: Sequence[str], n: int) -> list[tuple[str, ...]]:
     """The n-grams of a sequence (empty when it is shorter than ``n``)."""
     return [tuple(seq[i : i + n]) for i in range(len(seq) - n + 1)]
 
 
-@lru_cache(maxsize=256)
+@lru_cache(maxsize=1024)
 def ngram_set(text: str, n: int) -> frozenset[tuple[str, ...]]:
     """Set of unit n-grams of a text (cached: contexts are scored against many answers)."""
-    return frozenset(ngrams(units(text), n))
+    return frozenset(ngrams(unit_tuple(text), n))
 
 
+class JoinedGrams:
+    """The unit n-grams of ``a + "\n" + b`` (a context and a question) as a membership test, from the
+    cached sets of each part and the few n-grams across the join, so the context's set is not rebuilt."""
+
+    __slots__ = ("sets",)
+
+    def __init__(self, a: str, b: str, n: int):
+        ua, ub = unit_tuple(a), unit_tuple(b)
+        across = frozenset(ngrams(ua[len(ua) - n + 1 :] + ub[: n - 1], n)) if n > 1 else frozenset()
+        self.sets = (ngram_set(a, n), ngram_set(b, n), across)
+
+    def __contains__(self, gram: object) -> bool:
+        return any(gram in s for s in self.sets)
+
+
+@lru_cache(maxsize=1024)
+def squashed(text: str) -> str:
+    """:func:`normalize`, whitespace removed (cached: the form names are looked up in)."""
+    return _SPACE_RE.sub("", normalize(text))
+
+
+@lru_cache(maxsize=4096)
 def detect_lang(text: str) -> str:
     """``zh``, ``ja``, ``ko``, ``en`` (any Latin script) or ``""`` when there are no letters.
 
