@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from functools import lru_cache
 
 from corpusforge.quality.config import QualityConfig
 from corpusforge.quality.patterns import find_leak, find_refusal, strip_lead_in
@@ -59,9 +60,19 @@ def repeated_share(seq: list[str], n: int) -> float:
     return sum(covered) / len(seq) if seq else 0.0
 
 
+@lru_cache(maxsize=8)
+def _copies_re(copies: int) -> re.Pattern[str]:
+    """Up to 40 units (one character each) repeated back to back ``copies`` times."""
+    return re.compile(r"(.{1,40})" + r"\1" * (copies - 1), re.DOTALL)
+
+
 def tandem_repeat(seq: list[str], copies: int = 3, min_units: int = 8) -> tuple[str, ...] | None:
     """A phrase repeated back to back at least ``copies`` times (spanning ``min_units`` or more), or None."""
     n = len(seq)
+    ids: dict[str, str] = {}
+    coded = "".join(ids.setdefault(u, chr(len(ids))) for u in seq)  # one character per distinct unit
+    if not _copies_re(copies).search(coded):  # no repeat at all (most texts): the slow scan cannot find one
+        return None
     for p in range(1, min(n // copies, 40) + 1):
         i = 0
         while i + p * copies <= n:

@@ -26,6 +26,7 @@ def _patterns() -> dict[str, list[re.Pattern[str]]]:
     }
 
 
+@lru_cache(maxsize=4096)
 def strip_lead_in(text: str) -> str:
     """Remove framing such as 「根据材料，」 or "According to the text," from the start (repeatedly)."""
     t = normalize(text).strip()

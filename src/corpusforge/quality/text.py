@@ -40,7 +40,7 @@ def unit_tuple(text: str) -> tuple[str, ...]:
     """:func:`units` as a tuple, cached: every check of a sample reads the units of the same answer,
     question and context (``units(a + "\n" + b)`` is ``units(a) + units(b)``: no unit spans a line break)."""
     found = UNIT_RE.findall(arabize(normalize(text)))
-    return tuple(_SUFFIX_RE.sub("", u) if len(u) > 4 and u.isascii() else u for u in found)
+    return tuple(_SUFFIX_RE.sub("", u) if len(u) > 4 and u[-1] in "dgs" and u.isascii() else u for u in found)
 
 
 def units(text: str) -> list[str]:
