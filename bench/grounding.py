@@ -18,7 +18,8 @@ threshold for: two baselines (character-unigram coverage, the lexical score with
 check), the gate's grounding, its relevance, and the gate's combined score (its verdict, passed > flagged >
 dropped; within one verdict grounded answers above ungrounded ones; then grounding x relevance); then the share of each kind whose verdict is right (right answers not
 dropped, wrong ones not passed), the relevance curve (share of right and of same-passage answers below
-each threshold) and the CPU time per sample (time.process_time) of relevance and of the whole gate.
+each threshold) and the CPU time per sample (time.process_time) of relevance and of the whole gate;
+last, over both halves, what each check of the gate costs per sample (``bench/gate_costs.py``).
 
 Writes the same to ``bench/results/grounding.md`` (``--out``).
 
@@ -36,6 +37,8 @@ import re
 import time
 from collections.abc import Callable
 from pathlib import Path
+
+from gate_costs import print_costs
 
 from corpusforge.generate.tasks import TASKS
 from corpusforge.quality.config import QualityConfig
@@ -269,8 +272,12 @@ def main() -> None:
             f"passage: tuning = even positions ({len(halves['tuning'])} questions), held-out = odd "
             f"({len(halves['held_out'])}), seed {args.seed}"
         )
+        every = []
         for name, qas in halves.items():
-            report(name, build_cases(qas, args.seed), cfg)
+            cases = build_cases(qas, args.seed)
+            report(name, cases, cfg)
+            every += cases
+        print_costs("both halves", every, cfg)
     print(buf.getvalue(), end="")
     if str(args.out):
         doc = (__doc__ or "").split("Usage:")[0].strip()
