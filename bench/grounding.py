@@ -38,8 +38,6 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from gate_costs import print_costs
-
 from corpusforge.generate.tasks import TASKS
 from corpusforge.quality.config import QualityConfig
 from corpusforge.quality.gate import QualityGate
@@ -258,6 +256,8 @@ RESULTS = Path(__file__).resolve().parent / "results" / "grounding.md"
 
 
 def main() -> None:
+    from gate_costs import print_costs  # bench/ is on sys.path when this file runs as a script
+
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--fixture", type=Path, default=FIXTURE)
     ap.add_argument("--seed", type=int, default=0)
