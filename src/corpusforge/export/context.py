@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +30,8 @@ class ExportContext:
         out_dir: the folder being built (a temporary sibling of the export folder, swapped in when
             every format is written); each format writes under ``out_dir/<format>/``.
         samples: split name -> samples in that split (train, validation, test), in a stable order;
-            only the splits that have samples.
+            only the splits that have samples. Each is read from the store as it is iterated
+            (:class:`~corpusforge.export.selection.SplitSamples`): iterate, do not hold them all.
         pairs: split name -> preference pairs (same document split as the samples); only non-empty ones.
         lf_entries: LLaMA-Factory ``dataset_info.json`` entries the formats add (merged into the file).
         files: relative path -> records written, filled by the writers.
@@ -40,7 +41,7 @@ class ExportContext:
     ws: Workspace
     cfg: ExportConfig
     out_dir: Path
-    samples: dict[str, list[Sample]]
+    samples: dict[str, Collection[Sample]]
     pairs: dict[str, list[dict[str, Any]]]
     lf_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)

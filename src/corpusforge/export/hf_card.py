@@ -50,13 +50,23 @@ def field_lines(columns: dict[str, Any]) -> list[str]:
 
 def card_stats(ctx: ExportContext) -> dict[str, Any]:
     """Counts per split, task and source, and the backends/models that generated the samples."""
-    samples = [s for ss in ctx.samples.values() for s in ss]
+    tasks: Counter[str] = Counter()
+    sources: Counter[str] = Counter()
+    statuses: Counter[str] = Counter()
+    models: set[str] = set()
+    for ss in ctx.samples.values():
+        for s in ss:  # streamed: one sample at a time
+            tasks[s.task] += 1
+            sources[s.source] += 1
+            statuses[s.status] += 1
+            if s.model:
+                models.add(f"{s.backend}:{s.model}" if s.backend else s.model)
     return {
         "splits": {k: len(v) for k, v in ctx.samples.items()},
-        "tasks": dict(sorted(Counter(s.task for s in samples).items())),
-        "sources": dict(sorted(Counter(s.source for s in samples).items())),
-        "models": sorted({f"{s.backend}:{s.model}" if s.backend else s.model for s in samples if s.model}),
-        "statuses": dict(sorted(Counter(s.status for s in samples).items())),
+        "tasks": dict(sorted(tasks.items())),
+        "sources": dict(sorted(sources.items())),
+        "models": sorted(models),
+        "statuses": dict(sorted(statuses.items())),
     }
 
 

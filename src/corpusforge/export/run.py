@@ -9,16 +9,17 @@ from __future__ import annotations
 import logging
 import os
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from corpusforge.corpus.decontam import drop_contaminated
 from corpusforge.export.config import ExportConfig
 from corpusforge.export.context import ExportContext
 from corpusforge.export.folder import DATASET_INFO, MANIFEST, foreign_entries, previous_export, write_json
 from corpusforge.export.formats import get_format
-from corpusforge.export.selection import Filters, select_pairs, select_samples
+from corpusforge.export.selection import Filters, Picked, SplitSamples, select_pairs, select_samples
 from corpusforge.export.split import SPLITS, split_sources
 from corpusforge.io import atomic_dir
 from corpusforge.records import Sample
@@ -67,7 +68,7 @@ class ExportSummary:
     cross_split: int = 0
 
 
-def cross_split(ws: Workspace, samples: list[Sample], where: dict[str, str]) -> set[str]:
+def cross_split(ws: Workspace, samples: Iterable[Sample | Picked], where: dict[str, str]) -> set[str]:
     """Ids of samples showing a chunk (``<doc_id>-<index>``) of a document assigned to another split."""
     source_of = {d.doc_id: d.source for d in ws.store.iter_documents(include_stale=True)}
     out = set()
@@ -129,7 +130,7 @@ def run_export(
         statuses=cfg.statuses, tasks=cfg.tasks, sources=cfg.sources, min_grounding=cfg.min_grounding
     )
     skipped: Counter[str] = Counter()
-    samples = select_samples(ws.store, flt, skipped)
+    samples = select_samples(ws.store, flt, skipped)  # light rows: the split reads no text
     pairs = select_pairs(ws.store, flt, skipped) if "preference" in formats else []
     items = [(s.source, s.task) for s in samples] + [(p["source"], "preference") for p in pairs]
     where = split_sources(items, {"validation": cfg.validation_size, "test": cfg.test_size}, cfg.seed)
@@ -143,8 +144,14 @@ def run_export(
         if cfg.drop_cross_split:
             samples = [s for s in samples if s.sample_id not in crossing]
             skipped["cross_split"] += len(crossing)
-    by_split = {sp: ss for sp in SPLITS if (ss := [s for s in samples if where[s.source] == sp])}
-    by_split = drop_contaminated(ws, by_split, skipped)  # corpus.decontam: n-gram overlap with held-out text
+    ids: dict[str, list[str]] = {}
+    for s in samples:
+        ids.setdefault(where[s.source], []).append(s.sample_id)
+    del samples
+    # each split streams its samples from the store whenever a format writes it
+    streams = {sp: SplitSamples(ws.store, flt, ids[sp]) for sp in SPLITS if ids.get(sp)}
+    # corpus.decontam: n-gram overlap with held-out text (a split it drops samples from becomes a list)
+    by_split = drop_contaminated(ws, cast("dict[str, list[Sample]]", streams), skipped)
     pairs_split = {sp: ps for sp in SPLITS if (ps := [p for p in pairs if where[p["source"]] == sp])}
     empty = [sp for sp in SPLITS if sp not in by_split]
     if empty:

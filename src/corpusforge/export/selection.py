@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from corpusforge.records import Sample
 from corpusforge.store import Store
+from corpusforge.store.codec import to_sample
 
 
 @dataclass(slots=True)
@@ -32,7 +34,7 @@ class Filters:
         """Whether a source file name matches the source patterns."""
         return not self.sources or any(fnmatch.fnmatchcase(source, p) for p in self.sources)
 
-    def reason(self, sample: Sample) -> str | None:
+    def reason(self, sample: Sample | Picked) -> str | None:
         """Why a sample is left out (``status:flagged``, ``task``, ``source``, ``grounding``), or None."""
         if sample.status not in self.statuses:
             return f"status:{sample.status}"
@@ -47,16 +49,68 @@ class Filters:
         return None
 
 
-def select_samples(store: Store, filters: Filters, skipped: Counter[str]) -> list[Sample]:
-    """Current samples passing ``filters``, in a stable order; counts the others by reason in ``skipped``."""
+ORDER = "source, doc_id, task, sample_id"  # the export order (index samples_review_order)
+_PICK = "sample_id, source, task, status, grounding, chunk_ids"
+
+
+@dataclass(slots=True)
+class Picked:
+    """What selecting and splitting read of a sample (its other columns are decoded only when written)."""
+
+    sample_id: str
+    source: str
+    task: str
+    status: str
+    grounding: float | None
+    chunk_ids: list[str]
+
+
+def _status_sql(filters: Filters) -> tuple[str, list[str]]:
+    """``status IN (?, ...)`` and its arguments."""
+    return f"status IN ({', '.join('?' * len(filters.statuses))})", list(filters.statuses)
+
+
+def select_samples(store: Store, filters: Filters, skipped: Counter[str]) -> list[Picked]:
+    """Current samples passing ``filters``, in a stable order; counts the others by reason in ``skipped``.
+
+    The status filter runs in SQL (the others are counted by status there); of the rest only the
+    columns the other filters and the split need are read.
+    """
+    cond, args = _status_sql(filters)
+    sql = f"SELECT status, COUNT(*) FROM samples WHERE stale=0 AND NOT {cond} GROUP BY status"
+    for status, n in store.conn.execute(sql, args):
+        skipped[f"status:{status}"] += n
     kept = []
-    for s in store.iter_samples(order="source, doc_id, task, sample_id"):
-        why = filters.reason(s)
+    sql = f"SELECT {_PICK} FROM samples WHERE stale=0 AND {cond} ORDER BY {ORDER}"
+    for r in store.conn.execute(sql, args):
+        p = Picked(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
+        why = filters.reason(p)
         if why:
             skipped[why] += 1
         else:
-            kept.append(s)
+            kept.append(p)
     return kept
+
+
+class SplitSamples(Collection[Sample]):
+    """The samples of one split, read from the store (in the export order) each time they are iterated,
+    so a format writing them never holds them all; only their ids stay in memory."""
+
+    def __init__(self, store: Store, filters: Filters, ids: Iterable[str]):
+        self.store, self.filters, self.ids = store, filters, set(ids)
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def __contains__(self, sample: object) -> bool:
+        return isinstance(sample, Sample) and sample.sample_id in self.ids
+
+    def __iter__(self) -> Iterator[Sample]:
+        cond, args = _status_sql(self.filters)
+        sql = f"SELECT * FROM samples WHERE stale=0 AND {cond} ORDER BY {ORDER}"
+        for r in self.store.conn.execute(sql, args):
+            if r["sample_id"] in self.ids:
+                yield to_sample(r)
 
 
 def select_pairs(store: Store, filters: Filters, skipped: Counter[str]) -> list[dict[str, Any]]:

@@ -11,7 +11,7 @@ def write(ctx: ExportContext) -> None:
     """Write alpaca/<split>.jsonl and one dataset_info.json entry per split."""
     for split, samples in ctx.samples.items():
         rel = f"alpaca/{split}.jsonl"
-        records = [
+        records = (  # a generator: the samples stream from the store to the file
             {
                 "instruction": s.instruction,
                 "input": s.input,
@@ -21,7 +21,7 @@ def write(ctx: ExportContext) -> None:
                 **labels(s),
             }
             for s in samples
-        ]
+        )
         if ctx.write_jsonl(rel, records):
             ctx.lf_entries[ctx.lf_name("alpaca", split)] = {
                 "file_name": rel,

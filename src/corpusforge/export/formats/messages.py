@@ -23,9 +23,9 @@ def write(ctx: ExportContext) -> None:
     """Write messages/<split>.jsonl and the matching LLaMA-Factory entries (non-empty splits only)."""
     for split, samples in ctx.samples.items():
         rel = f"messages/{split}.jsonl"
-        records = [
+        records = (  # a generator: the samples stream from the store to the file
             {"messages": chat_turns(s, ctx.cfg.system_prompt), **provenance(s), **labels(s)} for s in samples
-        ]
+        )
         if ctx.write_jsonl(rel, records):
             ctx.lf_entries[ctx.lf_name("messages", split)] = {
                 "file_name": rel,
