@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fnmatch
-import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -11,7 +10,6 @@ from typing import Any
 
 from corpusforge.records import Sample
 from corpusforge.store import Store
-from corpusforge.store.codec import to_sample
 
 
 @dataclass(slots=True)
@@ -50,7 +48,6 @@ class Filters:
 
 
 ORDER = "source, doc_id, task, sample_id"  # the export order (index samples_review_order)
-_PICK = "sample_id, source, task, status, grounding, chunk_ids"
 
 
 @dataclass(slots=True)
@@ -65,25 +62,17 @@ class Picked:
     chunk_ids: list[str]
 
 
-def _status_sql(filters: Filters) -> tuple[str, list[str]]:
-    """``status IN (?, ...)`` and its arguments."""
-    return f"status IN ({', '.join('?' * len(filters.statuses))})", list(filters.statuses)
-
-
 def select_samples(store: Store, filters: Filters, skipped: Counter[str]) -> list[Picked]:
     """Current samples passing ``filters``, in a stable order; counts the others by reason in ``skipped``.
 
     The status filter runs in SQL (the others are counted by status there); of the rest only the
     columns the other filters and the split need are read.
     """
-    cond, args = _status_sql(filters)
-    sql = f"SELECT status, COUNT(*) FROM samples WHERE stale=0 AND NOT {cond} GROUP BY status"
-    for status, n in store.conn.execute(sql, args):
+    for status, n in store.status_counts(exclude=filters.statuses).items():
         skipped[f"status:{status}"] += n
     kept = []
-    sql = f"SELECT {_PICK} FROM samples WHERE stale=0 AND {cond} ORDER BY {ORDER}"
-    for r in store.conn.execute(sql, args):
-        p = Picked(r[0], r[1], r[2], r[3], r[4], json.loads(r[5]))
+    for row in store.iter_sample_briefs(filters.statuses, order=ORDER):
+        p = Picked(*row)
         why = filters.reason(p)
         if why:
             skipped[why] += 1
@@ -106,11 +95,7 @@ class SplitSamples(Collection[Sample]):
         return isinstance(sample, Sample) and sample.sample_id in self.ids
 
     def __iter__(self) -> Iterator[Sample]:
-        cond, args = _status_sql(self.filters)
-        sql = f"SELECT * FROM samples WHERE stale=0 AND {cond} ORDER BY {ORDER}"
-        for r in self.store.conn.execute(sql, args):
-            if r["sample_id"] in self.ids:
-                yield to_sample(r)
+        return self.store.iter_samples(status=self.filters.statuses, order=ORDER, only=self.ids)
 
 
 def select_pairs(store: Store, filters: Filters, skipped: Counter[str]) -> list[dict[str, Any]]:

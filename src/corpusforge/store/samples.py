@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from typing import Any
 
 from corpusforge.records import Candidate, Sample
@@ -42,8 +42,13 @@ class SamplesMixin(StoreBase):
         source: str | None = None,
         include_stale: bool = False,
         order: str = "source, doc_id, task, created_at, sample_id",
+        only: Container[str] | None = None,
     ) -> Iterator[Sample]:
-        """Stream samples matching the filters (all optional)."""
+        """Stream samples matching the filters (all optional).
+
+        Args:
+            only: sample ids: the other rows are skipped before their JSON columns are decoded.
+        """
         where, args = [], []
         if task:
             where.append("task=?")
@@ -66,7 +71,33 @@ class SamplesMixin(StoreBase):
             + f" ORDER BY {order}"
         )
         for r in self.conn.execute(q, args):
-            yield to_sample(r)
+            if only is None or r["sample_id"] in only:
+                yield to_sample(r)
+
+    def status_counts(self, exclude: Iterable[str] = ()) -> dict[str, int]:
+        """Current samples per status, leaving out the statuses in ``exclude``."""
+        ex = list(exclude)
+        return {
+            r[0]: r[1]
+            for r in self.conn.execute(
+                f"SELECT status, COUNT(*) FROM samples WHERE stale=0 AND status NOT IN ({', '.join('?' * len(ex))})"
+                " GROUP BY status ORDER BY status",
+                ex,
+            )
+        }
+
+    def iter_sample_briefs(
+        self, status: Iterable[str], order: str = "source, doc_id, task, sample_id"
+    ) -> Iterator[tuple[str, str, str, str, float | None, list[str]]]:
+        """(sample_id, source, task, status, grounding, chunk_ids) of the current samples with one of
+        these statuses: what selecting and splitting read, without the text and the other JSON columns."""
+        sts = list(status)
+        q = (
+            "SELECT sample_id, source, task, status, grounding, chunk_ids FROM samples"
+            f" WHERE stale=0 AND status IN ({', '.join('?' * len(sts))}) ORDER BY {order}"
+        )
+        for r in self.conn.execute(q, sts):
+            yield r[0], r[1], r[2], r[3], r[4], json.loads(r[5])
 
     def update_sample(self, sample_id: str, expected_version: int | None = None, **fields: Any) -> int:
         """Update fields of a sample and bump its version; return the new version.
