@@ -8,12 +8,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from support.workspaces import endpoint_config, synthetic_workspace  # noqa: E402
-
 from corpusforge.export import run_export  # noqa: E402
 from corpusforge.export.context import ExportContext  # noqa: E402
 from corpusforge.records import Sample  # noqa: E402
 from corpusforge.store import codec, samples  # noqa: E402
+from support.workspaces import endpoint_config, synthetic_workspace  # noqa: E402
 
 N_DOCS, PER_DOC = 40, 15  # 600 samples, one in three passed
 

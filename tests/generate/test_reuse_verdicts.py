@@ -7,13 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from support.fixedlatency import FixedLatencyServer, qa_reply
-from support.workspaces import endpoint_config, synthetic_workspace
 
 from corpusforge.generate.runner import generate
 from corpusforge.quality.gate import QualityGate
 from corpusforge.workspace import open_workspace
-
+from support.fixedlatency import FixedLatencyServer, qa_reply
+from support.workspaces import endpoint_config, synthetic_workspace
 
 
 def same_questions(body: dict) -> str:
@@ -70,7 +69,9 @@ def test_a_cached_rerun_is_not_gated_again_until_a_gate_setting_changes(tmp_path
         ws.close()
 
         # one gate setting changed: every sample is gated again (and their stored hash no longer matches)
-        (tmp_path / "ws" / "corpusforge.yaml").write_text(config + "  min_answer_chars: 3\n", encoding="utf-8")
+        (tmp_path / "ws" / "corpusforge.yaml").write_text(
+            config + "  min_answer_chars: 3\n", encoding="utf-8"
+        )
         ws = open_workspace(tmp_path / "ws")
         scored[0] = 0
         changed = generate(ws)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -41,7 +41,7 @@ class ExportContext:
     ws: Workspace
     cfg: ExportConfig
     out_dir: Path
-    samples: dict[str, Collection[Sample]]
+    samples: Mapping[str, Collection[Sample]]
     pairs: dict[str, list[dict[str, Any]]]
     lf_entries: dict[str, dict[str, Any]] = field(default_factory=dict)
     files: dict[str, int] = field(default_factory=dict)

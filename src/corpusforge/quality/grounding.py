@@ -94,9 +94,7 @@ def grounding_details(
             g.misplaced_numbers = [n for n in misplaced_numbers(answer, ctx) if n not in g.invented_numbers]
             factor *= 1 - MISPLACED_PENALTY * min(1.0, len(g.misplaced_numbers) / g.n_numbers)
     if check_entities:
-        g.invented_entities, g.n_entities = invented_entities(
-            answer, (ctx, question), zh_names=zh_names
-        )
+        g.invented_entities, g.n_entities = invented_entities(answer, (ctx, question), zh_names=zh_names)
         if g.n_entities:
             factor *= 1 - 0.5 * len(g.invented_entities) / g.n_entities
     g.score = round(lex * factor, 4)
