@@ -15,6 +15,7 @@ Usage::
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -26,14 +27,22 @@ from corpusforge.quality.evidence import EvidenceFinder
 from corpusforge.quality.filters import question_reasons, run_filters
 from corpusforge.quality.grounding import grounding_details
 from corpusforge.quality.relevance import relevance
-from corpusforge.quality.reuse import settings_hash
 from corpusforge.quality.text import detect_lang
 from corpusforge.quality.traits import TaskLookup, Traits, resolve
-from corpusforge.records import Sample
+from corpusforge.records import Sample, content_hash
 
 log = logging.getLogger(__name__)
 
 VERDICTS = ("passed", "flagged", "dropped")
+#: bump when a check changes what it returns for the same input, so stored verdicts are not reused
+GATE_VERSION = "1"
+
+
+def settings_hash(cfg: QualityConfig) -> str:
+    """A short hash of every gate setting (and :data:`GATE_VERSION`): stored with each verdict so a rerun
+    can reuse it (:mod:`corpusforge.quality.reuse`)."""
+    text = json.dumps(cfg.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
+    return content_hash(f"{GATE_VERSION}:{text}")
 
 
 @dataclass(slots=True)

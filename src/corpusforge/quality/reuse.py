@@ -1,7 +1,8 @@
 """Verdicts kept across runs: a sample rebuilt unchanged (same reply, prompt version, gate settings) is not
 gated again.
 
-The gate stores a hash of its settings with every verdict (``scores["gate"]``, :func:`settings_hash`).
+The gate stores a hash of its settings with every verdict (``scores["gate"]``,
+:func:`corpusforge.quality.gate.settings_hash`).
 A rerun answered from the cache rebuilds samples with the same ids; when the stored copy has the same
 fields the gate reads and the same settings hash, its verdict is taken as it was before de-duplication
 and only de-duplication is replayed (cheap), so the question index, and what supersedes what, evolve
@@ -13,23 +14,15 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from corpusforge.records import Sample, content_hash
+from corpusforge.quality.gate import Verdict
+from corpusforge.records import Sample
 
 if TYPE_CHECKING:
-    from corpusforge.quality.config import QualityConfig
-    from corpusforge.quality.gate import QualityGate, Verdict
+    from corpusforge.quality.gate import QualityGate
 
-#: bump when a check changes what it returns for the same input, so stored verdicts are not reused
-GATE_VERSION = "1"
 #: reasons added after :meth:`QualityGate.score` and ``annotate`` (by de-duplication, ``settle``, supersession)
 LATER = ("duplicate_question:", "truncated")
 GATED = ("passed", "flagged", "dropped")
-
-
-def settings_hash(cfg: QualityConfig) -> str:
-    """A short hash of every gate setting (and :data:`GATE_VERSION`)."""
-    text = json.dumps(cfg.model_dump(mode="json"), sort_keys=True, ensure_ascii=False)
-    return content_hash(f"{GATE_VERSION}:{text}")
 
 
 def _same_input(a: Sample, b: Sample) -> bool:
@@ -52,8 +45,6 @@ def stored_verdict(gate: QualityGate, sample: Sample, stored: Sample | None) -> 
     It can when the stored copy was gated (not reviewed, not ``no_source``) with the current settings
     and the gate would read the same fields. ``sample`` then gets the stored evidence.
     """
-    from corpusforge.quality.gate import Verdict
-
     if stored is None or stored.status not in GATED or "no_source" in stored.reasons:
         return None
     scores = dict(stored.scores or {})
