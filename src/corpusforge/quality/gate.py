@@ -64,6 +64,15 @@ class Verdict:
     relevance: float | None = None
 
 
+def dedup_question(sample: Sample) -> str:
+    """The question a sample is de-duplicated by: the bare question it was generated with
+    (``metadata["question"]``), else its instruction. A source or tag prefix in the instruction
+    (``generate.source_in_instruction``) is shared by every question of a document and would make
+    them all near duplicates of each other."""
+    asked = (sample.metadata or {}).get("question")
+    return asked if isinstance(asked, str) and asked.strip() else sample.instruction
+
+
 def _context_text(context: Any) -> tuple[str, str]:
     """(text, lang) of a context given as a string, a list of strings or a list of Chunks."""
     if isinstance(context, str):
@@ -268,7 +277,7 @@ class QualityGate:
                 continue
             grounding = 2.0 if s.status == "accepted" else (s.grounding or 0.0)
             self.index.add(
-                s.sample_id, s.instruction, grounding, s.doc_id if self.cfg.dedup == "document" else ""
+                s.sample_id, dedup_question(s), grounding, s.doc_id if self.cfg.dedup == "document" else ""
             )
             n += 1
         return n
@@ -324,7 +333,7 @@ class QualityGate:
         (:func:`~corpusforge.quality.reuse.stored_verdict`).
         """
         key, scope = (sample.sample_id, sample.doc_id) if not sample.input else (None, "")
-        return self.settle(sample, self.dedup(v, sample.instruction, key=key, scope=scope))
+        return self.settle(sample, self.dedup(v, dedup_question(sample), key=key, scope=scope))
 
     def annotate(self, sample: Sample, v: Verdict, context: Any, *, answer: str | None = None) -> None:
         """What :meth:`score` cannot see of a sample: for tasks that quote (``quotes``), the evidence

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from corpusforge.progress import NO_PROGRESS, Progress
-from corpusforge.quality.gate import QualityGate, Verdict
+from corpusforge.quality.gate import QualityGate, Verdict, dedup_question
 from corpusforge.quality.tally import Tally
 from corpusforge.quality.traits import TaskLookup
 from corpusforge.records import Chunk, Sample
@@ -68,7 +68,7 @@ def check_workspace(
             gate.unsourced(s)
         else:
             if not s.input:
-                gate.dedup(v, s.instruction, key=s.sample_id, scope=s.doc_id)
+                gate.dedup(v, dedup_question(s), key=s.sample_id, scope=s.doc_id)
             gate.settle(s, v)
         tally.add(s.status, s.reasons)
         ws.store.update_sample(
