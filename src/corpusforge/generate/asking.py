@@ -8,6 +8,7 @@ so a re-run (answered from the cache) rebuilds exactly the same samples.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -61,6 +62,12 @@ class Item:
     completion: Completion
 
 
+def quoted(used: Collection[str], items: list[Item]) -> list[str]:
+    """``used`` plus the evidence quotes of ``items``, in order, without repeats."""
+    more = [q for i in items if isinstance(q := i.data.get("evidence"), str) and q]
+    return list(dict.fromkeys([*used, *more]))
+
+
 @dataclass(slots=True)
 class Asked:
     """Items got for one unit, and one-line errors (requests that failed, replies that were unusable)."""
@@ -94,17 +101,20 @@ async def ask(
     n: int,
     seed: int,
     avoid: list[str] | None = None,
+    used: Collection[str] = (),
 ) -> Asked:
     """Up to ``n`` usable items of ``task`` about ``unit``.
 
     Args:
         avoid: questions asked before about this document (listed in the request so they are not repeated).
+        used: evidence quotes of the document's earlier items (not offered again as evidence choices;
+            neither are the quotes of this request's own earlier attempts).
     """
-    from corpusforge.generate.evidence import choices_on
+    from corpusforge.generate.evidence import evidence_mode
     from corpusforge.llm import LLMError
 
     out = Asked()
-    choices = task.quotes and choices_on(cfg, client.cfg)
+    choices = evidence_mode(cfg, client.cfg) if task.quotes else "off"
     budget = int((cfg.max_tokens or client.cfg.max_tokens) * task.budget_scale)
     want = n
     for attempt in range(cfg.truncation_retries + 1):
@@ -115,7 +125,7 @@ async def ask(
         try:
             comp = await client.chat(
                 build_messages(prompt, unit, request),
-                schema=task.request_schema(cfg, want, unit, choices),
+                schema=task.request_schema(cfg, want, unit, choices, quoted(used, out.items)),
                 max_tokens=budget,
                 seed=seed + SEED_STEP * attempt,
                 prompt_version=prompt.version,

@@ -63,7 +63,10 @@ class GenerateConfig(Section):
         description="Tasks `corpusforge generate` runs when no --task is given.",
     )
     qa_min: int = Field(
-        3, ge=0, description="Minimum Q&A pairs per document (counted after the quality gate)."
+        3,
+        ge=0,
+        description="Minimum Q&A pairs per document that pass the quality gate (flagged pairs wait for "
+        "review and do not count); a document below it is asked again (qa_rounds).",
     )
     qa_max: int = Field(5, ge=1, description="Maximum Q&A pairs per document (asked for in the first round).")
     qa_rounds: int = Field(
@@ -81,12 +84,14 @@ class GenerateConfig(Section):
         "language (e.g. 「来源：authority=官方，topic=水务。…」 / 'Source: topic=water. …'). Every sample "
         "carries the tags in its `tags` field either way.",
     )
-    evidence_choices: Literal["auto", "on", "off"] = Field(
+    evidence_choices: Literal["auto", "on", "assign", "off"] = Field(
         "auto",
         description="qa task: send the chunk's own sentences as the only values a pair's `evidence` may "
         "take (a JSON-schema enum), so a backend that enforces the schema (llama.cpp, vLLM) quotes "
-        "verbatim. auto = on for the llamacpp backend and for openai servers sent a schema "
-        "(llm.openai.response_format not none).",
+        "verbatim. assign = each pair of a request is given one sentence not quoted before by the "
+        "document's pairs (the model writes the question it answers and the answer). auto = assign "
+        "for the llamacpp backend, on for openai servers sent a schema (llm.openai.response_format "
+        "not none).",
     )
     evidence_max_sentences: int = Field(
         40,

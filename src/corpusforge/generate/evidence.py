@@ -6,13 +6,21 @@ in its server, vLLM's guided decoding) can then only write a sentence of the pas
 model still chooses which one. The list is bounded so the grammar stays small on long chunks: at most
 ``generate.evidence_max_sentences`` sentences (evenly spread over the chunk when it has more), each cut
 at ``generate.max_field_chars`` characters (300 when that is 0) on a word boundary, which keeps it a
-verbatim part of the passage.
+verbatim part of the passage. A sentence that is itself a question (ending in ``?`` or ``？``, e.g. an
+FAQ heading) supports no answer and is not offered. Later Q&A rounds of a document leave out the
+sentences its earlier pairs quoted (``used``), so asking again gets pairs about other facts.
+
+With ``assign`` (the default for the embedded model) the model does not choose: each pair of a request
+is given its own sentence not quoted before (a JSON-schema ``prefixItems`` tuple whose evidence values
+are fixed), and writes the question that sentence answers and the answer. A 135M model, left to choose,
+quotes the same sentence for most pairs and then asks about something else.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Literal
 
 from corpusforge.corpus.sentences import split_sentences
 
@@ -23,6 +31,9 @@ if TYPE_CHECKING:
 MAX_SENTENCE_CHARS = 300  # when generate.max_field_chars is 0
 MIN_SENTENCE_CHARS = 8  # shorter pieces ("1.", "Fig. 2") support no answer
 _WORD = re.compile(r"\w")
+_QUESTION_END = ("?", "？")
+_SENTENCE_END = (".", "。", "!", "！", ";", "；")
+EvidenceMode = Literal["off", "on", "assign"]
 
 
 def _cut(sentence: str, max_chars: int) -> str:
@@ -47,7 +58,8 @@ def sentence_choices(text: str, max_sentences: int, max_chars: int = MAX_SENTENC
     for line in text.splitlines():
         for start, end in split_sentences(line):
             s = _cut(line[start:end].strip(), max_chars)
-            if len(s) >= MIN_SENTENCE_CHARS and _WORD.search(s) and s not in seen:
+            usable = len(s) >= MIN_SENTENCE_CHARS and _WORD.search(s) and not s.endswith(_QUESTION_END)
+            if usable and s not in seen:
                 seen.add(s)
                 out.append(s)
     if len(out) > max_sentences > 0:
@@ -55,15 +67,35 @@ def sentence_choices(text: str, max_sentences: int, max_chars: int = MAX_SENTENC
     return out
 
 
-def choices_on(cfg: GenerateConfig, llm: LLMConfig) -> bool:
-    """Whether replies get the sentence ``enum`` (``auto``: the llamacpp backend, or a server sent a schema)."""
+def evidence_mode(cfg: GenerateConfig, llm: LLMConfig) -> EvidenceMode:
+    """``off``, ``on`` (the model picks each pair's sentence from the enum) or ``assign`` (each pair is
+    given its sentence); ``auto`` is ``assign`` for the llamacpp backend (the small embedded model),
+    ``on`` for a server sent a schema, else ``off``."""
     if cfg.evidence_choices != "auto":
-        return cfg.evidence_choices == "on"
+        return cfg.evidence_choices
     if llm.backend == "llamacpp":
-        return True
-    return llm.backend == "openai" and llm.openai.response_format != "none"
+        return "assign"
+    return "on" if llm.backend == "openai" and llm.openai.response_format != "none" else "off"
 
 
-def choices_for(cfg: GenerateConfig, text: str) -> list[str]:
-    """The evidence choices of a passage under ``cfg``'s bounds."""
-    return sentence_choices(text, cfg.evidence_max_sentences, cfg.max_field_chars or MAX_SENTENCE_CHARS)
+def choices_on(cfg: GenerateConfig, llm: LLMConfig) -> bool:
+    """Whether replies get the passage's sentences as evidence values (see :func:`evidence_mode`)."""
+    return evidence_mode(cfg, llm) != "off"
+
+
+def assigned(cfg: GenerateConfig, text: str, used: Collection[str], n: int) -> list[str]:
+    """The sentences the next ``n`` pairs about a passage are given as evidence, one each: those not
+    ``used`` yet, complete sentences (ending in . 。 ! ; …) before the rest (titles, list items), each
+    group in passage order. Empty when every sentence is used (the request then offers them all)."""
+    every = sentence_choices(text, cfg.evidence_max_sentences, cfg.max_field_chars or MAX_SENTENCE_CHARS)
+    fresh = [s for s in every if s not in used]
+    fresh.sort(key=lambda s: not s.rstrip("*_\"')”’)").endswith(_SENTENCE_END))
+    return fresh[:n]
+
+
+def choices_for(cfg: GenerateConfig, text: str, used: Collection[str] = ()) -> list[str]:
+    """The evidence choices of a passage under ``cfg``'s bounds, less the ``used`` ones (all of them
+    when every choice is used: a chunk quoted out is asked about again rather than left unquoted)."""
+    every = sentence_choices(text, cfg.evidence_max_sentences, cfg.max_field_chars or MAX_SENTENCE_CHARS)
+    fresh = [s for s in every if s not in used]
+    return fresh or every

@@ -25,12 +25,15 @@ if TYPE_CHECKING:
 
 @dataclass
 class DocState:
-    """A document's Q&A so far: the chunks asked about, kept sample ids, questions asked."""
+    """A document's Q&A so far: the chunks asked about, the ids of its pairs that passed the gate (what
+    ``qa_min`` counts: exports take passed samples, a flagged one waits for review), questions asked and
+    evidence quoted."""
 
     doc: Document
     chunks: list[Chunk]
     kept: set[str] = field(default_factory=set)
     questions: list[str] = field(default_factory=list)
+    quotes: list[str] = field(default_factory=list)  # evidence of every pair so far (not offered again)
     lost: Counter[str] = field(default_factory=Counter)  # reasons of the pairs not kept
 
 
@@ -125,6 +128,7 @@ class QAJob:
                     k,
                     ctx.cfg.seed + self.round,
                     avoid,
+                    st.quotes,
                 )
                 for u, k in units
             )
@@ -148,7 +152,10 @@ class QAJob:
                 batch[s.sample_id] = s
                 made.append((s, unit))
                 st.questions.append(task.question(item.data))
-                if s.status in KEPT:
+                quote = item.data.get("evidence")
+                if isinstance(quote, str) and quote and quote not in st.quotes:
+                    st.quotes.append(quote)
+                if s.status == "passed":
                     st.kept.add(s.sample_id)
                 else:
                     st.lost.update(r.split(":", 1)[0] for r in s.reasons)

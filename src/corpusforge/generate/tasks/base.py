@@ -11,7 +11,7 @@ storing). A new task is one module plus one line in ``corpusforge.generate.tasks
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -121,11 +121,15 @@ class Task:
         """The JSON schema the reply must follow (sent to backends that enforce it)."""
         raise NotImplementedError
 
-    def request_schema(self, cfg: GenerateConfig, n: int, unit: Unit, choices: bool) -> dict[str, Any]:
+    def request_schema(
+        self, cfg: GenerateConfig, n: int, unit: Unit, choices: bool | str, used: Collection[str] = ()
+    ) -> dict[str, Any]:
         """The schema of one request about ``unit`` (default: :meth:`schema`; qa narrows its evidence).
 
         Args:
-            choices: whether ``generate.evidence_choices`` is on for this run's backend.
+            choices: ``generate.evidence_choices`` as it applies to this run's backend (``off``, ``on``
+                or ``assign``; a bool means off or on).
+            used: evidence quotes the document's earlier items gave (qa offers other sentences).
         """
         return self.schema(cfg, n)
 

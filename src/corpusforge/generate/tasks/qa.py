@@ -1,6 +1,6 @@
 """``qa``: question/answer pairs about a passage; the answers use only the passage's facts.
 
-A document is asked in rounds (:class:`~corpusforge.generate.jobs.QAJob`) until the gate has kept
+A document is asked in rounds (:class:`~corpusforge.generate.jobs.QAJob`) until the gate has passed
 ``generate.qa_min`` of its pairs or ``generate.qa_rounds`` are done. Each pair may carry an ``evidence``
 quote copied from the passage (with ``generate.evidence_choices`` on, one of the chunk's sentences: the
 reply schema allows no other); the item is kept in the sample's metadata (``metadata["qa"]``) so the
@@ -9,7 +9,7 @@ quality gate can find the quote in the chunk (``Sample.evidence``) or drop the p
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import TYPE_CHECKING, Any
 
 from corpusforge.generate.config import GenerateConfig
@@ -69,32 +69,45 @@ class QATask(PairTask):
         return qa_rounds(self, ctx, doc, chunks)
 
     def schema(self, cfg: GenerateConfig, n: int) -> dict[str, Any]:
-        """``{"pairs": [{"question", "evidence", "answer"}, ...]}`` with at most ``n`` pairs.
+        """``{"pairs": [{"evidence", "question", "answer"}, ...]}`` with at most ``n`` pairs.
 
-        The evidence comes before the answer, so a model writing in order answers from its quote.
+        The evidence comes first, so a model writing in order picks a fact of the passage, asks about
+        it and answers from it: small models then ask questions the passage answers.
         """
         return self._schema(cfg, n, string(cfg))
 
-    def request_schema(self, cfg: GenerateConfig, n: int, unit: Unit, choices: bool) -> dict[str, Any]:
-        """With evidence choices on, ``evidence`` is an ``enum`` of the chunk's sentences
-        (:mod:`corpusforge.generate.evidence`); a chunk without a usable sentence keeps the free string."""
-        from corpusforge.generate.evidence import choices_for
+    def request_schema(
+        self, cfg: GenerateConfig, n: int, unit: Unit, choices: bool | str, used: Collection[str] = ()
+    ) -> dict[str, Any]:
+        """With evidence choices on, ``evidence`` is an ``enum`` of the chunk's sentences less those
+        earlier pairs of the document quoted (``used``; :mod:`corpusforge.generate.evidence`); with
+        ``assign``, the pairs are a tuple (``prefixItems``) and pair i's evidence is fixed to the i-th
+        assigned sentence. A chunk without a usable sentence keeps the free string."""
+        from corpusforge.generate.evidence import assigned, choices_for
 
-        sentences = choices_for(cfg, unit.text) if choices else []
+        mode = "on" if choices is True else "off" if choices is False else choices
+        picks = assigned(cfg, unit.text, used, n) if mode == "assign" else []
+        if picks:
+            pairs = [self._pair(cfg, {"type": "string", "enum": [p]}) for p in picks]
+            return self._wrap({"type": "array", "prefixItems": pairs, "minItems": len(pairs)})
+        sentences = choices_for(cfg, unit.text, used) if mode != "off" else []
         return self._schema(cfg, n, {"type": "string", "enum": sentences} if sentences else string(cfg))
 
+    @classmethod
+    def _schema(cls, cfg: GenerateConfig, n: int, evidence: dict[str, Any]) -> dict[str, Any]:
+        return cls._wrap({"type": "array", "items": cls._pair(cfg, evidence), "maxItems": n})
+
     @staticmethod
-    def _schema(cfg: GenerateConfig, n: int, evidence: dict[str, Any]) -> dict[str, Any]:
-        pair = {
-            "type": "object",
-            "properties": {"question": string(cfg), "evidence": evidence, "answer": string(cfg)},
-            "required": ["question", "evidence", "answer"],
-        }
+    def _pair(cfg: GenerateConfig, evidence: dict[str, Any]) -> dict[str, Any]:
         return {
             "type": "object",
-            "properties": {"pairs": {"type": "array", "items": pair, "maxItems": n}},
-            "required": ["pairs"],
+            "properties": {"evidence": evidence, "question": string(cfg), "answer": string(cfg)},
+            "required": ["evidence", "question", "answer"],
         }
+
+    @staticmethod
+    def _wrap(pairs: dict[str, Any]) -> dict[str, Any]:
+        return {"type": "object", "properties": {"pairs": pairs}, "required": ["pairs"]}
 
 
 TASK = QATask()
