@@ -22,6 +22,16 @@ if TYPE_CHECKING:
     from corpusforge.records import Chunk, Document
 
 
+# (question, answer) patterns of an assigned pair: one question; an answer of one sentence (a period
+# inside a number such as 0.3 or 99.96% does not end it; no quote or backslash, which would end or
+# escape the JSON string; [.] as llama-cpp-python writes \\. into an invalid GBNF escape). Unbounded: llama.cpp's grammar parser
+# overflows its stack on a bounded repetition ({1,158}) nested that deep; the token budget bounds them.
+ONE_SENTENCE = {
+    "en": (r'^[A-Z][^?.!\n"\\]+[?]$', r'^[A-Z0-9]([^.!?\n"\\]|[.][0-9])+[.!]$'),
+    "zh": (r'^[^？?。！\n"\\]+[？?]$', r'^[^。！？?\n"\\]+[。！]$'),
+}
+
+
 class PairTask(Task):
     """A question and its answer: what ``qa`` and ``rag`` items have in common."""
 
@@ -88,7 +98,7 @@ class QATask(PairTask):
         mode = "on" if choices is True else "off" if choices is False else choices
         picks = assigned(cfg, unit.text, used, n) if mode == "assign" else []
         if picks:
-            pairs = [self._pair(cfg, {"type": "string", "enum": [p]}) for p in picks]
+            pairs = [self._pair(cfg, {"type": "string", "enum": [p]}, unit.lang) for p in picks]
             return self._wrap({"type": "array", "prefixItems": pairs, "minItems": len(pairs)})
         sentences = choices_for(cfg, unit.text, used) if mode != "off" else []
         return self._schema(cfg, n, {"type": "string", "enum": sentences} if sentences else string(cfg))
@@ -98,10 +108,14 @@ class QATask(PairTask):
         return cls._wrap({"type": "array", "items": cls._pair(cfg, evidence), "maxItems": n})
 
     @staticmethod
-    def _pair(cfg: GenerateConfig, evidence: dict[str, Any]) -> dict[str, Any]:
+    def _pair(cfg: GenerateConfig, evidence: dict[str, Any], lang: str = "") -> dict[str, Any]:
+        """One pair; given a language (``assign``), the question is one question and the answer one
+        sentence (``ONE_SENTENCE``), so a small model cannot ramble past its evidence."""
+        shape = ONE_SENTENCE.get(lang)
+        q, a = ({"type": "string", "pattern": p} for p in shape) if shape else (string(cfg), string(cfg))
         return {
             "type": "object",
-            "properties": {"evidence": evidence, "question": string(cfg), "answer": string(cfg)},
+            "properties": {"evidence": evidence, "question": q, "answer": a},
             "required": ["evidence", "question", "answer"],
         }
 
