@@ -42,7 +42,7 @@ def test_every_task_has_prompts_and_a_schema(name, lang):
     prompt = load_prompt(name, lang)
     request = prompt.fill("request", **task.request_vars(CFG, prompt, 3))
     assert "{n}" not in request and "{labels}" not in request and "{fields}" not in request
-    assert prompt.version == f"{name}.{lang}.v{3 if name == 'qa' else 1}"  # qa v3: evidence before answer
+    assert prompt.version == f"{name}.{lang}.v{4 if name == 'qa' else 1}"  # qa v4: evidence first
     schema = task.schema(CFG, 3)
     assert schema["type"] == "object" and schema["required"]
     json.dumps(schema)  # plain JSON, sendable as response_format
@@ -100,7 +100,7 @@ def test_user_prompt_overrides_merge_and_change_the_version(tmp_path):
     p = load_prompt("qa", "en", tmp_path)
     assert p.fill("request", n=2) == 'Ask 2 tricky questions. JSON: {"pairs": []}'
     assert p["system"] == load_prompt("qa", "en")["system"]  # keys not overridden stay built-in
-    assert p.version.startswith("qa.en.v3+") and p.version != "qa.en.v3"
+    assert p.version.startswith("qa.en.v4+") and p.version != "qa.en.v4"
     (tmp_path / "qa.en.yaml").write_text("request: [unclosed\n")
     with pytest.raises(PromptError, match=r"qa\.en\.yaml: not valid YAML"):
         load_prompt("qa", "en", tmp_path)
@@ -260,7 +260,7 @@ def test_sample_ids_are_derived_from_request_key_and_item_index(workspace):
     assert ctx.make_sample(get_task("qa"), u, load_prompt("qa", "en"), other).sample_id != a.sample_id
     assert a.instruction == "According to notes: When were the mains replaced?"
     assert (a.source, a.pages, a.chunk_ids, a.doc_id) == ("notes.pdf", [2, 3], ["d1-00000"], "d1")
-    assert (a.backend, a.model, a.prompt_version, a.request_key) == ("llamacpp", "m", "qa.en.v3", comp.key)
+    assert (a.backend, a.model, a.prompt_version, a.request_key) == ("llamacpp", "m", "qa.en.v4", comp.key)
     assert a.messages == [
         {"role": "user", "content": a.instruction},
         {"role": "assistant", "content": "In 2023."},

@@ -22,13 +22,13 @@ if TYPE_CHECKING:
     from corpusforge.records import Chunk, Document
 
 
-# (question, answer) patterns of an assigned pair: one question; an answer of one sentence (a period
-# inside a number such as 0.3 or 99.96% does not end it; no quote or backslash, which would end or
-# escape the JSON string; [.] as llama-cpp-python writes \\. into an invalid GBNF escape). Unbounded: llama.cpp's grammar parser
-# overflows its stack on a bounded repetition ({1,158}) nested that deep; the token budget bounds them.
+# (question, answer) patterns of an assigned English pair: one question; an answer of one sentence (a
+# period inside a number such as 0.3 or 99.96% does not end it). No quote or backslash (they would end or
+# escape the JSON string); [.] since llama-cpp-python turns \\. into an invalid GBNF escape; unbounded, as
+# its grammar parser overflows on a deeply nested {1,158} (the token budget bounds them). Chinese keeps
+# the maxLength strings: the 135M model loops in Chinese, and a bounded field stops the loop sooner.
 ONE_SENTENCE = {
     "en": (r'^[A-Z][^?.!\n"\\]+[?]$', r'^[A-Z0-9]([^.!?\n"\\]|[.][0-9])+[.!]$'),
-    "zh": (r'^[^？?。！\n"\\]+[？?]$', r'^[^。！？?\n"\\]+[。！]$'),
 }
 
 
