@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from corpusforge.generate.config import GenerateConfig
 import json
 import re
 
+from corpusforge.generate.config import GenerateConfig
 from corpusforge.generate.evidence import assigned, choices_for, choices_on, evidence_mode, sentence_choices
 from corpusforge.generate.tasks import get_task
 from corpusforge.generate.units import Unit
@@ -113,7 +113,9 @@ def test_assign_gives_each_pair_its_own_fresh_complete_sentence():
 
 def test_assigned_pairs_ask_one_question_and_answer_in_one_sentence():
     cfg = GenerateConfig(max_field_chars=160)
-    pair = get_task("qa").request_schema(cfg, 1, _unit(FAQ), "assign")["properties"]["pairs"]["prefixItems"][0]
+    pair = get_task("qa").request_schema(cfg, 1, _unit(FAQ), "assign")["properties"]["pairs"]["prefixItems"][
+        0
+    ]
     q, a = (re.compile(pair["properties"][k]["pattern"]) for k in ("question", "answer"))
     assert q.match("How hard is the water?") and not q.match("How hard? Very. Why?")
     assert not q.match("A") and not q.match('Say "hi"?')

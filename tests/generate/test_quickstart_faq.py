@@ -44,7 +44,11 @@ def test_the_english_faq_yields_qa_min_passed_pairs_with_verbatim_evidence(faq_r
     for s in passed:
         [ev] = s.evidence
         assert ev["chunk_id"] in s.chunk_ids and ev["score"] == 1.0
-        assert chunks[ev["chunk_id"]].text[ev["start"] : ev["end"]] == ev["quote"] == s.metadata["qa"]["evidence"]
+        assert (
+            chunks[ev["chunk_id"]].text[ev["start"] : ev["end"]]
+            == ev["quote"]
+            == s.metadata["qa"]["evidence"]
+        )
         assert s.metadata["question"].endswith("?") and s.output.endswith((".", "!"))
     assert len({s.metadata["question"] for s in passed}) == len(passed)  # no repeated question kept
     assert len({s.evidence[0]["quote"] for s in samples if s.evidence}) > len(passed) // 2  # fresh sentences

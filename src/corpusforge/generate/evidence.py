@@ -32,6 +32,7 @@ MAX_SENTENCE_CHARS = 300  # when generate.max_field_chars is 0
 MIN_SENTENCE_CHARS = 8  # shorter pieces ("1.", "Fig. 2") support no answer
 _WORD = re.compile(r"\w")
 _QUESTION_END = ("?", "？")
+_CLOSERS = re.compile(r"[*_\"')”’]+$")  # markup and quotes after a sentence's end
 _SENTENCE_END = (".", "。", "!", "！", ";", "；")
 EvidenceMode = Literal["off", "on", "assign"]
 
@@ -89,7 +90,7 @@ def assigned(cfg: GenerateConfig, text: str, used: Collection[str], n: int) -> l
     group in passage order. Empty when every sentence is used (the request then offers them all)."""
     every = sentence_choices(text, cfg.evidence_max_sentences, cfg.max_field_chars or MAX_SENTENCE_CHARS)
     fresh = [s for s in every if s not in used]
-    fresh.sort(key=lambda s: not s.rstrip("*_\"')”’)").endswith(_SENTENCE_END))
+    fresh.sort(key=lambda s: not _CLOSERS.sub("", s).endswith(_SENTENCE_END))
     return fresh[:n]
 
 
