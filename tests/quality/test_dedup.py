@@ -67,3 +67,41 @@ def test_dedup_scope_document_and_off():
     off = QualityGate(QualityConfig(dedup="off"))
     off.check("服务热线是多少？", "服务热线为966123。", CTX, key="a")
     assert off.check("服务热线是多少？", "服务热线为966123。", CTX, key="b").verdict == "passed"
+
+
+def test_index_find_matches_a_pairwise_scan():
+    """The number-keyed pool and the prefix filter give exactly the pairwise scan's best match."""
+    import random
+
+    from corpusforge.quality.dedup import shingles
+
+    rnd = random.Random(7)
+    words = ["station", "pump", "lifts", "opened", "river", "water", "hotline", "city", "north", "year"]
+
+    def question() -> str:
+        n = rnd.choice(["", f" {rnd.randint(1, 6)}", f" {rnd.randint(1, 3)} and {rnd.randint(1, 3)}"])
+        return "What does the passage say about " + " ".join(rnd.sample(words, 3)) + n + "?"
+
+    idx = QuestionIndex(0.7)
+    kept: dict[str, frozenset[str]] = {}
+    for i in range(400):
+        q = question()
+        grams = shingles(q)
+        nums = {g for g in grams if g[0] == "#"}
+        best = None
+        for key, other in kept.items():
+            if {g for g in other if g[0] == "#"} != nums:
+                continue
+            inter = len(grams & other)
+            sim = inter / (len(grams) + len(other) - inter)
+            if sim >= 0.7 and (best is None or sim > best[1] or (sim == best[1] and key < best[0])):
+                best = (key, sim)
+        assert idx.find(q) == best, q
+        if best is None or i % 5 == 0:
+            key = f"k{i:04d}"
+            idx.add(key, q, 1.0)
+            kept[key] = grams
+        if i % 17 == 0 and kept:
+            gone = sorted(kept)[0]
+            idx.remove(gone)
+            del kept[gone]

@@ -38,6 +38,10 @@ def shingles(q: str, n: int = 2) -> frozenset[str]:
     return frozenset(grams | {f"#{x}" for x in numbers(q)})
 
 
+def _nums(grams: frozenset[str]) -> frozenset[str]:
+    return frozenset(g for g in grams if g[0] == "#")
+
+
 @dataclass(slots=True)
 class Entry:
     """One kept question."""
@@ -46,6 +50,7 @@ class Entry:
     scope: str
     grounding: float
     grams: frozenset[str]
+    nums: frozenset[str]  # the ``#number`` grams: only questions with the same ones can be duplicates
 
 
 class QuestionIndex:
@@ -59,6 +64,7 @@ class QuestionIndex:
         self.similarity = similarity
         self.entries: dict[str, Entry] = {}
         self._postings: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self._by_nums: dict[tuple[str, frozenset[str]], set[str]] = defaultdict(set)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -73,17 +79,26 @@ class QuestionIndex:
         grams = shingles(question)
         if not grams:
             return None
+        nums = _nums(grams)
+        pool = self._by_nums.get((scope, nums))
+        if not pool:
+            return None  # no kept question has the same numbers
         need = max(1, math.ceil(self.similarity * len(grams) - 1e-9))
         rare = sorted(grams, key=lambda g: len(self._postings.get((scope, g), ())))[: len(grams) - need + 1]
-        cands: set[str] = set()
-        for g in rare:
-            cands.update(self._postings.get((scope, g), ()))
-        nums = {g for g in grams if g[0] == "#"}
+        lists = [self._postings.get((scope, g), ()) for g in rare]
+        cands: set[str]
+        if len(pool) <= sum(map(len, lists)):
+            cands = pool  # a superset of the prefix candidates with these numbers: the others score < t
+        else:
+            cands = set()
+            for lst in lists:
+                cands.update(lst)
         best: tuple[str, float] | None = None
         for key in cands:
-            other = self.entries[key].grams
-            if {g for g in other if g[0] == "#"} != nums:
+            e = self.entries[key]
+            if e.nums != nums:
                 continue  # different numbers: different questions
+            other = e.grams
             inter = len(grams & other)
             sim = inter / (len(grams) + len(other) - inter)
             if sim >= self.similarity and (
@@ -95,9 +110,11 @@ class QuestionIndex:
     def add(self, key: str, question: str, grounding: float, scope: str = "") -> None:
         """Keep a question under ``key``."""
         grams = shingles(question)
-        self.entries[key] = Entry(key, scope, grounding, grams)
+        nums = _nums(grams)
+        self.entries[key] = Entry(key, scope, grounding, grams, nums)
         for g in grams:
             self._postings[(scope, g)].add(key)
+        self._by_nums[(scope, nums)].add(key)
 
     def remove(self, key: str) -> None:
         """Forget a kept question (when a better-grounded duplicate replaces it)."""
@@ -106,3 +123,4 @@ class QuestionIndex:
             return
         for g in e.grams:
             self._postings[(e.scope, g)].discard(key)
+        self._by_nums[(e.scope, e.nums)].discard(key)
