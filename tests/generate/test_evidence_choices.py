@@ -6,7 +6,7 @@ import json
 import re
 
 from corpusforge.generate.config import GenerateConfig
-from corpusforge.generate.evidence import assigned, choices_for, choices_on, evidence_mode, sentence_choices
+from corpusforge.generate.evidence import assigned, choices_for, evidence_mode, sentence_choices
 from corpusforge.generate.tasks import get_task
 from corpusforge.generate.units import Unit
 from corpusforge.llm.config import LLMConfig
@@ -38,10 +38,10 @@ def test_sentences_are_verbatim_distinct_and_bounded():
 
 def test_qa_request_schema_gives_evidence_as_an_enum_when_on():
     task, cfg, unit = get_task("qa"), GenerateConfig(max_field_chars=160), _unit(TEXT)
-    pair = task.request_schema(cfg, 3, unit, True)["properties"]["pairs"]["items"]
+    pair = task.request_schema(cfg, 3, unit, "on")["properties"]["pairs"]["items"]
     assert list(pair["properties"]) == ["evidence", "question", "answer"]  # evidence first
     assert pair["properties"]["evidence"]["enum"] == sentence_choices(TEXT, 40, 160)
-    off = task.request_schema(cfg, 3, unit, False)
+    off = task.request_schema(cfg, 3, unit, "off")
     assert (
         off == task.schema(cfg, 3)
         and "enum" not in off["properties"]["pairs"]["items"]["properties"]["evidence"]
@@ -49,26 +49,30 @@ def test_qa_request_schema_gives_evidence_as_an_enum_when_on():
     # a chunk without a usable sentence keeps the free string
     assert (
         "enum"
-        not in task.request_schema(cfg, 1, _unit("1."), True)["properties"]["pairs"]["items"]["properties"][
+        not in task.request_schema(cfg, 1, _unit("1."), "on")["properties"]["pairs"]["items"]["properties"][
             "evidence"
         ]
     )
     # other tasks keep their schema
     summary = get_task("summary")
-    assert summary.request_schema(cfg, 1, unit, True) == summary.schema(cfg, 1)
+    assert summary.request_schema(cfg, 1, unit, "on") == summary.schema(cfg, 1)
 
 
 def test_auto_is_on_for_llamacpp_and_schema_servers_only():
     auto = GenerateConfig()
-    assert choices_on(auto, LLMConfig(backend="llamacpp"))
+    assert evidence_mode(auto, LLMConfig(backend="llamacpp")) != "off"
     assert evidence_mode(auto, LLMConfig(backend="llamacpp")) == "assign"
     assert evidence_mode(auto, LLMConfig(backend="openai", openai={"base_url": ["http://x/v1"]})) == "on"
     assert evidence_mode(GenerateConfig(evidence_choices="assign"), LLMConfig(backend="openai")) == "assign"
-    assert choices_on(auto, LLMConfig(backend="openai", openai={"base_url": ["http://x/v1"]}))
-    assert not choices_on(auto, LLMConfig(backend="openai", openai={"response_format": "none"}))
-    assert not choices_on(GenerateConfig(evidence_choices="off"), LLMConfig(backend="llamacpp"))
-    assert choices_on(
-        GenerateConfig(evidence_choices="on"), LLMConfig(backend="openai", openai={"response_format": "none"})
+    assert evidence_mode(auto, LLMConfig(backend="openai", openai={"base_url": ["http://x/v1"]})) != "off"
+    assert evidence_mode(auto, LLMConfig(backend="openai", openai={"response_format": "none"})) == "off"
+    assert evidence_mode(GenerateConfig(evidence_choices="off"), LLMConfig(backend="llamacpp")) == "off"
+    assert (
+        evidence_mode(
+            GenerateConfig(evidence_choices="on"),
+            LLMConfig(backend="openai", openai={"response_format": "none"}),
+        )
+        != "off"
     )
 
 

@@ -79,17 +79,11 @@ def evidence_mode(cfg: GenerateConfig, llm: LLMConfig) -> EvidenceMode:
     return "on" if llm.backend == "openai" and llm.openai.response_format != "none" else "off"
 
 
-def choices_on(cfg: GenerateConfig, llm: LLMConfig) -> bool:
-    """Whether replies get the passage's sentences as evidence values (see :func:`evidence_mode`)."""
-    return evidence_mode(cfg, llm) != "off"
-
-
 def assigned(cfg: GenerateConfig, text: str, used: Collection[str], n: int) -> list[str]:
     """The sentences the next ``n`` pairs about a passage are given as evidence, one each: those not
     ``used`` yet, complete sentences (ending in . 。 ! ; …) before the rest (titles, list items), each
     group in passage order. Empty when every sentence is used (the request then offers them all)."""
-    every = sentence_choices(text, cfg.evidence_max_sentences, cfg.max_field_chars or MAX_SENTENCE_CHARS)
-    fresh = [s for s in every if s not in used]
+    _, fresh = _choices(cfg, text, used)
     fresh.sort(key=lambda s: not _CLOSERS.sub("", s).endswith(_SENTENCE_END))
     return fresh[:n]
 
@@ -97,6 +91,11 @@ def assigned(cfg: GenerateConfig, text: str, used: Collection[str], n: int) -> l
 def choices_for(cfg: GenerateConfig, text: str, used: Collection[str] = ()) -> list[str]:
     """The evidence choices of a passage under ``cfg``'s bounds, less the ``used`` ones (all of them
     when every choice is used: a chunk quoted out is asked about again rather than left unquoted)."""
-    every = sentence_choices(text, cfg.evidence_max_sentences, cfg.max_field_chars or MAX_SENTENCE_CHARS)
-    fresh = [s for s in every if s not in used]
+    every, fresh = _choices(cfg, text, used)
     return fresh or every
+
+
+def _choices(cfg: GenerateConfig, text: str, used: Collection[str]) -> tuple[list[str], list[str]]:
+    """(every choice of the passage under ``cfg``'s bounds, those not ``used``)."""
+    every = sentence_choices(text, cfg.evidence_max_sentences, cfg.max_field_chars or MAX_SENTENCE_CHARS)
+    return every, [s for s in every if s not in used]

@@ -122,13 +122,13 @@ class Task:
         raise NotImplementedError
 
     def request_schema(
-        self, cfg: GenerateConfig, n: int, unit: Unit, choices: bool | str, used: Collection[str] = ()
+        self, cfg: GenerateConfig, n: int, unit: Unit, choices: str, used: Collection[str] = ()
     ) -> dict[str, Any]:
         """The schema of one request about ``unit`` (default: :meth:`schema`; qa narrows its evidence).
 
         Args:
             choices: ``generate.evidence_choices`` as it applies to this run's backend (``off``, ``on``
-                or ``assign``; a bool means off or on).
+                or ``assign``: :func:`~corpusforge.generate.evidence.evidence_mode`).
             used: evidence quotes the document's earlier items gave (qa offers other sentences).
         """
         return self.schema(cfg, n)

@@ -87,7 +87,7 @@ class QATask(PairTask):
         return self._schema(cfg, n, string(cfg))
 
     def request_schema(
-        self, cfg: GenerateConfig, n: int, unit: Unit, choices: bool | str, used: Collection[str] = ()
+        self, cfg: GenerateConfig, n: int, unit: Unit, choices: str, used: Collection[str] = ()
     ) -> dict[str, Any]:
         """With evidence choices on, ``evidence`` is an ``enum`` of the chunk's sentences less those
         earlier pairs of the document quoted (``used``; :mod:`corpusforge.generate.evidence`); with
@@ -95,12 +95,11 @@ class QATask(PairTask):
         assigned sentence. A chunk without a usable sentence keeps the free string."""
         from corpusforge.generate.evidence import assigned, choices_for
 
-        mode = "on" if choices is True else "off" if choices is False else choices
-        picks = assigned(cfg, unit.text, used, n) if mode == "assign" else []
+        picks = assigned(cfg, unit.text, used, n) if choices == "assign" else []
         if picks:
             pairs = [self._pair(cfg, {"type": "string", "enum": [p]}, unit.lang) for p in picks]
             return self._wrap({"type": "array", "prefixItems": pairs, "minItems": len(pairs)})
-        sentences = choices_for(cfg, unit.text, used) if mode != "off" else []
+        sentences = choices_for(cfg, unit.text, used) if choices != "off" else []
         return self._schema(cfg, n, {"type": "string", "enum": sentences} if sentences else string(cfg))
 
     @classmethod
