@@ -41,6 +41,20 @@ def test_table_cells_are_read_row_by_row():
     assert [b.text.strip() for b in ordered][:6] == ["r0c0", "0.5", "0", "r1c0", "1.5", "7"]
 
 
+def test_boxes_of_one_line_are_read_left_to_right_when_their_tops_jitter():
+    # OCR boxes of a grid of names: a row's boxes differ in top by a few points, rows are 20 points apart
+    names = [["杨启光", "陈光磊", "陈学超", "周小兵"], ["班", "弨", "郭", "熙"]]
+    jitter = [0.0, -1.5, 2.0, -0.8]
+    boxes = [
+        Block(150 + 50 * c + j, 160 + 20 * r + j, 186 + 50 * c, 176 + 20 * r + j, name)
+        for r, row in enumerate(names)
+        for c, (name, j) in enumerate(zip(row, jitter, strict=True))
+    ]
+    label = [Block(89, 140, 234, 154, "顾问：（按姓氏笔画排列）")]
+    ordered, _ = reading_order(list(reversed(boxes)) + label)
+    assert [b.text for b in ordered] == ["顾问：（按姓氏笔画排列）"] + names[0] + names[1]
+
+
 def test_text_checks():
     prose = "青溪市自来水公司2025年全年供水总量1.42亿立方米，同比增长3.6%。" * 5
     assert check_text(prose).quality == "ok"

@@ -91,3 +91,29 @@ def test_boxes_and_cell_by_cell_borders() -> None:
             cells.draw_line((x, y), (x + 110, y))  # each cell's border its own 110 pt segment
     assert not draws_rules(framed) and not draws_rules(narrow)
     assert draws_rules(cells)
+
+
+def _vectors(page: pymupdf.Page) -> list:
+    tp = page.get_textpage(flags=pymupdf.TEXTFLAGS_BLOCKS | pymupdf.TEXT_COLLECT_VECTORS)
+    return [b for b in page.get_text("blocks", textpage=tp) if b[6] == 3]
+
+
+def test_vector_boxes_settle_the_check_only_when_nothing_is_rule_wide() -> None:
+    """The text page's vector boxes skip get_cdrawings on pages that draw nothing 20 pt wide; any other
+    page gets the full check, with the same verdict as without them."""
+    doc = pymupdf.open()
+    plain = doc.new_page()
+    plain.insert_text((72, 100), "plain text", fontsize=12)
+    plain.draw_line((72, 110), (80, 110))  # an underline shorter than a rule
+    cells = doc.new_page()
+    for y in (300, 328, 356):
+        for x in (72, 182, 292):
+            cells.draw_line((x, y), (x + 110, y))
+    framed = doc.new_page()
+    framed.draw_rect((143, 145, 461, 223))
+    table_doc = pymupdf.open("pdf", table_pdf(CELLS))
+    plain, cells, framed, table = doc[0], doc[1], doc[2], table_doc[0]
+    assert _vectors(plain) and not any(v[2] - v[0] >= 20 for v in _vectors(plain))
+    for page in (plain, cells, framed, table):
+        assert draws_rules(page, vectors=_vectors(page)) == draws_rules(page)
+    assert draws_rules(table, vectors=_vectors(table)) and not draws_rules(plain, vectors=[])

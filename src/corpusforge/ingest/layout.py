@@ -3,7 +3,9 @@
 At each level the blocks are split at a vertical gutter when one runs through the whole region and at least
 two sides hold running text (so table cells are not read column-wise); otherwise into horizontal bands,
 top to bottom, where consecutive bands that share a gutter (the lines of side-by-side columns) are kept
-together and tried as columns again. Leaves are sorted top-to-bottom, left-to-right.
+together and tried as columns again. Leaves are read line by line, top to bottom, and each line left to
+right; blocks whose heights overlap by half the taller one's share a line, so a line's boxes stay in order
+when their tops differ by a few points (OCR boxes, a larger first word).
 """
 
 from __future__ import annotations
@@ -47,12 +49,30 @@ def _cut(blocks: list[Block], out: list[Block]) -> int:
         return sum(_cut(c, out) for c in cols)
     bands = _bands(blocks)
     if len(bands) == 1:
-        out.extend(sorted(blocks, key=lambda b: (round(b.y0), b.x0)))
+        out.extend(_by_lines(blocks))
         return 1
     groups = _group_bands(bands)
     if len(groups) == 1:  # the whole region, already tried as columns
         groups = bands
     return max(_cut(g, out) for g in groups)
+
+
+def _by_lines(blocks: list[Block]) -> list[Block]:
+    """Blocks line by line, top to bottom, each line left to right."""
+    lines: list[list[Block]] = []
+    for b in sorted(blocks, key=lambda b: (b.y0, b.x0)):
+        if lines and _same_line(lines[-1][0], b):
+            lines[-1].append(b)
+        else:
+            lines.append([b])
+    return [b for line in lines for b in sorted(line, key=lambda b: b.x0)]
+
+
+def _same_line(a: Block, b: Block) -> bool:
+    """Whether ``b`` (below or level with ``a``) overlaps ``a`` in height by half the taller one's height
+    (a paragraph block and a one-line block beside it are not one line)."""
+    overlap = min(a.y1, b.y1) - max(a.y0, b.y0)
+    return overlap > 0.5 * max(a.y1 - a.y0, b.y1 - b.y0)
 
 
 def _group_bands(bands: list[list[Block]]) -> list[list[Block]]:

@@ -91,7 +91,8 @@ def _render(page: Any, dpi: int, clip: Any = None) -> Any:
 
 
 def ocr_rapid(pix: Any, strip_px: int | None = -1) -> str:
-    """Read a grayscale pixmap with RapidOCR; lines are put in reading order (columns one by one)."""
+    """Read a grayscale pixmap with RapidOCR; lines are put in reading order (columns one by one, each
+    line's boxes left to right)."""
     import numpy as np
 
     from corpusforge.ingest.layout import Block, reading_order
@@ -99,7 +100,8 @@ def ocr_rapid(pix: Any, strip_px: int | None = -1) -> str:
 
     gray = np.frombuffer(pix.samples, dtype=np.uint8).reshape(pix.height, pix.width)
     lines = ocr_image(gray) if strip_px == -1 else ocr_image(gray, strip_px)
-    blocks = [Block(x0, y0, x1, y1, text) for x0, y0, x1, y1, text in lines]
+    pt = 72 / (pix.xres or 72)  # boxes in points, the unit of reading_order's gutters and gaps
+    blocks = [Block(x0 * pt, y0 * pt, x1 * pt, y1 * pt, text) for x0, y0, x1, y1, text in lines]
     ordered, _ = reading_order(blocks)
     return "\n".join(b.text for b in ordered)
 

@@ -73,20 +73,22 @@ def page_blocks(
 ) -> list[Block]:
     """The page's text blocks; with ``cfg.pdf_tables`` on, a page that draws rules has its tables as
     Markdown blocks instead of their cells' lines (each listed in ``meta["tables"]``)."""
+    # One text page serves the blocks, the boxes of the vector paths (for the table pre-check) and, on a
+    # table page, the lines outside the tables: the page's content is interpreted once for all three.
+    textpage = page.get_textpage(flags=TEXT_FLAGS | pymupdf.TEXT_COLLECT_VECTORS)
+    found = page.get_text("blocks", textpage=textpage)
     tables = []
-    if cfg is not None and cfg.pdf_tables != "off" and draws_rules(page, cfg.table_min_rules):
-        tables = find_tables(page, use_layout=cfg.pdf_tables == "layout")
+    if cfg is not None and cfg.pdf_tables != "off":
+        vectors = [b for b in found if b[6] == 3]
+        if draws_rules(page, cfg.table_min_rules, vectors):
+            tables = find_tables(page, use_layout=cfg.pdf_tables == "layout")
     if not tables:
-        return [
-            Block(b[0], b[1], b[2], b[3], b[4])
-            for b in page.get_text("blocks", flags=TEXT_FLAGS)
-            if b[6] == 0 and b[4].strip()
-        ]
+        return [Block(b[0], b[1], b[2], b[3], b[4]) for b in found if b[6] == 0 and b[4].strip()]
     if meta is not None:
         meta["tables"] = [
             {"bbox": [round(v, 1) for v in t.bbox], "rows": t.rows, "cols": t.cols} for t in tables
         ]
-    cells = blocks_outside(page, [t.bbox for t in tables], TEXT_FLAGS)
+    cells = blocks_outside(page, [t.bbox for t in tables], TEXT_FLAGS, textpage)
     return cells + [Block(*t.bbox, t.markdown, kind="table") for t in tables]
 
 

@@ -34,8 +34,12 @@ class PageTable:
     cols: int
 
 
-def draws_rules(page: Any, min_rules: int = MIN_RULES) -> bool:
+def draws_rules(page: Any, min_rules: int = MIN_RULES, vectors: list[Any] | None = None) -> bool:
     """True when the page draws ``min_rules`` horizontal rules of one width, stacked: a table's borders.
+
+    ``vectors``: the boxes ``(x0, y0, x1, y1, ...)`` of the page's vector paths, as a text page made with
+    ``TEXT_COLLECT_VECTORS`` lists them at no extra cost; when none is ``MIN_RULE_PT`` wide the page
+    draws no rule and ``get_cdrawings()`` is not called (most pages of running text).
 
     Horizontal segments (lines, thin rectangles, the top and bottom edges of boxes) that touch on one
     height are joined first (tables drawn cell by cell, booktabs ``cmidrule``); the page qualifies when at
@@ -43,6 +47,8 @@ def draws_rules(page: Any, min_rules: int = MIN_RULES) -> bool:
     (within ``END_TOL`` points) at distinct heights. A framed box (two rules), stacked narrow boxes and
     underlines do not; see ``bench/bench_pdf_tables.py`` for the tables it keeps.
     """
+    if vectors is not None and not any(v[2] - v[0] >= MIN_RULE_PT for v in vectors):
+        return False
     try:
         paths = page.get_cdrawings()
     except Exception:  # a damaged content stream: no tables, the text is still read
@@ -132,10 +138,13 @@ def _cjk(ch: str) -> bool:
     return "\u3000" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" or "\uac00" <= ch <= "\ud7af"
 
 
-def blocks_outside(page: Any, boxes: list[tuple[float, float, float, float]], flags: int) -> list[Block]:
-    """The page's text blocks without the lines centred inside one of ``boxes`` (the tables' cells)."""
+def blocks_outside(
+    page: Any, boxes: list[tuple[float, float, float, float]], flags: int, textpage: Any = None
+) -> list[Block]:
+    """The page's text blocks without the lines centred inside one of ``boxes`` (the tables' cells);
+    ``textpage``: the page's text, already extracted (``flags`` then unused)."""
     out: list[Block] = []
-    for block in page.get_text("dict", flags=flags)["blocks"]:
+    for block in page.get_text("dict", flags=flags, textpage=textpage)["blocks"]:
         if block.get("type") != 0:
             continue
         lines = [line for line in block["lines"] if not _inside(line["bbox"], boxes)]
