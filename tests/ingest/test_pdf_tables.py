@@ -99,8 +99,8 @@ def _vectors(page: pymupdf.Page) -> list:
 
 
 def test_vector_boxes_settle_the_check_only_when_nothing_is_rule_wide() -> None:
-    """The text page's vector boxes skip get_cdrawings on pages that draw nothing 20 pt wide; any other
-    page gets the full check, with the same verdict as without them."""
+    """The text page's vector boxes skip get_cdrawings on pages that draw nothing 20 pt wide or fewer
+    than three thin rules; any other page gets the full check, with the same verdict as without them."""
     doc = pymupdf.open()
     plain = doc.new_page()
     plain.insert_text((72, 100), "plain text", fontsize=12)
@@ -111,9 +111,13 @@ def test_vector_boxes_settle_the_check_only_when_nothing_is_rule_wide() -> None:
             cells.draw_line((x, y), (x + 110, y))
     framed = doc.new_page()
     framed.draw_rect((143, 145, 461, 223))
+    ruled = doc.new_page()
+    ruled.draw_line((72, 60), (540, 60))  # a running header's rule
+    ruled.draw_line((72, 700), (200, 700))  # a footnote separator
     table_doc = pymupdf.open("pdf", table_pdf(CELLS))
-    plain, cells, framed, table = doc[0], doc[1], doc[2], table_doc[0]
+    plain, cells, framed, ruled, table = doc[0], doc[1], doc[2], doc[3], table_doc[0]
     assert _vectors(plain) and not any(v[2] - v[0] >= 20 for v in _vectors(plain))
-    for page in (plain, cells, framed, table):
+    assert len(_vectors(ruled)) == 2 and not draws_rules(ruled, vectors=[])
+    for page in (plain, cells, framed, ruled, table):
         assert draws_rules(page, vectors=_vectors(page)) == draws_rules(page)
     assert draws_rules(table, vectors=_vectors(table)) and not draws_rules(plain, vectors=[])

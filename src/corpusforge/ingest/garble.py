@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import statistics
 
+import numpy as np
+
 from corpusforge.ingest.lang import latin_words
 
 # Blocks a real page in our languages draws its letters from (besides ASCII): Latin-1 and Latin
@@ -29,7 +31,11 @@ _COMMON = (
     (0xAC00, 0xD7AF),
     (0xFF00, 0xFFEF),
 )
-_RUNS = re.compile(r"(\S)(?:[ \t]*\1){2,}")  # dot leaders (also spaced), rules of dashes: not soup
+# Dot leaders (also spaced), rules of dashes: not soup. A run is one visible character 3+ times with at
+# most spaces and tabs between (the regular expression ``(\S)(?:[ \t]*\1){2,}``, done on code points).
+# Per code point up to U+3000 (the last whitespace character; any above is looked up as U+3001): 1 for
+# spaces and tabs, 2 for other whitespace (newlines, U+3000 ...), 0 for visible characters.
+_SPACE_KIND = np.array([(1 if c in (0x20, 0x09) else 2) * chr(c).isspace() for c in range(0x3002)], np.uint8)
 _NOT_ASCII_PUNCT = bytes(
     c for c in range(256) if not (c < 128 and chr(c).isprintable() and not chr(c).isalnum() and c != 32)
 )
@@ -50,9 +56,10 @@ def soup_reason(text: str) -> str:
 
     Three signs: ASCII punctuation outnumbering letters, Latin-1 symbols or control characters making
     up a tenth of the text, or letters spread over many scripts that no real page mixes. Every count is a
-    regular expression over the whole text (no per-character Python loop: this runs on every page).
+    regular expression or a numpy pass over the whole text (no per-character Python loop: this runs on
+    every page).
     """
-    chars = "".join(_RUNS.sub("", text).split())
+    chars = visible_without_runs(text)
     n = len(chars)
     if n < MIN_CHARS:
         return ""
@@ -72,13 +79,36 @@ def soup_reason(text: str) -> str:
     return ""
 
 
+def visible_without_runs(text: str) -> str:
+    """The non-whitespace characters of ``text`` less its runs (see ``_SPACE_KIND``)."""
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    kind = _SPACE_KIND[np.minimum(cps, 0x3001)]
+    at = np.flatnonzero(kind == 0)  # visible characters
+    if at.size < 3:
+        return "".join(text.split())
+    breaks = np.cumsum(kind == 2)  # newlines and other whitespace so far
+    vis = cps[at]
+    linked = (vis[1:] == vis[:-1]) & (breaks[at[1:]] == breaks[at[:-1]])  # same char, only spaces between
+    if not (linked[1:] & linked[:-1]).any():
+        return vis.tobytes().decode("utf-32-le", "surrogatepass")
+    starts = np.flatnonzero(np.concatenate(([True], ~linked)))  # chains of linked characters
+    lengths = np.diff(np.append(starts, vis.size))
+    keep = np.repeat(lengths < 3, lengths)
+    return vis[keep].tobytes().decode("utf-32-le", "surrogatepass")
+
+
 SCRIPTS = ("han", "kana", "hangul", "latin", "other")
-_SCRIPT_RES = {
-    "han": re.compile(r"[\u3400-\u9fff\uf900-\ufaff\U00020000-\U0003134f]"),
-    "kana": re.compile(r"[\u3040-\u30ff]"),
-    "hangul": re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]"),
-    "latin": re.compile(r"[A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u024f\u1e00-\u1eff]"),
+_SCRIPT_RANGES = {  # inclusive code point ranges
+    "han": ((0x3400, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F)),
+    "kana": ((0x3040, 0x30FF),),
+    "hangul": ((0xAC00, 0xD7AF), (0x1100, 0x11FF), (0x3130, 0x318F)),
+    "latin": ((0x41, 0x5A), (0x61, 0x7A), (0xC0, 0xD6), (0xD8, 0xF6), (0xF8, 0x24F), (0x1E00, 0x1EFF)),
 }
+# Every range as [lo, hi + 1) on one sorted axis: np.searchsorted puts a code point in interval k, which
+# is range k // 2 when k is odd and no range when even.
+_EDGES = sorted((lo, hi + 1, name) for name, ranges in _SCRIPT_RANGES.items() for lo, hi in ranges)
+_BOUNDS = np.array([v for lo, end, _ in _EDGES for v in (lo, end)], dtype=np.uint32)
+_RANGE_SCRIPT = [name for _, _, name in _EDGES]
 LATIN_WEIGHT = 0.25  # a Chinese character carries about as much as four Latin letters
 WINDOW = 4  # neighbours on each side
 MIN_LETTERS = 100  # pages with fewer letters are neither judged nor used as neighbours
@@ -88,7 +118,11 @@ SPREAD = 0.25  # the neighbours must agree among themselves at least this well
 
 def script_mix(text: str) -> dict[str, float] | None:
     """Shares of the letters per script (Latin letters weighted 1/4), or ``None`` for too little text."""
-    counts = {name: float(len(rx.findall(text))) for name, rx in _SCRIPT_RES.items()}
+    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    per_range = np.bincount(np.searchsorted(_BOUNDS, cps, side="right"), minlength=_BOUNDS.size + 1)
+    counts = dict.fromkeys(SCRIPTS, 0.0)
+    for k, name in enumerate(_RANGE_SCRIPT):
+        counts[name] += float(per_range[2 * k + 1])
     counts["other"] = max(0.0, sum(map(str.isalpha, text)) - sum(counts.values()))
     if sum(counts.values()) < MIN_LETTERS:
         return None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 
 _STOPWORDS = {
     "en": {"the", "and", "of", "to", "is", "in", "that", "for", "with", "are"},
@@ -16,6 +15,9 @@ _HAN = re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af]")
 _LATIN = re.compile(r"[A-Za-z]")
+_HAN_KANA_HANGUL = re.compile(
+    r"[\u4e00-\u9fff\u3400-\u4dbf\u3040-\u30ff\uac00-\ud7af]"
+)  # one pass, 3 scripts
 
 
 def guess_language(text: str) -> str:
@@ -79,11 +81,10 @@ def unplaced_reason(text: str) -> str:
     """
     sample = text[:20000]
     latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))  # as _LATIN counts
-    other = len(_HAN.findall(sample)) + len(_KANA.findall(sample)) + len(_HANGUL.findall(sample))
-    if latin < 4 * MIN_TOKENS or other * 8 > latin:
+    if latin < 4 * MIN_TOKENS or len(_HAN_KANA_HANGUL.findall(sample)) * 8 > latin:
         return ""
-    plain = Counter(sample.lower().encode().translate(None, _PUNCT_BYTES).split())
-    if sum(plain[w] for w in _FUNCTION_BYTES) >= 0.02 * plain.total():
+    plain = sample.lower().encode().translate(None, _PUNCT_BYTES).split()
+    if sum(map(_FUNCTION_BYTES.__contains__, plain)) >= 0.02 * len(plain):
         return ""  # enough function words among all tokens, so also among the letter tokens below
     tokens, words, function, _ = latin_words(sample)
     if tokens < MIN_TOKENS or function / tokens >= 0.02 or words / tokens >= 0.5:

@@ -22,6 +22,7 @@ MIN_RULES = 3  # booktabs tables draw three: top, below the header, bottom
 MIN_TABLE_PT = 100.0  # a joined rule narrower than this is a box or an underline, not a table border
 MAX_CELL_PT = 40.0  # a taller box is a frame (figure, sidebar), not a cell or a rule
 END_TOL = 3.0  # points by which the ends of one table's rules may differ
+THIN_PT = 3.0  # a vector path at most this tall holds rules of one height (a stroked line, a thin bar)
 
 
 @dataclass(slots=True)
@@ -38,8 +39,10 @@ def draws_rules(page: Any, min_rules: int = MIN_RULES, vectors: list[Any] | None
     """True when the page draws ``min_rules`` horizontal rules of one width, stacked: a table's borders.
 
     ``vectors``: the boxes ``(x0, y0, x1, y1, ...)`` of the page's vector paths, as a text page made with
-    ``TEXT_COLLECT_VECTORS`` lists them at no extra cost; when none is ``MIN_RULE_PT`` wide the page
-    draws no rule and ``get_cdrawings()`` is not called (most pages of running text).
+    ``TEXT_COLLECT_VECTORS`` lists them at no extra cost. ``get_cdrawings()`` is then not called when no
+    path is ``MIN_RULE_PT`` wide (no rule at all: most pages of running text), nor when fewer than
+    ``min_rules`` paths are and each is at most ``THIN_PT`` tall (a header rule, a footnote separator): the
+    rules such a page draws lie in fewer than ``min_rules`` bands that thin, which no table's rows fit.
 
     Horizontal segments (lines, thin rectangles, the top and bottom edges of boxes) that touch on one
     height are joined first (tables drawn cell by cell, booktabs ``cmidrule``); the page qualifies when at
@@ -47,8 +50,10 @@ def draws_rules(page: Any, min_rules: int = MIN_RULES, vectors: list[Any] | None
     (within ``END_TOL`` points) at distinct heights. A framed box (two rules), stacked narrow boxes and
     underlines do not; see ``bench/bench_pdf_tables.py`` for the tables it keeps.
     """
-    if vectors is not None and not any(v[2] - v[0] >= MIN_RULE_PT for v in vectors):
-        return False
+    if vectors is not None:
+        wide = [v for v in vectors if v[2] - v[0] >= MIN_RULE_PT]
+        if len(wide) < min_rules and all(v[3] - v[1] <= THIN_PT for v in wide):
+            return False
     try:
         paths = page.get_cdrawings()
     except Exception:  # a damaged content stream: no tables, the text is still read
