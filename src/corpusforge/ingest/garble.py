@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from typing import Any
 
 import numpy as np
 
@@ -51,15 +52,16 @@ def _block(cp: int) -> int:
     return cp >> 7
 
 
-def soup_reason(text: str) -> str:
-    """Why ``text`` looks like unmapped glyph codes, or ``""`` when it looks like language.
+def soup_reason(text: str, points: tuple[Any, Any] | None = None) -> str:
+    """Why ``text`` looks like unmapped glyph codes, or ``""`` when it looks like language (``points``:
+    its :func:`code_points`, when already computed).
 
     Three signs: ASCII punctuation outnumbering letters, Latin-1 symbols or control characters making
     up a tenth of the text, or letters spread over many scripts that no real page mixes. Every count is a
     regular expression or a numpy pass over the whole text (no per-character Python loop: this runs on
     every page).
     """
-    chars = visible_without_runs(text)
+    chars = visible_without_runs(text, points)
     n = len(chars)
     if n < MIN_CHARS:
         return ""
@@ -79,10 +81,17 @@ def soup_reason(text: str) -> str:
     return ""
 
 
-def visible_without_runs(text: str) -> str:
-    """The non-whitespace characters of ``text`` less its runs (see ``_SPACE_KIND``)."""
+def code_points(text: str) -> tuple[Any, Any]:
+    """``text`` as numpy arrays of its code points and of their ``_SPACE_KIND``: computed once per page,
+    shared by the checks of :func:`~corpusforge.ingest.quality.check_text`."""
     cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    kind = _SPACE_KIND[np.minimum(cps, 0x3001)]
+    return cps, _SPACE_KIND[np.minimum(cps, 0x3001)]
+
+
+def visible_without_runs(text: str, points: tuple[Any, Any] | None = None) -> str:
+    """The non-whitespace characters of ``text`` less its runs (see ``_SPACE_KIND``); ``points``: its
+    :func:`code_points`, when already computed."""
+    cps, kind = points if points is not None else code_points(text)
     at = np.flatnonzero(kind == 0)  # visible characters
     if at.size < 3:
         return "".join(text.split())

@@ -10,17 +10,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
-from corpusforge.ingest.garble import soup_reason
+from corpusforge.ingest.garble import code_points, soup_reason
 from corpusforge.ingest.lang import unplaced_reason
 
 # A letter (not digit, punctuation or space) repeated 3+ times, or a whole line that is one CJK char doubled.
 _LETTER = re.compile(r"[^\W\d_]")
 _DOUBLE_LINE = re.compile(r"^\s*([\u4e00-\u9fff])\1\s*$", re.M)
 _RARE_CJK = re.compile(r"[\u3400-\u4dbf\U00020000-\U0003134f\uf900-\ufaff]")
-_CJK = re.compile(r"[\u3400-\u9fff\U00020000-\U0003134f\uf900-\ufaff]")
+_CJK = ((0x3400, 0x9FFF), (0x20000, 0x3134F), (0xF900, 0xFAFF))  # inclusive code point ranges
 _BAD = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f]")
 
 MIN_CHARS = 8  # on a page with images, fewer non-space characters than this counts as no text layer
@@ -41,34 +42,44 @@ def check_text(text: str, has_images: bool = False) -> Verdict:
         text: the page's text layer.
         has_images: the page shows images, so a few stray characters over a scan still count as empty.
     """
-    letters = len("".join(text.split()))
+    points = code_points(text)
+    cps, kind = points
+    letters = int(np.count_nonzero(kind == 0))  # non-whitespace characters
     if letters == 0 or (has_images and letters < MIN_CHARS):
         return Verdict("empty", f"no text layer ({letters} characters)")
     bad = len(_BAD.findall(text))
     if bad / letters > 0.1:
         return Verdict("garbage", f"{bad} replacement/private-use/control characters of {letters}")
-    junk = letter_runs(text) + 2 * len(_DOUBLE_LINE.findall(text))
+    junk = letter_runs(text, cps) + 2 * len(_DOUBLE_LINE.findall(text))
     if junk >= 6 and junk / letters > 0.05:
         return Verdict("garbage", f"repeated junk characters ({junk} of {letters}), broken font mapping?")
-    cjk = len(_CJK.findall(text))
+    cjk = int(np.count_nonzero(_in_ranges(cps, _CJK)))
     rare = len(_RARE_CJK.findall(text)) if cjk else 0
     if rare >= 2 and rare / cjk > 0.2:
         return Verdict(
             "garbage", f"{rare} of {cjk} CJK characters from rare extension blocks, broken font mapping?"
         )
-    soup = soup_reason(text) or unplaced_reason(text)
+    soup = soup_reason(text, points) or unplaced_reason(text)
     if soup:
         return Verdict("garbage", soup)
     return Verdict("ok")
 
 
-def letter_runs(text: str) -> int:
+def _in_ranges(cps: Any, ranges: tuple[tuple[int, int], ...]) -> Any:
+    mask = np.zeros(cps.shape, dtype=bool)
+    for lo, hi in ranges:
+        mask |= (cps >= lo) & (cps <= hi)
+    return mask
+
+
+def letter_runs(text: str, cps: Any = None) -> int:
     """Characters in runs of one letter repeated 3+ times (``佛佛佛``; not ``...``, ``000`` or spaces).
 
     The runs are found on the code points as a numpy array (a regular expression with a back reference
     cost a fifth of ``get_text()``); only the few runs found are tested for being letters.
     """
-    cps = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if cps is None:
+        cps = code_points(text)[0]
     if cps.size < 3:
         return 0
     same = cps[1:] == cps[:-1]
