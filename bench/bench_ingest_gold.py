@@ -119,11 +119,15 @@ def _row(out: Any, name: str, gold: str, path: Path, pages: int, cpu_of: dict[st
     out.flush()
 
 
-def text_page_ratio(pdf_dir: Path, rounds: int = 3) -> tuple[dict[str, list[float]], list[str]]:
-    """CPU seconds of ours (OCR off, every other feature at its default) vs raw ``page.get_text()``, page
-    by page, side by side (best of ``rounds``, after one warm-up), on the text-layer fixtures and the gold
-    article. Pages are classed ``table`` (they pass the table pre-check), ``big image`` (an image OCR
-    would read with OCR on) or ``plain``. Returns ({class: [raw s, ours s, pages]}, per-fixture lines).
+def text_page_ratio(
+    pdf_dir: Path, rounds: int = 5, tables: str = "layout"
+) -> tuple[dict[str, list[float]], list[str]]:
+    """CPU seconds of ours (OCR off, ``ingest.pdf_tables`` = ``tables``, every other feature at its
+    default) vs raw ``page.get_text()``, page by page, side by side (best of ``rounds``, after one warm-up;
+    one round for pages that pass the table pre-check while tables are on: they cost ~1 s each), on the
+    text-layer fixtures and the gold article. Pages are classed ``table`` (they pass the table pre-check),
+    ``big image`` (an image OCR would read with OCR on) or ``plain``. Returns ({class: [raw s, ours s,
+    pages]}, per-fixture lines).
     """
 
     from corpusforge.ingest.config import IngestConfig
@@ -131,7 +135,7 @@ def text_page_ratio(pdf_dir: Path, rounds: int = 3) -> tuple[dict[str, list[floa
     from corpusforge.ingest.pdf import _read_page, open_pdf
     from corpusforge.ingest.tables import draws_rules
 
-    cfg = IngestConfig(ocr=False, pdf_passwords=["foo"])
+    cfg = IngestConfig(ocr=False, pdf_passwords=["foo"], pdf_tables=tables)  # type: ignore[arg-type]
     files = [f for f in sorted(pdf_dir.glob("*.pdf")) if not any(k in f.name for k in NOT_TEXT)]
     files += sorted((pdf_dir.parent / "pdf-gold").glob("*.pdf"))
     classes: dict[str, list[float]] = {}
@@ -143,7 +147,7 @@ def text_page_ratio(pdf_dir: Path, rounds: int = 3) -> tuple[dict[str, list[floa
             page = doc.load_page(n)
             kind = "table" if draws_rules(page) else "big image" if big_images(page, 0.04, 100) else "plain"
             raw_t, our_t = [], []
-            for _ in range(rounds + 1):
+            for _ in range(1 + (1 if kind == "table" and tables != "off" else rounds)):
                 t0 = cpu()
                 doc.load_page(n).get_text()
                 t1 = cpu()
@@ -165,14 +169,17 @@ def fidelity(pdf_dir: Path, chemistry: bool = False) -> None:
     os.environ.setdefault("OMP_THREAD_LIMIT", "1")
     out = sys.stdout
     gold_dir = pdf_dir.parent / "pdf-gold"
-    classes, lines = text_page_ratio(pdf_dir, rounds=1)  # table pages cost ~1 s each and round
-    out.write(
-        "text-layer pages, OCR off, CPU ours / raw get_text() page by page, after a warm-up, goal <= 1.3x\n"
-    )
-    for kind, (raw_s, our_s, n) in sorted(classes.items()):
-        out.write(f"  {kind:10} {int(n):3} pages  raw {raw_s / n:.4f} s/page  ours {our_s / n:.4f}  ")
-        out.write(f"ratio {our_s / raw_s:.2f}x\n")
-    out.write("per fixture:\n" + "\n".join(lines) + "\n\n")
+    for tables in ("layout", "off"):
+        classes, lines = text_page_ratio(pdf_dir, tables=tables)
+        out.write(
+            f"text-layer pages, OCR off, ingest.pdf_tables={tables}, CPU ours / raw get_text() page by "
+            "page, best of 5 after a warm-up (table pages with tables on: 1), goal <= 1.3x\n"
+        )
+        for kind, (raw_s, our_s, n) in sorted(classes.items()):
+            out.write(f"  {kind:10} {int(n):3} pages  raw {raw_s / n:.4f} s/page  ours {our_s / n:.4f}  ")
+            out.write(f"ratio {our_s / raw_s:.2f}x\n")
+        out.write("per fixture:\n" + "\n".join(lines) + "\n\n")
+        out.flush()
     out.write("| document | ours F1 CPU-s/page | raw PyMuPDF F1 CPU-s/page | pymupdf4llm F1 CPU-s/page |\n")
     out.write("|---|---|---|---|\n")
     text_cpu: dict[str, list[float]] = {}

@@ -3,8 +3,9 @@
 PyMuPDF's ``page.find_tables()`` (with its layout model, the ``pymupdf-layout`` package) scored best of the
 three finders compared in ``bench/bench_pdf_tables.py``; it costs about a second a page, so it only runs on
 pages that draw at least ``min_rules`` horizontal rules of one width (table borders or booktabs lines, see
-:func:`draws_rules`), a check on ``page.get_cdrawings()`` that costs about half a ``get_text()``. Pages of
-running text, framed boxes and figures do not qualify and are not slowed.
+:func:`draws_rules`), a check on ``page.get_cdrawings()`` that costs about half a ``get_text()``, skipped
+when the boxes of the page's vector paths (from the text page the reader makes anyway) show no rule or
+too few. Pages of running text, framed boxes and figures do not qualify and are not slowed.
 """
 
 from __future__ import annotations
