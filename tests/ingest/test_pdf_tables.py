@@ -112,7 +112,7 @@ def test_vector_boxes_settle_the_check_only_when_nothing_is_rule_wide() -> None:
     framed = doc.new_page()
     framed.draw_rect((143, 145, 461, 223))
     ruled = doc.new_page()
-    ruled.draw_line((72, 60), (540, 60))  # a running header's rule
+    ruled.draw_rect((72, 56, 540, 60), color=None, fill=(0, 0, 0))  # a running header's 4 pt bar
     ruled.draw_line((72, 700), (200, 700))  # a footnote separator
     table_doc = pymupdf.open("pdf", table_pdf(CELLS))
     plain, cells, framed, ruled, table = doc[0], doc[1], doc[2], doc[3], table_doc[0]

@@ -23,7 +23,7 @@ MIN_RULES = 3  # booktabs tables draw three: top, below the header, bottom
 MIN_TABLE_PT = 100.0  # a joined rule narrower than this is a box or an underline, not a table border
 MAX_CELL_PT = 40.0  # a taller box is a frame (figure, sidebar), not a cell or a rule
 END_TOL = 3.0  # points by which the ends of one table's rules may differ
-THIN_PT = 3.0  # a vector path at most this tall holds rules of one height (a stroked line, a thin bar)
+THIN_PT = 6.0  # a vector path at most this tall (a stroked line, a bar) holds no two rows' rules
 
 
 @dataclass(slots=True)
@@ -42,8 +42,9 @@ def draws_rules(page: Any, min_rules: int = MIN_RULES, vectors: list[Any] | None
     ``vectors``: the boxes ``(x0, y0, x1, y1, ...)`` of the page's vector paths, as a text page made with
     ``TEXT_COLLECT_VECTORS`` lists them at no extra cost. ``get_cdrawings()`` is then not called when no
     path is ``MIN_RULE_PT`` wide (no rule at all: most pages of running text), nor when fewer than
-    ``min_rules`` paths are and each is at most ``THIN_PT`` tall (a header rule, a footnote separator): the
-    rules such a page draws lie in fewer than ``min_rules`` bands that thin, which no table's rows fit.
+    ``min_rules`` paths are and each is at most ``THIN_PT`` tall (a header bar, a footnote separator): the
+    rules such a page draws lie in fewer than ``min_rules`` bands that thin, and no table row fits in one.
+    (The full check would count a thick bar's two edges as two rules; no table is drawn so.)
 
     Horizontal segments (lines, thin rectangles, the top and bottom edges of boxes) that touch on one
     height are joined first (tables drawn cell by cell, booktabs ``cmidrule``); the page qualifies when at
