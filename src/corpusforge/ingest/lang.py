@@ -58,6 +58,7 @@ MIN_TOKENS = 40  # fewer letter tokens than this: too short to say no language f
 # never one invented).
 _PUNCT_BYTES = b"!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"
 _FUNCTION_BYTES = frozenset(w.encode() for w in _FUNCTION_WORDS)
+_HEAD_BYTES = 4096
 _NOT_ASCII_LETTER = bytes(c for c in range(256) if not (65 <= c <= 90 or 97 <= c <= 122))
 
 
@@ -83,7 +84,13 @@ def unplaced_reason(text: str) -> str:
     latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))  # as _LATIN counts
     if latin < 4 * MIN_TOKENS or len(_HAN_KANA_HANGUL.findall(sample)) * 8 > latin:
         return ""
-    plain = sample.lower().encode().translate(None, _PUNCT_BYTES).split()
+    data = sample.lower().encode().translate(None, _PUNCT_BYTES)
+    # Prose settles it on its first ~4 KB: a text of n bytes has at most (n + 1) / 2 tokens, so that many
+    # function words there (the last, maybe cut, token left out) already make 2% of all its tokens.
+    head = data[:_HEAD_BYTES].split()[:-1]
+    if sum(map(_FUNCTION_BYTES.__contains__, head)) >= 0.02 * (len(data) + 1) / 2:
+        return ""
+    plain = data.split()
     if sum(map(_FUNCTION_BYTES.__contains__, plain)) >= 0.02 * len(plain):
         return ""  # enough function words among all tokens, so also among the letter tokens below
     tokens, words, function, _ = latin_words(sample)
