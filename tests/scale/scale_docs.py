@@ -58,6 +58,23 @@ def pdf(path: Path, pages: list[list[str]]) -> None:
     doc.close()
 
 
+def scan_pdf(path: Path, pages: list[list[str]], dpi: int = 110) -> None:
+    """An image-only PDF: each text page rasterised (as a scanner would give it; needs OCR to read)."""
+    import pymupdf
+
+    src = pymupdf.open()
+    for paras in pages:
+        page = src.new_page()
+        page.insert_textbox(pymupdf.Rect(50, 50, 545, 800), "\n\n".join(paras), fontsize=11)
+    out = pymupdf.open()
+    for page in src:
+        new = out.new_page(width=page.rect.width, height=page.rect.height)
+        new.insert_image(new.rect, stream=page.get_pixmap(dpi=dpi, colorspace="gray").tobytes("png"))
+    out.save(path)
+    out.close()
+    src.close()
+
+
 def docx(path: Path, title: str, paras: list[str]) -> None:
     """A DOCX with a heading and paragraphs."""
     import docx as python_docx
@@ -69,9 +86,10 @@ def docx(path: Path, title: str, paras: list[str]) -> None:
     d.save(str(path))
 
 
-def write_docs(folder: Path, n_unique: int = 10) -> list[Path]:
+def write_docs(folder: Path, n_unique: int = 10, scans: int = 0) -> list[Path]:
     """``n_unique`` distinct documents in txt/md/html/docx/pdf, plus an exact copy, a near copy of a
-    whole document, a document sharing paragraphs with others, and a file that cannot be read."""
+    whole document, a document sharing paragraphs with others, a file that cannot be read and ``scans``
+    one-page image-only PDFs."""
     folder.mkdir(parents=True, exist_ok=True)
     topics = list(TOPICS)
     made: list[Path] = []
@@ -110,6 +128,10 @@ def write_docs(folder: Path, n_unique: int = 10) -> list[Path]:
     mixed.write_text("# Mixed notes\n\n" + "\n\n".join(own + borrowed) + "\n", encoding="utf-8")
     bad = copies / "broken.pdf"
     bad.write_bytes(b"%PDF-1.4\n% not really a pdf\n")
+    for k in range(scans):
+        scan = copies / f"scan_{k}.pdf"
+        scan_pdf(scan, [[paragraph("birds", 7000 + k, 4)]])
+        made.append(scan)
     return [*made, exact, near, mixed, bad]
 
 
