@@ -17,8 +17,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.scale.conftest import Cluster, node_workers
-from tests.scale.scale_docs import store_rows, write_docs
+from raylib import Cluster, node_workers
+from scale_docs import store_rows, write_docs
 
 from corpusforge.scale.engine import run_corpus, run_ingest
 from corpusforge.workspace import init_workspace
