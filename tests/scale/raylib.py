@@ -37,11 +37,13 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_node(args: list[str], env: dict[str, str], log: Path) -> subprocess.Popen:
-    """``ray start --block ARGS`` in its own session, output to ``log``."""
+def start_node(
+    args: list[str], env: dict[str, str], log: Path, prefix: list[str] | None = None
+) -> subprocess.Popen:
+    """``ray start --block ARGS`` in its own session, output to ``log`` (``prefix``: e.g. ``taskset -c 0``)."""
     with open(log, "wb") as f:
         return subprocess.Popen(
-            [sys.executable, "-c", RAY_CLI, "start", "--block", *args],
+            [*(prefix or []), sys.executable, "-c", RAY_CLI, "start", "--block", *args],
             env=env,
             stdout=f,
             stderr=subprocess.STDOUT,
