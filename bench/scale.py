@@ -15,10 +15,12 @@ latency) and the client's CPU milliseconds per request.
 Section ``ray`` (bench/scale_ray.py): ingest of an OCR-heavy folder and ingest + corpus of a text folder
 with the local engine vs the ray engine on the same core (goal: overhead <= 10%), and 1 vs 2 worker nodes.
 
+Section ``dedup`` (bench/scale_dedup.py): memory of the de-duplication structures per chunk and item.
+
 ``--write`` records the tables of the sections run in bench/results/scale.md (other sections kept).
 
-Usage: ``python bench/scale.py [--sections gen,ray] [--latency 0.2] [--concurrency 4] [--requests 160]
-[--docs 120] [--rounds 2] [--ocr-files 4] [--ocr-pages 2] [--text-docs 200] [--ray-rounds 1] [--write]``
+Usage: ``python bench/scale.py [--sections gen,ray,dedup] [--latency 0.2] [--concurrency 4] [--requests 160]
+[--docs 120] [--rounds 2] [--ocr-files 4] [--ocr-pages 2] [--text-docs 120] [--ray-rounds 1] [--write]``
 """
 
 from __future__ import annotations
@@ -160,11 +162,25 @@ def ray_section(a: argparse.Namespace) -> list[str]:
     return [cmd, "", *table(m, a.ray_rounds)]
 
 
+DEDUP_HEAD = (
+    "## De-duplication memory\n\n"
+    "What the corpus build's de-duplication holds per chunk, document and index item (tracemalloc for RAM, "
+    "file size for the SQLite indexes); docs/scale.md computes its sizing table from these.\n\n"
+)
+
+
+def dedup_section(a: argparse.Namespace) -> list[str]:
+    """The dedup memory table."""
+    from scale_dedup import measure, table
+
+    return table(measure(a.text_docs), a.text_docs)
+
+
 def write(sections: dict[str, str]) -> None:
     """Replace the given sections of bench/results/scale.md, keeping the others."""
     out = ROOT / "bench" / "results" / "scale.md"
     old = out.read_text(encoding="utf-8") if out.exists() else ""
-    have = {h: "" for h in (GEN_HEAD, RAY_HEAD)}
+    have = {h: "" for h in (GEN_HEAD, RAY_HEAD, DEDUP_HEAD)}
     for part in old.split("\n## ")[1:]:
         for h in have:
             if ("## " + part).startswith(h.split("\n", 1)[0]):
@@ -176,7 +192,7 @@ def write(sections: dict[str, str]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
-    ap.add_argument("--sections", default="gen,ray", help="comma-separated: gen, ray")
+    ap.add_argument("--sections", default="gen,ray,dedup", help="comma-separated: gen, ray, dedup")
     ap.add_argument("--latency", type=float, default=0.2)
     ap.add_argument("--concurrency", type=int, default=4, help="requests in flight per endpoint")
     ap.add_argument("--requests", type=int, default=160)
@@ -184,13 +200,18 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--ocr-files", type=int, default=4, help="image-only PDFs (ray section)")
     ap.add_argument("--ocr-pages", type=int, default=2, help="pages per PDF (ray section)")
-    ap.add_argument("--text-docs", type=int, default=200, help="text documents (ray section)")
+    ap.add_argument("--text-docs", type=int, default=120, help="text documents (ray section)")
     ap.add_argument("--ray-rounds", type=int, default=1)
     ap.add_argument("--write", action="store_true", help="record the tables in bench/results/scale.md")
     a = ap.parse_args()
     wanted = a.sections.split(",")
     done: dict[str, str] = {}
-    for name, head, run in (("gen", GEN_HEAD, gen_section), ("ray", RAY_HEAD, ray_section)):
+    sections = (
+        ("gen", GEN_HEAD, gen_section),
+        ("ray", RAY_HEAD, ray_section),
+        ("dedup", DEDUP_HEAD, dedup_section),
+    )
+    for name, head, run in sections:
         if name in wanted:
             rows = run(a)
             print("\n".join(rows))

@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests" / "scale"))
 
 from raylib import free_port, start_node, stop_node, wait_started  # noqa: E402
-from scale_docs import TOPICS, near_copy, paragraph, scan_pdf, store_rows  # noqa: E402
+from scale_docs import near_copy, paragraph, scan_pdf, store_rows  # noqa: E402
 
 CONFIGS = ("local", "ray x1", "ray x2")
 STORE = Path(".corpusforge") / "store.db"
@@ -45,13 +45,78 @@ def ocr_folder(folder: Path, files: int, pages: int) -> int:
     return files * pages
 
 
+STDLIB = (
+    "argparse",
+    "asyncio",
+    "collections",
+    "configparser",
+    "csv",
+    "datetime",
+    "decimal",
+    "email.message",
+    "functools",
+    "http.client",
+    "importlib",
+    "inspect",
+    "itertools",
+    "json",
+    "logging",
+    "multiprocessing",
+    "os",
+    "pathlib",
+    "pickle",
+    "re",
+    "shutil",
+    "socket",
+    "sqlite3",
+    "ssl",
+    "string",
+    "subprocess",
+    "tarfile",
+    "tempfile",
+    "threading",
+    "typing",
+    "unittest",
+    "urllib.request",
+    "xml.dom.minidom",
+    "zipfile",
+)
+
+
+def stdlib_paragraphs(min_chars: int = 150) -> list[str]:
+    """Distinct English prose paragraphs from the docstrings of standard-library modules (no code)."""
+    import importlib
+    import inspect
+
+    seen: set[str] = set()
+    out: list[str] = []
+    for name in STDLIB:
+        mod = importlib.import_module(name)
+        docs = [inspect.getdoc(mod) or ""]
+        for _, obj in sorted(vars(mod).items()):
+            if inspect.isclass(obj) or inspect.isfunction(obj):
+                docs.append(inspect.getdoc(obj) or "")
+            if inspect.isclass(obj):
+                docs += [
+                    inspect.getdoc(m) or "" for _, m in sorted(vars(obj).items()) if inspect.isfunction(m)
+                ]
+        for d in docs:
+            for para in d.split("\n\n"):
+                text = " ".join(para.split())
+                if len(text) >= min_chars and ">>>" not in text and text not in seen:
+                    seen.add(text)
+                    out.append(text)
+    return out
+
+
 def text_folder(folder: Path, docs: int) -> None:
-    """``docs`` documents of six paragraphs; every tenth is a near copy of the one before."""
+    """``docs`` documents of six standard-library docstring paragraphs each (cycled when there are too
+    few); every tenth document is a near copy of the one before."""
     folder.mkdir(parents=True)
-    topics = list(TOPICS)
+    pool = stdlib_paragraphs()
     prev: list[str] = []
     for i in range(docs):
-        paras = [paragraph(topics[i % len(topics)], 10 * i + k) for k in range(6)]
+        paras = [pool[(6 * i + k) % len(pool)] for k in range(6)]
         if i % 10 == 9:
             paras = [near_copy(x, k) for k, x in enumerate(prev)]
         (folder / f"doc_{i:04d}.{'md' if i % 2 else 'txt'}").write_text("\n\n".join(paras) + "\n", "utf-8")
