@@ -105,8 +105,10 @@ def _statuses(rows: dict) -> list[tuple]:
 
 
 def test_ray_lsh_dedup_matches_local(ray_cluster, docs, local, tmp_path):
-    """Paragraph and page MinHash LSH (near_dup off): signatures on the workers, the same decisions."""
-    init_workspace(tmp_path / "ws", config_text="corpus:\n  near_dup:\n    enabled: false\n").close()
+    """Paragraph and page MinHash LSH (near_dup off): signatures on the workers, the same decisions; one
+    document per task (``ray.batch_chars: 1``; the other tests send them in batches)."""
+    config = "corpus:\n  near_dup:\n    enabled: false\nray:\n  batch_chars: 1\n"
+    init_workspace(tmp_path / "ws", config_text=config).close()
     root = tmp_path / "ws"
     _run(ray_cluster, root, "ingest", str(docs))
     _run(ray_cluster, root, "corpus", "--no-progress")

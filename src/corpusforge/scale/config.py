@@ -26,6 +26,12 @@ class RayConfig(Section):
         description="Tasks submitted ahead of the one being recorded (0: twice the cluster's CPUs); "
         "bounds the driver's memory.",
     )
+    batch_chars: int = Field(
+        50_000,
+        ge=1,
+        description="corpus: consecutive documents go to one task until their pages hold this many "
+        "characters (1: a task per document); fewer, larger tasks cost less to schedule.",
+    )
     ship_code: bool = Field(
         False,
         description="Send this corpusforge package to the workers (runtime_env py_modules) instead of "

@@ -1,11 +1,12 @@
 """The corpus build on a Ray cluster: documents cleaned, MinHashed and chunked by Ray tasks.
 
-Each task cleans one document against empty recording indexes (:mod:`corpusforge.scale.replay`) and
-chunks it. The driver takes the results in store order: when none of the document's look-ups finds an
-earlier document's page or paragraph in the run's shared indexes, the worker's result is the local
-engine's and its items are added to the indexes; otherwise the driver cleans that document itself. So the
-kept set, chunk ids and every duplicate record are those of the local engine. Near-copy chunks,
-decontamination and all writes stay on the driver (:func:`~corpusforge.corpus.pipeline.build_corpus`).
+Each task cleans a batch of consecutive documents (``ray.batch_chars``), each one against empty
+recording indexes (:mod:`corpusforge.scale.replay`), and chunks them. The driver takes the results in
+store order. When none of a document's look-ups finds an earlier document's page or paragraph in the
+run's shared indexes, the worker's result is the local engine's and its items are added to the indexes;
+otherwise the driver cleans that document itself. So the kept set, chunk ids and every duplicate record
+are those of the local engine. Near-copy chunks, decontamination and all writes stay on the driver
+(:func:`~corpusforge.corpus.pipeline.build_corpus`).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ class Cleaning:
     para_ops: list[Op]
 
 
-def clean_task(setup: list[Any], doc: Document, pages: list[Page]) -> Cleaning | None:
-    """What a worker does with one document (None when it raised: the driver then cleans it itself)."""
+def clean_task(setup: list[Any], batch: list[tuple[Document, list[Page]]]) -> list[Cleaning | None]:
+    """What a worker does with a batch of documents (None for one that raised: the driver then cleans it)."""
     import ray
 
     key = setup[0].hex()
@@ -45,7 +46,10 @@ def clean_task(setup: list[Any], doc: Document, pages: list[Page]) -> Cleaning |
         _SETUP.clear()
         cfg, languages, shared = ray.get(setup[0])
         _SETUP[key] = DocumentCleaner(cfg, languages, _fresh(cfg), shared)
-    cleaner = _SETUP[key]
+    return [_clean(_SETUP[key], doc, pages) for doc, pages in batch]
+
+
+def _clean(cleaner: DocumentCleaner, doc: Document, pages: list[Page]) -> Cleaning | None:
     cleaner.idx = _fresh(cleaner.cfg)
     try:
         cleaned = cleaner.clean(doc, pages)
@@ -65,6 +69,9 @@ def _fresh(cfg: Any) -> Indexes:
     )
 
 
+Group = list[tuple[int, Document, list[Page] | None]]  # None: a near copy, or its pages failed to load
+
+
 def ray_docs(cfg: RayConfig) -> Any:
     """A :data:`~corpusforge.corpus.pipeline.DocRunner` cleaning the documents on the cluster of ``cfg``."""
 
@@ -75,29 +82,47 @@ def ray_docs(cfg: RayConfig) -> Any:
         task = ray.remote(num_cpus=cfg.num_cpus, max_retries=cfg.max_retries)(clean_task)
         setup = [ray.put((ws.config.corpus, cleaner.languages, cleaner.shared))]
 
-        def submit(item: tuple[int, Document]) -> Any:
-            i, doc = item
-            if i in skip:
-                return None
-            try:
-                pages = list(ws.store.iter_pages(doc.doc_id))
-            except Exception:  # noqa: BLE001 - the step repeats it, to fail the document as local does
-                return None
-            return pages, task.remote(setup, doc, pages)
+        def submit(group: Group) -> Any:
+            work = [(doc, pages) for _, doc, pages in group if pages is not None]
+            return task.remote(setup, work) if work else None
 
-        for (i, doc), sent in in_order(enumerate(docs), submit, window(cfg)):
-            if sent is None:
-                yield functools.partial(clean_one, ws, cleaner, doc, i in skip)
-            else:
-                yield functools.partial(_finish, ws, cleaner, doc, sent[0], ray.get, sent[1])
+        for group, ref in in_order(_groups(ws, docs, skip, cfg.batch_chars), submit, window(cfg)):
+            results = functools.lru_cache(maxsize=1)(lambda ref=ref: ray.get(ref))
+            k = 0
+            for i, doc, pages in group:
+                if pages is None:  # done here: the step fails the document as the local engine does
+                    yield functools.partial(clean_one, ws, cleaner, doc, i in skip)
+                else:
+                    yield functools.partial(_finish, ws, cleaner, doc, pages, results, k)
+                    k += 1
 
     return run
 
 
+def _groups(ws: Workspace, docs: list[Document], skip: set[int], limit: int) -> Iterator[Group]:
+    """Consecutive documents with their pages, in groups holding at least ``limit`` characters."""
+    group: Group = []
+    size = 0
+    for i, doc in enumerate(docs):
+        pages = None
+        if i not in skip:
+            try:
+                pages = list(ws.store.iter_pages(doc.doc_id))
+            except Exception:  # noqa: BLE001 - the step repeats it, to fail the document as local does
+                pages = None
+        group.append((i, doc, pages))
+        size += sum(len(p.text) for p in pages or [])
+        if size >= limit:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
 def _finish(
-    ws: Workspace, cleaner: DocumentCleaner, doc: Document, pages: list[Page], get: Any, ref: Any
+    ws: Workspace, cleaner: DocumentCleaner, doc: Document, pages: list[Page], results: Any, k: int
 ) -> Cleaned:
-    got: Cleaning | None = get(ref)
+    got: Cleaning | None = results()[k]
     idx = cleaner.idx
     if got is None or conflicts(idx.pages, got.page_ops) or conflicts(idx.paragraphs, got.para_ops):
         cleaned = cleaner.clean(doc, pages)  # an earlier document has a say: decided here, as locally
