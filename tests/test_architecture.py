@@ -21,6 +21,7 @@ LAYERS = [
     "llm",
     "ingest",
     "corpus",
+    "scale",  # engines running ingest and corpus (local, Ray)
     "quality",
     "generate",
     "review",

@@ -18,6 +18,7 @@ from corpusforge.kb.config import KBConfig
 from corpusforge.llm.config import LLMConfig
 from corpusforge.quality.config import QualityConfig
 from corpusforge.review.config import ReviewConfig
+from corpusforge.scale.config import Engine, RayConfig
 from corpusforge.train.config import TrainConfig
 from corpusforge.yamlfile import YAMLFileError, load_yaml_file
 
@@ -40,6 +41,12 @@ class Config(Section):
     """Everything corpusforge reads from ``corpusforge.yaml``."""
 
     project: ProjectConfig = Field(default_factory=ProjectConfig, description="Project settings.")
+    engine: Engine = Field(
+        "local",
+        description="Where ingest and corpus run: local (this process) or ray (a Ray cluster, see ray:; "
+        "needs corpusforge[ray]). --engine overrides it.",
+    )
+    ray: RayConfig = Field(default_factory=RayConfig, description="Ray cluster (engine: ray).")
     ingest: IngestConfig = Field(default_factory=IngestConfig, description="Reading documents.")
     corpus: CorpusConfig = Field(default_factory=CorpusConfig, description="Pretraining corpus.")
     llm: LLMConfig = Field(default_factory=LLMConfig, description="LLM backend.")

@@ -8,11 +8,15 @@ import typer
 
 from corpusforge.cli.common import console, fail, get_workspace, summary_table
 from corpusforge.cli.progress import RichProgress
+from corpusforge.scale.config import Engine
 
 
 def corpus(
     out: Path | None = typer.Option(None, "--out", help="Output folder (default: out/ in the workspace)."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Show a progress bar."),
+    engine: Engine = typer.Option(
+        None, "--engine", help="Override engine: local (this process) or ray (the cluster at ray.address)."
+    ),
 ) -> None:
     """Build the continued-pretraining corpus: clean, filter, de-duplicate and chunk the ingested pages.
 
@@ -22,12 +26,13 @@ def corpus(
     (lines shared by many documents, removed as boilerplate, each once with its document count).
     """
     from corpusforge.corpus.decontam import ContaminationFileError
-    from corpusforge.corpus.pipeline import build_corpus
+    from corpusforge.scale.cluster import EngineError
+    from corpusforge.scale.engine import run_corpus
 
     ws = get_workspace()
     try:
-        stats = build_corpus(ws, out_dir=out, progress=RichProgress() if progress else None)
-    except ContaminationFileError as e:
+        stats = run_corpus(ws, out_dir=out, progress=RichProgress() if progress else None, engine=engine)
+    except (ContaminationFileError, EngineError) as e:
         fail(str(e))
     finally:
         ws.close()

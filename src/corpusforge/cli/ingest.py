@@ -6,8 +6,9 @@ from pathlib import Path
 
 import typer
 
-from corpusforge.cli.common import console, get_workspace, summary_table
+from corpusforge.cli.common import console, fail, get_workspace, summary_table
 from corpusforge.cli.progress import RichProgress
+from corpusforge.scale.config import Engine
 
 
 def ingest(
@@ -17,6 +18,9 @@ def ingest(
     ocr: bool = typer.Option(
         None, "--ocr/--no-ocr", help="Override ingest.ocr: OCR pages without a usable text layer."
     ),
+    engine: Engine = typer.Option(
+        None, "--engine", help="Override engine: local (this process) or ray (the cluster at ray.address)."
+    ),
 ) -> None:
     """Read PDF, DOCX, PPTX, XLSX, EPUB, HTML, TXT and Markdown files into the workspace, one record per page.
 
@@ -24,13 +28,18 @@ def ingest(
     Files that cannot be read are listed with a one-line reason; the run goes on with the rest.
     Exits with status 1 when no file was found or every file failed.
     """
-    from corpusforge.ingest.pipeline import IngestInterrupted, ingest_paths
+    from corpusforge.ingest.pipeline import IngestInterrupted
+    from corpusforge.scale.cluster import EngineError
+    from corpusforge.scale.engine import run_ingest
 
     ws = get_workspace()
     if ocr is not None:
         ws.config.ingest.ocr = ocr
     try:
-        summary = ingest_paths(ws, paths, progress=RichProgress())
+        summary = run_ingest(ws, paths, progress=RichProgress(), engine=engine)
+    except EngineError as e:
+        ws.close()
+        fail(str(e))
     except IngestInterrupted as e:
         _report(e.summary)
         console.print(

@@ -120,6 +120,10 @@ class DedupIndex:
             self._s.put_exact(key, ref)
         return old
 
+    def peek(self, key: int) -> str | None:
+        """The ref of an earlier item with this exact key, recording nothing."""
+        return self._s.get_exact(key)
+
     def keys(self, sigs: np.ndarray) -> np.ndarray:
         """Band keys of signatures, shape (n, bands)."""
         return band_keys(sigs, self.bands, self.rows)

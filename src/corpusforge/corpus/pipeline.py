@@ -7,11 +7,13 @@ A rerun replaces each document's chunks (never duplicates them) and rebuilds the
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import shutil
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
@@ -20,6 +22,7 @@ import numpy as np
 
 from corpusforge.corpus.chunker import Span, chunk_spans
 from corpusforge.corpus.clusters import ChunkIndex
+from corpusforge.corpus.config import CorpusConfig
 from corpusforge.corpus.decontam import OverlapIndex
 from corpusforge.corpus.document import CleanedDoc, DocumentCleaner, Indexes, Removed
 from corpusforge.corpus.firstpass import FirstPass, first_pass
@@ -28,7 +31,7 @@ from corpusforge.corpus.stats import CorpusStats
 from corpusforge.corpus.tokens import tokenizer_name
 from corpusforge.io import atomic_open
 from corpusforge.progress import NO_PROGRESS, Progress
-from corpusforge.records import Chunk, Document
+from corpusforge.records import Chunk, Document, Page
 from corpusforge.workspace import Workspace
 
 log = logging.getLogger(__name__)
@@ -75,8 +78,8 @@ def _record_removed(ws: Workspace, doc: Document, cleaned: CleanedDoc, stats: Co
     ws.store.add_corpus_removed(drops, dups)
 
 
-def _chunks(ws: Workspace, doc: Document, cleaned: CleanedDoc) -> list[Chunk]:
-    cfg = ws.config.corpus
+def make_chunks(cfg: CorpusConfig, doc: Document, cleaned: CleanedDoc) -> list[Chunk]:
+    """The chunks of a cleaned document (ids ``{doc_id}-{index:05d}``), before near-copy and decontamination."""
     spans = chunk_spans(
         cleaned.text, cleaned.blocks, cfg.chunk_tokens, min(cfg.chunk_overlap, cfg.chunk_tokens // 2)
     )
@@ -108,8 +111,35 @@ def _meta(s: Span) -> dict[str, object]:
     return meta
 
 
+Cleaned = tuple[list[Page], CleanedDoc | None, list[Chunk]]
+"""A document's pages, its cleaned text (None: left out whole as a near copy) and its chunks."""
+DocRunner = Callable[[Workspace, list[Document], set[int], DocumentCleaner], Iterator[Callable[[], Cleaned]]]
+"""How the documents are cleaned: one step per document, in order, each called before the next is asked
+for (``skip``: indexes of the near copies); engines differ here, the decisions do not."""
+
+
+def local_docs(
+    ws: Workspace, docs: list[Document], skip: set[int], cleaner: DocumentCleaner
+) -> Iterator[Callable[[], Cleaned]]:
+    """The local engine: each document cleaned and chunked in this process when its step is called."""
+    for i, doc in enumerate(docs):
+        yield functools.partial(clean_one, ws, cleaner, doc, i in skip)
+
+
+def clean_one(ws: Workspace, cleaner: DocumentCleaner, doc: Document, near_copy: bool) -> Cleaned:
+    """One document's pages, cleaned text and chunks, against the run's shared indexes."""
+    pages = list(ws.store.iter_pages(doc.doc_id))
+    if near_copy:
+        return pages, None, []
+    cleaned = cleaner.clean(doc, pages)
+    return pages, cleaned, make_chunks(ws.config.corpus, doc, cleaned)
+
+
 def build_corpus(
-    ws: Workspace, out_dir: str | Path | None = None, progress: Progress | None = None
+    ws: Workspace,
+    out_dir: str | Path | None = None,
+    progress: Progress | None = None,
+    clean_docs: DocRunner | None = None,
 ) -> CorpusStats:
     """Clean, filter, de-duplicate and chunk every current document; write chunks and output files.
 
@@ -118,6 +148,7 @@ def build_corpus(
         out_dir: folder for ``corpus.jsonl``, ``llamafactory/``, ``corpus_stats.json`` and
             ``corpus_removed.jsonl`` (what was dropped and why; default ``ws.out_dir``).
         progress: where to report documents done; None: silent.
+        clean_docs: the engine (default :func:`local_docs`).
 
     Returns:
         The run's statistics (also written to ``corpus_stats.json``).
@@ -150,15 +181,15 @@ def build_corpus(
         bar = progress or NO_PROGRESS
         bar.start("corpus", total=len(docs))
         stack.callback(bar.stop)
-        for i, doc in enumerate(docs):
+        steps = (clean_docs or local_docs)(ws, docs, set(fp.clusters.removed), cleaner)
+        for i, (doc, step) in enumerate(zip(docs, steps, strict=True)):
             stats.documents += 1
             try:
-                pages = list(ws.store.iter_pages(doc.doc_id))
-                if i in fp.clusters.removed:
-                    cleaned, chunks = _near_copy(ws, docs, i, pages, fp), []
+                pages, got, chunks = step()
+                if got is None:
+                    cleaned = _near_copy(ws, docs, i, pages, fp)
                 else:
-                    cleaned = cleaner.clean(doc, pages)
-                    chunks = _chunks(ws, doc, cleaned)
+                    cleaned = got
                     if near_chunks is not None:
                         chunks = _near_chunks(chunks, near_chunks, cleaned)
             except Exception as e:  # noqa: BLE001 - one bad document must not stop the run

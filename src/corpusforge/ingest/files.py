@@ -7,9 +7,10 @@ import hashlib
 import logging
 import os
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from corpusforge.ingest.base import OnPage, ReadError, ReadResult
 from corpusforge.ingest.detect import detect_kind
@@ -18,6 +19,9 @@ from corpusforge.ingest.registry import get_reader
 from corpusforge.ingest.tags import tags_for
 from corpusforge.records import Document, Page
 from corpusforge.workspace import Workspace
+
+if TYPE_CHECKING:
+    from corpusforge.ingest.config import IngestConfig
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +41,8 @@ class FileOutcome:
     warnings: list[str] = field(default_factory=list)
 
 
-class _Failed(Exception):
-    pass
+class FileFailed(Exception):
+    """A file that cannot be ingested; ``str(err)`` is the one-line reason."""
 
 
 def store_key(ws: Workspace, path: Path) -> str:
@@ -57,23 +61,33 @@ def ingest_file(ws: Workspace, path: Path, rel: str, on_page: OnPage | None = No
         on_page: progress callback (page, pages) for readers of paged formats (PDF).
     """
     key = store_key(ws, path)
-    store = ws.store
-    prev = store.get_file(key)
+    prev = ws.store.get_file(key)
     facts: dict[str, Any] = {}
+
+    def run() -> FileOutcome:
+        first = check_file(ws, path, key, prev, facts)
+        if isinstance(first, FileOutcome):
+            return first
+        read = read_file(first, path, ws.config.ingest, on_page)
+        del first  # big files: the bytes need not stay in memory next to the store's writes
+        return record_file(ws, key, rel, prev, facts, read)
+
+    return guarded(ws, key, prev, facts, run)
+
+
+def guarded(
+    ws: Workspace,
+    key: str,
+    prev: dict[str, Any] | None,
+    facts: dict[str, Any],
+    run: Callable[[], FileOutcome],
+) -> FileOutcome:
+    """``run()``, or a failed outcome (stored with its one-line reason) when it raises."""
     try:
-        return _ingest(ws, path, rel, key, prev, facts, on_page)
-    except _Failed as e:
-        reason = str(e)
-    except ReadError as e:
-        reason = str(e) or "unreadable"
-    except MemoryError:
-        reason = "too large to read into memory"
+        return run()
     except Exception as e:  # a library bug on a strange file must not stop the run
-        log.debug("reader crashed on %s", key, exc_info=True)
-        reason = (
-            f"reader error: {type(e).__name__}: {str(e).strip().splitlines()[0] if str(e).strip() else ''}"
-        )
-    store.put_file(
+        reason = failure_reason(e, key)
+    ws.store.put_file(
         key,
         status="failed",
         sha256=facts.get("sha"),
@@ -85,35 +99,45 @@ def ingest_file(ws: Workspace, path: Path, rel: str, on_page: OnPage | None = No
     return FileOutcome(key, "failed", reason=reason, stale=stale)
 
 
-def _ingest(
-    ws: Workspace,
-    path: Path,
-    rel: str,
-    key: str,
-    prev: dict[str, Any] | None,
-    facts: dict[str, Any],
-    on_page: OnPage | None,
-) -> FileOutcome:
+def failure_reason(e: BaseException, key: str) -> str:
+    """The one-line reason stored for a file whose ingest raised ``e``."""
+    if isinstance(e, FileFailed):
+        return str(e)
+    if isinstance(e, ReadError):
+        return str(e) or "unreadable"
+    if isinstance(e, MemoryError):
+        return "too large to read into memory"
+    log.debug("reader crashed on %s", key, exc_info=e)
+    first = str(e).strip().splitlines()[0] if str(e).strip() else ""
+    return f"reader error: {type(e).__name__}: {first}"
+
+
+def check_file(
+    ws: Workspace, path: Path, key: str, prev: dict[str, Any] | None, facts: dict[str, Any]
+) -> FileOutcome | bytes:
+    """Everything before the reader: checks, hash and the store's idempotence; the bytes when it must be read.
+
+    Fills ``facts`` with ``size``, ``mtime`` and ``sha``. Raises on a file that cannot be ingested.
+    """
     cfg = ws.config.ingest
-    store = ws.store
     try:
         st = path.stat()
     except FileNotFoundError:
-        raise _Failed(
+        raise FileFailed(
             "unreadable: file not found" + (" (dangling symlink)" if path.is_symlink() else "")
         ) from None
     except OSError as e:
         if e.errno == errno.ELOOP:
-            raise _Failed("unreadable: symlink loop") from None
-        raise _Failed(f"unreadable: {e.strerror or e}") from None
+            raise FileFailed("unreadable: symlink loop") from None
+        raise FileFailed(f"unreadable: {e.strerror or e}") from None
     if not stat.S_ISREG(st.st_mode):
-        raise _Failed("unreadable: not a regular file")
+        raise FileFailed("unreadable: not a regular file")
     facts.update(size=st.st_size, mtime=st.st_mtime)
     if st.st_size == 0:
-        raise _Failed("empty: zero-byte file")
+        raise FileFailed("empty: zero-byte file")
     limit = cfg.max_file_mb * 1024 * 1024
     if st.st_size > limit:
-        raise _Failed(f"too large: {st.st_size / 1048576:.2f} MB > ingest.max_file_mb={cfg.max_file_mb:g}")
+        raise FileFailed(f"too large: {st.st_size / 1048576:.2f} MB > ingest.max_file_mb={cfg.max_file_mb:g}")
     if (
         prev
         and prev["status"] == "ok"
@@ -125,27 +149,58 @@ def _ingest(
     try:
         data = path.read_bytes()
     except OSError as e:
-        raise _Failed(f"unreadable: {e.strerror or e}") from None
-    sha = hashlib.sha256(data).hexdigest()
+        raise FileFailed(f"unreadable: {e.strerror or e}") from None
+    facts["sha"] = hashlib.sha256(data).hexdigest()
+    known = known_content(ws, key, prev, facts)
+    return data if known is None else known
+
+
+def known_content(
+    ws: Workspace, key: str, prev: dict[str, Any] | None, facts: dict[str, Any]
+) -> FileOutcome | None:
+    """The outcome of a file whose content is stored already (recorded for this path), else None."""
+    sha = facts["sha"]
     doc_id = sha[:16]
-    facts["sha"] = sha
-    if _is_current(ws, doc_id):
-        # Stored already: by this path (touched file), by another path (a copy), or by a run stopped
-        # between writing the document and recording its file (then nothing else points at it).
-        others = store.count_other_files(doc_id, key)
-        store.put_file(key, status="ok", sha256=sha, size=st.st_size, mtime=st.st_mtime, doc_id=doc_id)
-        stale = _retire(ws, prev, keep=doc_id)
-        return FileOutcome(key, "duplicate" if others else "unchanged", doc_id=doc_id, stale=stale)
+    if not _is_current(ws, doc_id):
+        return None
+    # Stored already: by this path (touched file), by another path (a copy), or by a run stopped
+    # between writing the document and recording its file (then nothing else points at it).
+    others = ws.store.count_other_files(doc_id, key)
+    ws.store.put_file(key, status="ok", sha256=sha, size=facts["size"], mtime=facts["mtime"], doc_id=doc_id)
+    stale = _retire(ws, prev, keep=doc_id)
+    return FileOutcome(key, "duplicate" if others else "unchanged", doc_id=doc_id, stale=stale)
+
+
+@dataclass(slots=True)
+class FileRead:
+    """What the reader made of a file's bytes (pure: computed wherever the bytes are)."""
+
+    kind: str
+    what: str
+    result: ReadResult
+
+
+def read_file(data: bytes, path: Path, cfg: IngestConfig, on_page: OnPage | None = None) -> FileRead:
+    """Detect the kind and read the bytes; raises (with a one-line reason) when nothing usable comes out."""
     kind, what = detect_kind(data, path.suffix.lower())
     if kind is None:
-        raise _Failed(f"unsupported file type: {what}")
+        raise FileFailed(f"unsupported file type: {what}")
     result = get_reader(kind)(data, path, cfg, on_page=on_page)
-    del data  # big files: the bytes need not stay in memory next to the store's writes
     if result.n_chars == 0:
-        raise _Failed(_empty_reason(kind, result))
-    doc, pages = _records(ws, result, doc_id, key, rel, kind, what, sha, st.st_size)
-    store.put_document(doc, pages)
-    store.put_file(key, status="ok", sha256=sha, size=st.st_size, mtime=st.st_mtime, doc_id=doc_id)
+        raise FileFailed(_empty_reason(kind, result))
+    return FileRead(kind, what, result)
+
+
+def record_file(
+    ws: Workspace, key: str, rel: str, prev: dict[str, Any] | None, facts: dict[str, Any], read: FileRead
+) -> FileOutcome:
+    """Write a read file's document and pages, then its file row (the resume marker)."""
+    sha, size = facts["sha"], facts["size"]
+    doc_id = sha[:16]
+    result = read.result
+    doc, pages = _records(ws, result, doc_id, key, rel, read.kind, read.what, sha, size)
+    ws.store.put_document(doc, pages)
+    ws.store.put_file(key, status="ok", sha256=sha, size=size, mtime=facts["mtime"], doc_id=doc_id)
     stale = _retire(ws, prev, keep=doc_id)
     meta = result.metadata
     no_text = sum(1 for p in result.pages if not p.text.strip())

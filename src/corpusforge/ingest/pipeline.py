@@ -142,11 +142,16 @@ def _walk(folder: Path, skipped: list[tuple[str, str]]) -> list[Path]:
     return sorted(found)
 
 
+FileRunner = Callable[[Workspace, list[tuple[Path, str]], Progress], Iterator[FileOutcome]]
+"""How the files of a run are ingested: one outcome per file, in the order given (engines differ here)."""
+
+
 def ingest_paths(
     ws: Workspace,
     paths: Iterable[str | Path],
     progress: Progress | None = None,
     on_file: Callable[[str], None] | None = None,
+    run_files: FileRunner | None = None,
 ) -> IngestSummary:
     """Ingest files and folders into the workspace.
 
@@ -154,7 +159,8 @@ def ingest_paths(
         ws: the open workspace.
         paths: files and/or folders (read recursively).
         progress: where to report files (and pages) done; None: silent.
-        on_file: called with each file's path before it is read (progress hooks).
+        on_file: called with each file's path before it is read (progress hooks; local engine).
+        run_files: the engine (default: :func:`local_files`, one file after the other in this process).
 
     Returns:
         The run's summary.
@@ -170,16 +176,11 @@ def ingest_paths(
         log.warning("%s: %s", folder, reason)
     run_id = ws.store.start_run("ingest")
     bar = progress or NO_PROGRESS
+    runner = run_files or (lambda ws, files, bar: local_files(ws, files, bar, on_file, progress is not None))
     status = "failed"  # until the loop ends or is interrupted
     try:
         bar.start("ingest", total=len(files))
-        for path, rel in files:
-            name = rel[-40:]
-            bar.advance(0, note=name)
-            if on_file:
-                on_file(str(path))
-            on_page = (lambda i, n, name=name: bar.advance(0, note=f"{name} p{i}/{n}")) if progress else None
-            out = ingest_file(ws, path, rel, on_page=on_page)
+        for out in runner(ws, files, bar):
             summary.add(out)
             if out.status == "failed":
                 log.warning("%s: %s", out.path, out.reason)
@@ -194,3 +195,20 @@ def ingest_paths(
         summary.seconds = time.monotonic() - t0
         ws.store.finish_run(run_id, summary.counts(), status=status)
     return summary
+
+
+def local_files(
+    ws: Workspace,
+    files: list[tuple[Path, str]],
+    bar: Progress,
+    on_file: Callable[[str], None] | None = None,
+    pages: bool = False,
+) -> Iterator[FileOutcome]:
+    """The local engine: each file read and recorded in turn (``pages``: report PDF pages on ``bar``)."""
+    for path, rel in files:
+        name = rel[-40:]
+        bar.advance(0, note=name)
+        if on_file:
+            on_file(str(path))
+        on_page = (lambda i, n, name=name: bar.advance(0, note=f"{name} p{i}/{n}")) if pages else None
+        yield ingest_file(ws, path, rel, on_page=on_page)
