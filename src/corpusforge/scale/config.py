@@ -19,7 +19,9 @@ class RayConfig(Section):
         description="Ray cluster to join: auto (the one started with `ray start` on this machine, or "
         "RAY_ADDRESS), local (start one inside this process), host:port or ray://host:port.",
     )
-    num_cpus: float = Field(1.0, gt=0, description="CPUs reserved by each task (one file, or one batch of documents).")
+    num_cpus: float = Field(
+        1.0, gt=0, description="CPUs reserved by each task (one file, or one batch of documents)."
+    )
     in_flight: int = Field(
         0,
         ge=0,
