@@ -121,3 +121,45 @@ def test_vector_boxes_settle_the_check_only_when_nothing_is_rule_wide() -> None:
     for page in (plain, cells, framed, ruled, table):
         assert draws_rules(page, vectors=_vectors(page)) == draws_rules(page)
     assert draws_rules(table, vectors=_vectors(table)) and not draws_rules(plain, vectors=[])
+
+
+def test_rectangles_settle_the_check_by_their_edges() -> None:
+    """A page background and thin rules (the memo and fr_olap fixtures) are settled from the vector boxes:
+    PyMuPDF marks a rectangle's block ``is-rect: true``; a figure path is left to the full check."""
+    doc = pymupdf.open()
+    memo = doc.new_page()
+    memo.draw_rect(memo.rect, color=None, fill=(1, 1, 1))  # a full-page white background
+    memo.insert_text((72, 100), "MEMO", fontsize=12)
+    rules = doc.new_page()
+    for y in (279, 295):
+        rules.draw_line((112, y), (340, y))  # two wide rules, a third too short: no table
+    rules.draw_line((265, 310), (285, 310))
+    figure = doc.new_page()
+    figure.draw_polyline([(100, 100), (300, 250), (400, 120)])  # a plot line: not a rectangle
+    memo, rules, figure = doc[0], doc[1], doc[2]
+    assert any("is-rect: true" in v[4] for v in _vectors(memo))
+    for page in (memo, rules):
+        assert not draws_rules(page, vectors=_vectors(page)) and not draws_rules(page)
+        page.get_cdrawings = None  # type: ignore[method-assign]  # settled: never called
+        assert not draws_rules(page, vectors=_vectors(page))
+    assert draws_rules(figure, vectors=_vectors(figure)) == draws_rules(figure)
+    table = pymupdf.open("pdf", table_pdf(CELLS))[0]
+    assert draws_rules(table, vectors=_vectors(table))
+
+
+def test_vector_boxes_keep_every_fixture_verdict(fixtures_dir: Path) -> None:
+    """On each of the 66 fixture pages the pre-check gives the full check's verdict; most skip it."""
+    files = sorted((fixtures_dir / "pdf").glob("*.pdf")) + sorted((fixtures_dir / "pdf-gold").glob("*.pdf"))
+    pages = settled = 0
+    for f in files:
+        doc = pymupdf.open(f)
+        doc.authenticate("foo")
+        for page in doc:
+            vectors = _vectors(page)
+            full = draws_rules(page)
+            calls: list[int] = []
+            real = page.get_cdrawings
+            page.get_cdrawings = lambda c=calls, r=real: c.append(1) or r()  # type: ignore[method-assign]
+            assert draws_rules(page, vectors=vectors) == full, (f.name, page.number)
+            pages, settled = pages + 1, settled + (not calls)
+    assert pages == 66 and settled >= 39

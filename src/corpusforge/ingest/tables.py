@@ -24,6 +24,7 @@ MIN_TABLE_PT = 100.0  # a joined rule narrower than this is a box or an underlin
 MAX_CELL_PT = 40.0  # a taller box is a frame (figure, sidebar), not a cell or a rule
 END_TOL = 3.0  # points by which the ends of one table's rules may differ
 THIN_PT = 6.0  # a vector path at most this tall (a stroked line, a bar) holds no two rows' rules
+_IS_RECT = "is-rect: true"  # in a vector block's text (PyMuPDF "blocks"): the path is one rectangle
 
 
 @dataclass(slots=True)
@@ -41,10 +42,10 @@ def draws_rules(page: Any, min_rules: int = MIN_RULES, vectors: list[Any] | None
 
     ``vectors``: the boxes ``(x0, y0, x1, y1, ...)`` of the page's vector paths, as a text page made with
     ``TEXT_COLLECT_VECTORS`` lists them at no extra cost. ``get_cdrawings()`` is then not called when no
-    path is ``MIN_RULE_PT`` wide (no rule at all: most pages of running text), nor when fewer than
-    ``min_rules`` paths are and each is at most ``THIN_PT`` tall (a header bar, a footnote separator): the
-    rules such a page draws lie in fewer than ``min_rules`` bands that thin, and no table row fits in one.
-    (The full check would count a thick bar's two edges as two rules; no table is drawn so.)
+    path is ``MIN_RULE_PT`` wide (no rule at all: most pages of running text), nor when the wide paths are
+    thin ones (a header bar, a footnote separator) and rectangles (a page background, a framed box) whose
+    edges lie in fewer than ``min_rules`` bands ``THIN_PT`` tall (:func:`_may_draw_rules`): no table row
+    fits in one. (The full check would count a thick bar's two edges as two rules; no table is drawn so.)
 
     Horizontal segments (lines, thin rectangles, the top and bottom edges of boxes) that touch on one
     height are joined first (tables drawn cell by cell, booktabs ``cmidrule``); the page qualifies when at
@@ -52,10 +53,8 @@ def draws_rules(page: Any, min_rules: int = MIN_RULES, vectors: list[Any] | None
     (within ``END_TOL`` points) at distinct heights. A framed box (two rules), stacked narrow boxes and
     underlines do not; see ``bench/bench_pdf_tables.py`` for the tables it keeps.
     """
-    if vectors is not None:
-        wide = [v for v in vectors if v[2] - v[0] >= MIN_RULE_PT]
-        if len(wide) < min_rules and all(v[3] - v[1] <= THIN_PT for v in wide):
-            return False
+    if vectors is not None and not _may_draw_rules(vectors, min_rules):
+        return False
     try:
         paths = page.get_cdrawings()
     except Exception:  # a damaged content stream: no tables, the text is still read
@@ -82,6 +81,42 @@ def draws_rules(page: Any, min_rules: int = MIN_RULES, vectors: list[Any] | None
         if len(heights) >= min_rules:
             return True
     return False
+
+
+def _may_draw_rules(vectors: list[Any], min_rules: int) -> bool:
+    """False when the vector boxes leave room for fewer than ``min_rules`` table-wide rules.
+
+    Each path ``MIN_RULE_PT`` wide or more holds its horizontal segments in bands: a thin path (at most
+    ``THIN_PT`` tall) in one, a rectangle (``is-rect: true`` in the vector block's text) along its top and
+    bottom edges, any other path anywhere (then the page is not settled here). Overlapping bands are
+    merged; a merged band holds at most one rule, and only when the widths of its paths add up to
+    ``MIN_TABLE_PT``. A merged band taller than ``THIN_PT`` is not settled either. Without the marker (an
+    other PyMuPDF text format) a rectangle counts as any other path: slower, never a different verdict.
+    """
+    wide = [v for v in vectors if v[2] - v[0] >= MIN_RULE_PT]
+    if len(wide) < min_rules and all(v[3] - v[1] <= THIN_PT for v in wide):
+        return False
+    bands: list[tuple[float, float, float]] = []  # (y0, y1, width)
+    for x0, y0, x1, y1, text, *_ in wide:
+        if y1 - y0 <= THIN_PT:
+            bands.append((y0, y1, x1 - x0))
+        elif _IS_RECT in text:
+            bands += [(y0, y0 + THIN_PT, x1 - x0), (y1 - THIN_PT, y1, x1 - x0)]
+        else:
+            return True  # a figure or a path of many lines: only get_cdrawings() can tell
+    rules = 0
+    merged: list[list[float]] = []
+    for y0, y1, width in sorted(bands):
+        if merged and y0 <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], y1)
+            merged[-1][2] += width
+        else:
+            merged.append([y0, y1, width])
+    for y0, y1, width in merged:
+        if y1 - y0 > THIN_PT:
+            return True
+        rules += width >= MIN_TABLE_PT
+    return rules >= min_rules
 
 
 def _join(segments: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
