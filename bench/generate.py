@@ -425,12 +425,16 @@ def bench_fleet(concurrencies: list[int], latency: float, docs: int, rounds: int
         f" (raw: {httpx.__name__} {httpx.__version__})"
     )
     print(
-        f"{'concurrency':>12}{'raw req/s':>11}{'ours req/s':>12}{'ours/raw':>10}{'ideal':>8}  rounds ours/raw"
+        f"{'concurrency':>12}{'raw req/s':>11}{'ours req/s':>12}{'ours/raw':>10}{'ideal':>8}"
+        f"{'CPU ms/req raw':>16}{'ours':>6}  rounds ours/raw"
     )
     for c in concurrencies:
         raw, ours = statistics.median(res[(c, "raw")]), statistics.median(res[(c, "ours")])
+        cr, co = statistics.median(cpu[(c, "raw")]), statistics.median(cpu[(c, "ours")])
         each = " ".join(f"{o / w:.2f}" for o, w in zip(res[(c, "ours")], res[(c, "raw")], strict=True))
-        print(f"{c:>12}{raw:>11.1f}{ours:>12.1f}{ours / raw:>10.2f}{c / latency:>8.0f}  {each}")
+        print(
+            f"{c:>12}{raw:>11.1f}{ours:>12.1f}{ours / raw:>10.2f}{c / latency:>8.0f}{cr:>16.2f}{co:>6.2f}  {each}"
+        )
 
 
 def main() -> None:
