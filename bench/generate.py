@@ -11,8 +11,16 @@
    questions, then one request per answer) on the quickstart documents, both gated by the same
    ``QualityGate``: samples per minute and LLM tokens per kept Q&A pair.
 
+3. Fleet speed (``--fleet C [C ...]``, instead of 1 and 2): against the fixed-latency server
+   (``tests/support/fixedlatency.py``, a process of its own, every reply after ``--latency`` seconds),
+   ``generate`` (qa) on a fresh synthetic workspace of ``--fleet-docs`` one-chunk documents (one request
+   each, the gate and the store included) against raw httpx sending the same number of requests of the
+   same shape, at the same concurrency, interleaved over ``--rounds``; medians are printed, with the
+   ratio ours / raw (goal >= 0.9) and the ideal (C / latency).
+
 Usage: ``python bench/generate.py [--requests 16] [--concurrency 4] [--max-tokens 16] [--docs 2]
-[--gen-concurrency 1]``
+[--gen-concurrency 1]``; ``python bench/generate.py --fleet 32 128 [--latency 0.2] [--fleet-docs 1000]
+[--rounds 3]``
 """
 
 from __future__ import annotations
@@ -325,6 +333,110 @@ def bench_generate(url: str, concurrency: int, n_docs: int) -> None:
     ws.close()
 
 
+async def raw_fleet(url: str, msgs: list, concurrency: int) -> float:
+    """Plain httpx POSTs of ``msgs`` with a semaphore (JSON decoded); returns seconds.
+
+    The httpx the backend uses (httpx2 when installed: httpx 0.2x's pool costs ~13 ms CPU a request at
+    128 connections, which would flatter any client measured against it).
+    """
+    from corpusforge.llm.backends.httpjson import httpx_module
+
+    httpx = httpx_module()
+
+    sem = asyncio.Semaphore(concurrency)
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(timeout=60, limits=limits) as http:
+
+        async def one(m: list) -> str:
+            async with sem:
+                r = await http.post(
+                    url + "/chat/completions",
+                    json={"model": "fixed", "messages": m, "max_tokens": 256, "temperature": 0.0, "seed": 0},
+                )
+                r.raise_for_status()
+                return str(r.json()["choices"][0]["message"]["content"])
+
+        t0 = time.perf_counter()
+        await asyncio.gather(*[one(m) for m in msgs])
+    return time.perf_counter() - t0
+
+
+def fleet_messages(tag: str, n: int) -> list[list[dict[str, str]]]:
+    """N distinct requests shaped like generate's qa requests on the synthetic workspace."""
+    from support.workspaces import FACTS, NAMES
+
+    out = []
+    for d in range(n):
+        text = " ".join(
+            f.format(n=f"{NAMES[d % len(NAMES)]} {d}", k=10 + (d * 7 + i) % 90) for i, f in enumerate(FACTS)
+        )
+        user = f"Source: {tag}{d}.txt, pages 1\n\n{text}\n\n---\n\nWrite 2 question-answer pairs."
+        out.append(
+            [{"role": "system", "content": "You write training data."}, {"role": "user", "content": user}]
+        )
+    return out
+
+
+def bench_fleet(concurrencies: list[int], latency: float, docs: int, rounds: int) -> None:
+    """Part 3: generate vs raw httpx against the fixed-latency server, interleaved, medians."""
+    import statistics
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    from corpusforge.generate.runner import generate
+    from support.fixedlatency import spawn
+    from support.workspaces import endpoint_config, synthetic_workspace
+
+    proc, url = spawn(latency)
+    res: dict[tuple[int, str], list[float]] = {}
+    cpu: dict[tuple[int, str], list[float]] = {}  # client CPU ms per request (ours: generate only)
+    try:
+        asyncio.run(raw_fleet(url, fleet_messages("warm", 64), 32))
+        with tempfile.TemporaryDirectory() as tmp:
+            for r in range(rounds):
+                for c in concurrencies:
+                    for side in ("raw", "ours") if r % 2 == 0 else ("ours", "raw"):
+                        cpu0 = time.process_time()
+                        if side == "raw":
+                            t = asyncio.run(raw_fleet(url, fleet_messages(f"r{r}c{c}", docs), c))
+                            res.setdefault((c, side), []).append(docs / t)
+                            cpu.setdefault((c, side), []).append((time.process_time() - cpu0) * 1000 / docs)
+                            continue
+                        ws = synthetic_workspace(
+                            Path(tmp) / f"r{r}c{c}", docs, endpoint_config([url], concurrency=c)
+                        )
+                        try:
+                            cpu0, t0 = time.process_time(), time.perf_counter()
+                            s = generate(ws)
+                            t = time.perf_counter() - t0
+                        finally:
+                            ws.close()
+                        assert s.requests == docs and s.n_errors == 0, s
+                        res.setdefault((c, side), []).append(s.requests / t)
+                        cpu.setdefault((c, side), []).append((time.process_time() - cpu0) * 1000 / docs)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    from corpusforge.llm.backends.httpjson import httpx_module
+
+    httpx = httpx_module()
+
+    print(
+        f"\n== fleet speed: latency {latency:g} s, {docs} requests per side, median of {rounds} interleaved rounds"
+        f" (raw: {httpx.__name__} {httpx.__version__})"
+    )
+    print(
+        f"{'concurrency':>12}{'raw req/s':>11}{'ours req/s':>12}{'ours/raw':>10}{'ideal':>8}"
+        f"{'CPU ms/req raw':>16}{'ours':>6}  rounds ours/raw"
+    )
+    for c in concurrencies:
+        raw, ours = statistics.median(res[(c, "raw")]), statistics.median(res[(c, "ours")])
+        cr, co = statistics.median(cpu[(c, "raw")]), statistics.median(cpu[(c, "ours")])
+        each = " ".join(f"{o / w:.2f}" for o, w in zip(res[(c, "ours")], res[(c, "raw")], strict=True))
+        print(
+            f"{c:>12}{raw:>11.1f}{ours:>12.1f}{ours / raw:>10.2f}{c / latency:>8.0f}{cr:>16.2f}{co:>6.2f}  {each}"
+        )
+
+
 def main() -> None:
     """Parse arguments, start the server, run both parts, stop the server."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -340,7 +452,14 @@ def main() -> None:
         default=1,
         help="requests in flight in part 2, both schemes (llama_cpp.server runs one at a time)",
     )
+    ap.add_argument("--fleet", type=int, nargs="*", help="part 3 only, at these concurrencies")
+    ap.add_argument("--latency", type=float, default=0.2, help="part 3: seconds per reply")
+    ap.add_argument("--fleet-docs", type=int, default=1000, help="part 3: requests (documents) per side")
+    ap.add_argument("--rounds", type=int, default=3, help="part 3: interleaved rounds")
     args = ap.parse_args()
+    if args.fleet:
+        bench_fleet(args.fleet, args.latency, args.fleet_docs, args.rounds)
+        return
     proc, url = start_server()
     try:
         if args.requests:

@@ -46,11 +46,11 @@ def test_export_decodes_only_exported_samples_and_never_holds_them_all(tmp_path,
     kept = _fill(ws)
     decoded = [0]
 
-    def counting(r):
+    def counting(*a):
         decoded[0] += 1
-        return codec.to_sample(r)
+        return codec.sample_of(*a)
 
-    monkeypatch.setattr(samples, "to_sample", counting)
+    monkeypatch.setattr(samples, "sample_of", counting)
     alive: list[int] = []
     write = ExportContext.write_jsonl
 
@@ -68,6 +68,7 @@ def test_export_decodes_only_exported_samples_and_never_holds_them_all(tmp_path,
     s = run_export(ws, formats, tmp_path / "out", validation_size=0, test_size=0)
     ws.close()
     assert s.splits == {"train": kept} and s.skipped == {"status:dropped": kept, "status:flagged": kept}
-    # each format reads the split once, the decontamination scan once more; flagged and dropped: never
-    assert decoded[0] == kept * (len(formats) + 1)
+    # each format reads the split once (nothing is held out: no decontamination scan); flagged and
+    # dropped: never
+    assert decoded[0] == kept * len(formats)
     assert len(alive) == len(formats) and max(alive) < kept // 4

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+from support.fixedlatency import free_port
 
 sys.path.insert(0, str(Path(__file__).parent))
 
@@ -52,13 +53,6 @@ SCHEMA_QA_SMALL = {
     },
     "required": ["pairs"],
 }
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _warm_up(url: str) -> None:

@@ -6,8 +6,8 @@ import asyncio
 
 import pytest
 
-from conftest import free_port
 from corpusforge.llm import Completion, LLMClient, LLMConfig, LLMError, get_client
+from support.fixedlatency import free_port
 
 pytestmark = pytest.mark.slow
 

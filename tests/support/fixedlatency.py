@@ -126,7 +126,9 @@ class FixedLatencyServer:
         asyncio.run_coroutine_threadsafe(coro, self._loop).result(10)
 
     async def _listen(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port, reuse_address=True)
+        self._server = await asyncio.start_server(
+            self._serve, "127.0.0.1", self.port, reuse_address=True, backlog=1024
+        )  # hundreds of clients connect at once: a short accept queue would stall them for seconds
         self.port = self._server.sockets[0].getsockname()[1]
         self.alive = True
 
@@ -207,6 +209,15 @@ class FixedLatencyServer:
                 "total_tokens": (prompt_chars + len(content)) // 4,
             },
         }
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
 
 
 def spawn(latency: float, *args: str) -> tuple[subprocess.Popen[str], str]:

@@ -180,6 +180,8 @@ def drop_contaminated(
         if split != "train":
             for s in samples:
                 idx.add(sample_text(s), f"{split}:{s.sample_id}")
+    if not idx.grams:  # nothing held out: no training sample can overlap (and none is read)
+        return by_split
     hits = {h.item: h for h in idx.scan((s.sample_id, sample_text(s)) for s in by_split["train"])}
     if not hits:
         return by_split

@@ -19,6 +19,9 @@ from corpusforge.io import atomic_open
 from corpusforge.records import Sample
 from corpusforge.workspace import Workspace
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # what json.dumps(r, ensure_ascii=False) gives
+_LINES_PER_WRITE = 512
+
 
 @dataclass
 class ExportContext:
@@ -56,9 +59,16 @@ class ExportContext:
         n = 0
         path = self.out_dir / rel
         with atomic_open(path) as f:
+            lines: list[str] = []
             for r in records:
-                f.write(json.dumps(r, ensure_ascii=False) + "\n")
-                n += 1
+                lines.append(_ENCODE(r))
+                if len(lines) == _LINES_PER_WRITE:
+                    f.write("\n".join(lines) + "\n")
+                    n += len(lines)
+                    lines.clear()
+            if lines:
+                f.write("\n".join(lines) + "\n")
+                n += len(lines)
         if n:
             self.files[rel] = n
         else:

@@ -11,6 +11,7 @@ import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Any, cast
 
@@ -19,7 +20,14 @@ from corpusforge.export.config import ExportConfig
 from corpusforge.export.context import ExportContext
 from corpusforge.export.folder import DATASET_INFO, MANIFEST, foreign_entries, previous_export, write_json
 from corpusforge.export.formats import get_format
-from corpusforge.export.selection import Filters, Picked, SplitSamples, select_pairs, select_samples
+from corpusforge.export.selection import (
+    Filters,
+    Picked,
+    SplitSamples,
+    count_selected,
+    iter_picked,
+    select_pairs,
+)
 from corpusforge.export.split import SPLITS, split_sources
 from corpusforge.io import atomic_dir
 from corpusforge.records import Sample
@@ -68,15 +76,18 @@ class ExportSummary:
     cross_split: int = 0
 
 
-def cross_split(ws: Workspace, samples: Iterable[Sample | Picked], where: dict[str, str]) -> set[str]:
-    """Ids of samples showing a chunk (``<doc_id>-<index>``) of a document assigned to another split."""
+def cross_split(ws: Workspace, samples: Iterable[Sample | Picked], where: dict[str, str]) -> dict[str, str]:
+    """Samples showing a chunk (``<doc_id>-<index>``) of a document assigned to another split: id -> the
+    sample's own split."""
+    if len(set(where.values())) < 2:  # one split: nothing can cross (and no chunk list is read)
+        return {}
     source_of = {d.doc_id: d.source for d in ws.store.iter_documents(include_stale=True)}
-    out = set()
+    out = {}
     for s in samples:
         for cid in s.chunk_ids:
             src = source_of.get(cid.rsplit("-", 1)[0])
             if src in where and where[src] != where[s.source]:
-                out.add(s.sample_id)
+                out[s.sample_id] = where[s.source]
                 break
     return out
 
@@ -130,11 +141,14 @@ def run_export(
         statuses=cfg.statuses, tasks=cfg.tasks, sources=cfg.sources, min_grounding=cfg.min_grounding
     )
     skipped: Counter[str] = Counter()
-    samples = select_samples(ws.store, flt, skipped)  # light rows: the split reads no text
+    counts = count_selected(ws.store, flt, skipped)  # one grouped query: the split reads no sample
     pairs = select_pairs(ws.store, flt, skipped) if "preference" in formats else []
-    items = [(s.source, s.task) for s in samples] + [(p["source"], "preference") for p in pairs]
+    items = chain(
+        chain.from_iterable(repeat(k, n) for k, n in counts.items()),
+        ((p["source"], "preference") for p in pairs),
+    )
     where = split_sources(items, {"validation": cfg.validation_size, "test": cfg.test_size}, cfg.seed)
-    crossing = cross_split(ws, samples, where)
+    crossing = cross_split(ws, iter_picked(ws.store, flt), where)
     if crossing:
         log.info(
             "export: %d samples show passages of documents in another split (rag distractors)%s",
@@ -142,14 +156,20 @@ def run_export(
             "; left out" if cfg.drop_cross_split else "",
         )
         if cfg.drop_cross_split:
-            samples = [s for s in samples if s.sample_id not in crossing]
             skipped["cross_split"] += len(crossing)
-    ids: dict[str, list[str]] = {}
-    for s in samples:
-        ids.setdefault(where[s.source], []).append(s.sample_id)
-    del samples
+    left_out = crossing if cfg.drop_cross_split else {}
+    n_left = Counter(left_out.values())
+    per_split: Counter[str] = Counter()
+    for (src, _), n in counts.items():
+        per_split[where[src]] += n
     # each split streams its samples from the store whenever a format writes it
-    streams = {sp: SplitSamples(ws.store, flt, ids[sp]) for sp in SPLITS if ids.get(sp)}
+    streams = {
+        sp: SplitSamples(
+            ws.store, flt, {s for s, w in where.items() if w == sp}, per_split[sp] - n_left[sp], left_out
+        )
+        for sp in SPLITS
+        if per_split[sp] - n_left[sp] > 0
+    }
     # corpus.decontam: n-gram overlap with held-out text (a split it drops samples from becomes a list)
     by_split = drop_contaminated(ws, cast("dict[str, list[Sample]]", streams), skipped)
     pairs_split = {sp: ps for sp in SPLITS if (ps := [p for p in pairs if where[p["source"]] == sp])}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 from collections import Counter
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -52,50 +53,91 @@ ORDER = "source, doc_id, task, sample_id"  # the export order (index samples_rev
 
 @dataclass(slots=True)
 class Picked:
-    """What selecting and splitting read of a sample (its other columns are decoded only when written)."""
+    """What selecting and splitting read of a sample (its other columns are decoded only when written;
+    ``chunk_ids`` only when asked for: a single-split export never needs them)."""
 
     sample_id: str
     source: str
     task: str
     status: str
     grounding: float | None
-    chunk_ids: list[str]
+    chunk_ids_json: str
+
+    @property
+    def chunk_ids(self) -> list[str]:
+        """The sample's chunk ids."""
+        return list(json.loads(self.chunk_ids_json))
 
 
-def select_samples(store: Store, filters: Filters, skipped: Counter[str]) -> list[Picked]:
-    """Current samples passing ``filters``, in a stable order; counts the others by reason in ``skipped``.
-
-    The status filter runs in SQL (the others are counted by status there); of the rest only the
-    columns the other filters and the split need are read.
-    """
-    for status, n in store.status_counts(exclude=filters.statuses).items():
-        skipped[f"status:{status}"] += n
-    kept = []
-    for row in store.iter_sample_briefs(filters.statuses, order=ORDER):
-        p = Picked(*row)
-        why = filters.reason(p)
-        if why:
-            skipped[why] += 1
+def count_selected(store: Store, filters: Filters, skipped: Counter[str]) -> Counter[tuple[str, str]]:
+    """(source, task) -> current samples passing ``filters``; the others counted by reason in ``skipped``
+    (the first reason of :meth:`Filters.reason`). One grouped query: no sample is read."""
+    kept: Counter[tuple[str, str]] = Counter()
+    for source, task, status, n, ok in store.sample_groups(filters.min_grounding):
+        if status not in filters.statuses:
+            skipped[f"status:{status}"] += n
+        elif filters.tasks and task not in filters.tasks:
+            skipped["task"] += n
+        elif not filters.source_ok(source):
+            skipped["source"] += n
         else:
-            kept.append(p)
+            if n > ok:
+                skipped["grounding"] += n - ok
+            if ok:
+                kept[(source, task)] += ok
     return kept
 
 
-class SplitSamples(Collection[Sample]):
-    """The samples of one split, read from the store (in the export order) each time they are iterated,
-    so a format writing them never holds them all; only their ids stay in memory."""
+def iter_picked(store: Store, filters: Filters) -> Iterator[Picked]:
+    """The light rows of the current samples passing ``filters``, in the export order."""
+    for row in store.iter_sample_briefs(filters.statuses, order=ORDER):
+        p = Picked(*row)
+        if filters.reason(p) is None:
+            yield p
 
-    def __init__(self, store: Store, filters: Filters, ids: Iterable[str]):
-        self.store, self.filters, self.ids = store, filters, set(ids)
+
+#: sample fields no export format writes: not read (nor decoded) when a split is streamed
+NOT_EXPORTED = ("metadata", "scores", "reasons")
+
+
+class SplitSamples(Collection[Sample]):
+    """The samples of one split (its sources, less ``exclude``), read from the store in the export order
+    each time they are iterated, so a format writing them never holds them all. The filters run in SQL
+    where they can, the source set and ``exclude`` before a row is decoded; the fields of
+    :data:`NOT_EXPORTED` are left at their defaults.
+
+    Args:
+        n: how many samples that is (known from :func:`count_selected`).
+    """
+
+    def __init__(
+        self, store: Store, filters: Filters, sources: set[str], n: int, exclude: Collection[str] = ()
+    ):
+        self.store, self.filters, self.sources, self.n = store, filters, sources, n
+        self.exclude = set(exclude)
 
     def __len__(self) -> int:
-        return len(self.ids)
+        return self.n
 
     def __contains__(self, sample: object) -> bool:
-        return isinstance(sample, Sample) and sample.sample_id in self.ids
+        return (
+            isinstance(sample, Sample)
+            and sample.source in self.sources
+            and sample.sample_id not in self.exclude
+            and self.filters.reason(sample) is None
+        )
 
     def __iter__(self) -> Iterator[Sample]:
-        return self.store.iter_samples(status=self.filters.statuses, order=ORDER, only=self.ids)
+        f = self.filters
+        return self.store.iter_samples(
+            status=f.statuses,
+            task=f.tasks or None,
+            min_grounding=f.min_grounding,
+            order=ORDER,
+            sources=self.sources,
+            exclude=self.exclude,
+            skip=NOT_EXPORTED,
+        )
 
 
 def select_pairs(store: Store, filters: Filters, skipped: Counter[str]) -> list[dict[str, Any]]:
@@ -119,7 +161,15 @@ def select_pairs(store: Store, filters: Filters, skipped: Counter[str]) -> list[
 
 def provenance(item: Sample | dict[str, Any]) -> dict[str, Any]:
     """The extra fields every exported record keeps (trainers ignore them)."""
-    get = item.get if isinstance(item, dict) else lambda k: getattr(item, k)  # type: ignore[union-attr]
+    if isinstance(item, Sample):
+        return {
+            "source": item.source,
+            "pages": list(item.pages or []),
+            "chunk_ids": list(item.chunk_ids or []),
+            "task": item.task,
+            "sample_id": item.sample_id,
+        }
+    get = item.get
     return {
         "source": get("source"),
         "pages": list(get("pages") or []),

@@ -25,12 +25,31 @@ SEED_STEP = 7919  # seed offset of a retry, so that a retry is a new request (an
 MAX_AVOID = 10
 
 
+def _may_loop(text: str, min_len: int, max_period: int) -> bool:
+    """False only when :func:`runaway` is false: no aligned block of ``b`` characters comes again within
+    ``max_period`` characters after it.
+
+    A run of ``need`` matches at period ``p`` is a stretch of ``need + p`` characters of period ``p``;
+    with ``need >= 2b - 1`` it holds a whole block starting at a multiple of ``b`` together with the
+    same ``b`` characters ``p`` further on.
+    """
+    b = max(1, min((max(min_len, 3 * p) - p + 1) // 2 for p in range(1, max_period + 1)))
+    find = text.find
+    for a in range(0, len(text) - b, b):
+        if find(text[a : a + b], a + 1, a + max_period + b) >= 0:
+            return True
+    return False
+
+
 def runaway(text: str, min_len: int = 48, max_period: int = 42) -> bool:
     """True when a reply holds one pattern repeated over and over (``1.1.1.1…``, ``"Aurora", "Aurora", …``).
 
     Such a reply was cut off because the model looped, not because the budget was small: asking again
-    with a bigger budget would only buy more of the same, so it is not asked again.
+    with a bigger budget would only buy more of the same, so it is not asked again. The exact scan runs
+    only on the few texts :func:`_may_loop` finds a repeated block in.
     """
+    if not _may_loop(text, min_len, max_period):
+        return False
     n = len(text)
     for p in range(1, max_period + 1):
         need, run = max(min_len, 3 * p) - p, 0

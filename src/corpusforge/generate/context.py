@@ -1,7 +1,10 @@
 """State shared by the jobs of one ``generate`` run: the client, the gate, the prompts, the counts.
 
-Every sample passes the quality gate here, in the deterministic order the runner commits jobs in, and
-is written with its batch in one short transaction.
+Every sample passes the quality gate here, in the deterministic order the runner commits jobs in. Gated
+samples wait in :attr:`RunContext.pending` and are written in one transaction for many jobs
+(:meth:`RunContext.flush`: whenever the runner would wait for a reply, and every ``FLUSH_AT`` samples).
+A run killed before a flush loses nothing it cannot rebuild: the replies are in the cache, and the
+samples are made again from them in the same order.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ log = logging.getLogger(__name__)
 
 KEPT = ("passed", "flagged", "generated")
 MAX_ERRORS = 200
+FLUSH_AT = 512  # pending samples that are written at once, even while replies keep coming
 
 
 @dataclass
@@ -97,6 +101,9 @@ class RunContext:
     store: Any = None  # where commits write (its own connection when commits run in a worker thread)
     summary: GenerateSummary = field(default_factory=GenerateSummary)
     active: dict[str, Any] = field(default_factory=dict)  # doc_id -> DocState of documents still being asked
+    pending: dict[str, Sample] = field(default_factory=dict)  # gated and counted, not written yet
+    _stored: dict[str, Sample | None] = field(default_factory=dict)  # prefetched store copies
+    _in_store: set[str] = field(default_factory=set)  # ids of this commit found stored: not written again
     _prompts: dict[tuple[str, str], Prompt] = field(default_factory=dict)
     _superseded_seen: int = 0
 
@@ -168,7 +175,7 @@ class RunContext:
         A sample stored by an earlier run with the same reply and gate settings keeps its verdict; only
         de-duplication is replayed (:mod:`corpusforge.quality.reuse`).
         """
-        v = stored_verdict(self.gate, s, self.store.get_sample(s.sample_id))
+        v = stored_verdict(self.gate, s, self._stored_copy(s.sample_id))
         if v is None:
             self.gate.apply(s, context, answer=task.gate_answer(s))
         else:
@@ -179,19 +186,37 @@ class RunContext:
         for old, new in sup:
             self._supersede(old, new, batch)
 
+    def prefetch(self, sample_ids: list[str]) -> None:
+        """Read the stored copies of a job's samples in one query (what :meth:`gate_sample` compares with)."""
+        ids = [i for i in sample_ids if i not in self.pending]
+        found = self.store.get_samples(ids) if ids else {}
+        self._stored = {i: found.get(i) for i in ids}
+        self._in_store = set(found)
+
+    def _stored_copy(self, sample_id: str) -> Sample | None:
+        """The sample as stored, or pending (gated earlier in this run, not written yet)."""
+        if sample_id in self.pending:
+            return self.pending[sample_id]
+        if sample_id in self._stored:
+            return self._stored.pop(sample_id)
+        return self.store.get_sample(sample_id)
+
     def _supersede(self, old: str, new: str, batch: dict[str, Sample]) -> None:
         reason = f"duplicate_question:{new}"
         s = batch.get(old)
         if s is not None:  # not counted yet: write() counts the batch
             self.gate.add_reasons(s, reason)
         else:
-            s = self.store.get_sample(old)
+            self._stored.pop(old, None)  # changed now: read it again if it is asked for
+            waiting = self.pending.get(old)
+            s = waiting if waiting is not None else self.store.get_sample(old)
             if s is None:
                 return
             if s.status in ("passed", "flagged") and reason not in s.reasons:
                 self._count(s, -1)
                 self.gate.add_reasons(s, reason)
-                self.store.update_sample(old, status=s.status, reasons=s.reasons)
+                if waiting is None:
+                    self.store.update_sample(old, status=s.status, reasons=s.reasons)
                 self._count(s, +1)
             elif reason in s.reasons and s.reasons[-1] == reason:  # a rerun: stored already, counted without
                 was = self.gate.decide(s.reasons[:-1])
@@ -217,8 +242,17 @@ class RunContext:
             count_reasons(target, s.reasons, sign)
 
     def write(self, batch: dict[str, Sample]) -> None:
-        """Count and store a batch of gated samples in one transaction (ids already present are kept)."""
-        for s in batch.values():
+        """Count a batch of gated samples and queue it for :meth:`flush` (ids already there are kept)."""
+        for sid, s in batch.items():
             self._count(s, +1)
-        if batch:
-            self.summary.new_samples += self.store.add_samples(batch.values())
+            if sid not in self._in_store:  # a stored one would be ignored by the insert anyway
+                self.pending.setdefault(sid, s)
+        self._in_store = set()
+        if len(self.pending) >= FLUSH_AT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the pending samples in one transaction (ids already stored are kept)."""
+        if self.pending:
+            self.summary.new_samples += self.store.add_samples(self.pending.values())
+            self.pending.clear()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corpusforge.generate.asking import Asked, ask, ask_text
+from corpusforge.generate.asking import Asked, Item, ask, ask_text
 from corpusforge.generate.context import KEPT, RunContext
 from corpusforge.generate.units import Unit, plan_pairs, prompt_lang
 from corpusforge.records import Candidate, Chunk, Document, Sample
@@ -140,25 +140,29 @@ class QAJob:
         st, task, cfg = self.state, self.task, ctx.cfg
         batch: dict[str, Sample] = {}
         made: list[tuple[Sample, Unit]] = []
+        todo: list[tuple[Unit, Item, Sample]] = []
         for unit, asked in result:
             for line in asked.errors:
                 ctx.error(line)
             for item in asked.items:
                 task.on_commit(ctx, unit, item)
                 s = ctx.make_sample(task, unit, ctx.task_prompt(task, unit.lang), item, self.round)
-                if s.sample_id in batch:
-                    continue
-                ctx.gate_sample(task, s, unit.text, batch)
-                batch[s.sample_id] = s
-                made.append((s, unit))
-                st.questions.append(task.question(item.data))
-                quote = item.data.get("evidence")
-                if isinstance(quote, str) and quote and quote not in st.quotes:
-                    st.quotes.append(quote)
-                if s.status == "passed":
-                    st.kept.add(s.sample_id)
-                else:
-                    st.lost.update(r.split(":", 1)[0] for r in s.reasons)
+                todo.append((unit, item, s))
+        ctx.prefetch([s.sample_id for _, _, s in todo])
+        for unit, item, s in todo:
+            if s.sample_id in batch:
+                continue
+            ctx.gate_sample(task, s, unit.text, batch)
+            batch[s.sample_id] = s
+            made.append((s, unit))
+            st.questions.append(task.question(item.data))
+            quote = item.data.get("evidence")
+            if isinstance(quote, str) and quote and quote not in st.quotes:
+                st.quotes.append(quote)
+            if s.status == "passed":
+                st.kept.add(s.sample_id)
+            else:
+                st.lost.update(r.split(":", 1)[0] for r in s.reasons)
         ctx.write(batch)
         follow: list[Any] = _candidate_job(ctx, task, made)
         kept = len(st.kept)
@@ -197,9 +201,14 @@ class UnitJob:
             ctx.error(line)
         batch: dict[str, Sample] = {}
         made: list[tuple[Sample, Unit]] = []
+        samples = []
         for item in asked.items:
             self.task.on_commit(ctx, self.unit, item)
-            s = ctx.make_sample(self.task, self.unit, ctx.task_prompt(self.task, self.unit.lang), item)
+            samples.append(
+                ctx.make_sample(self.task, self.unit, ctx.task_prompt(self.task, self.unit.lang), item)
+            )
+        ctx.prefetch([s.sample_id for s in samples])
+        for s in samples:
             ctx.gate_sample(self.task, s, self.unit.text, batch)
             batch[s.sample_id] = s
             made.append((s, self.unit))
@@ -266,6 +275,7 @@ class CandidatesJob:
     def commit(self, ctx: RunContext, result: list[list[Candidate]]) -> list[Any]:
         """Store the candidates."""
         cands = [c for group in result for c in group]
+        ctx.flush()  # their samples first
         ctx.store.add_candidates(cands)
         ctx.summary.candidates += sum(1 for c in cands if c.idx > 0)
         return []

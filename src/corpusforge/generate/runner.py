@@ -80,6 +80,16 @@ async def _tick(ctx: RunContext, progress: Progress, t0: float, every: float = 1
         progress.advance(0, note=_rates(ctx, t0))
 
 
+async def _flush(ctx: RunContext) -> None:
+    """Write the pending samples (in the commit thread's connection when commits run in a thread)."""
+    if not ctx.pending:
+        return
+    if ctx.gate.cfg.judge.enabled:
+        await asyncio.to_thread(ctx.flush)
+    else:
+        ctx.flush()
+
+
 async def _drive(
     ctx: RunContext, jobs: Iterator[Any], window: int, progress: Progress | None, total: int = 0
 ) -> None:
@@ -101,6 +111,10 @@ async def _drive(
     try:
         while queue:
             job, fut = queue.popleft()
+            if not fut.done():
+                await asyncio.sleep(0)  # a job answered from the cache is done after one turn
+                if not fut.done():  # about to wait for a reply: write what was gated meanwhile
+                    await _flush(ctx)
             result = await fut
             if ctx.gate.cfg.judge.enabled:  # the judge blocks on its own loop: keep ours free
                 follow = await asyncio.to_thread(job.commit, ctx, result)
@@ -121,7 +135,10 @@ async def _drive(
             ticker.cancel()
         for _, fut in queue:
             fut.cancel()
-        await ctx.client.aclose()
+        try:
+            await _flush(ctx)  # an interrupted run keeps what it gated
+        finally:
+            await ctx.client.aclose()
 
 
 def generate(

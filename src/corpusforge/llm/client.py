@@ -167,7 +167,7 @@ class CachedClient:
     def _cached(self, key: str) -> Completion | None:
         if self.store is None:
             return None
-        row = self.store.cache_get(key)
+        row = self.store.cache_reply(key)
         if row is None:
             return None
         self.stats.cached += 1

@@ -22,6 +22,18 @@ class CacheMixin(StoreBase):
         d["request"], d["response"] = json.loads(d["request"]), json.loads(d["response"])
         return d
 
+    def cache_reply(self, key: str) -> dict[str, Any] | None:
+        """A cached reply by request key without its request (not decoded): what a cache hit needs."""
+        r = self.conn.execute(
+            "SELECT backend, model, response, finish_reason, tokens_in, tokens_out FROM llm_cache WHERE key=?",
+            (key,),
+        ).fetchone()
+        if r is None:
+            return None
+        d = dict(r)
+        d["response"] = json.loads(d["response"])
+        return d
+
     def cache_put(
         self,
         key: str,

@@ -17,12 +17,22 @@ def dump(v: Any) -> str:
     return json.dumps(v, ensure_ascii=False, sort_keys=True)
 
 
+_EMPTY: dict[str, Any] = {"[]": list, "{}": dict}
+
+
+def load(v: Any) -> Any:
+    """A JSON column's value decoded (``[]`` and ``{}``, the most common, without the parser)."""
+    if not isinstance(v, str):
+        return v
+    empty = _EMPTY.get(v)
+    return empty() if empty is not None else json.loads(v)
+
+
 def row(r: sqlite3.Row) -> dict[str, Any]:
     """A row as a dict, its JSON columns decoded."""
     d = dict(r)
     for k in JSON_COLS & d.keys():
-        if isinstance(d[k], str):
-            d[k] = json.loads(d[k])
+        d[k] = load(d[k])
     return d
 
 
@@ -66,7 +76,15 @@ def sample_row(s: Sample) -> dict[str, Any]:
     return {k: (dump(getattr(s, k)) if k in JSON_COLS else getattr(s, k)) for k in SAMPLE_FIELDS}
 
 
+def sample_of(names: list[str], values: tuple[Any, ...], json_at: list[int]) -> Sample:
+    """A :class:`Sample` from the values of the columns ``names`` (those at ``json_at`` JSON text)."""
+    vals = list(values)
+    for i in json_at:
+        vals[i] = load(vals[i])
+    return Sample(**dict(zip(names, vals, strict=True)))
+
+
 def to_sample(r: sqlite3.Row) -> Sample:
-    """A ``samples`` row as a :class:`Sample`."""
+    """A ``samples`` row as a :class:`Sample` (fields the row lacks get their defaults)."""
     d = row(r)
-    return Sample(**{k: d[k] for k in SAMPLE_FIELDS})
+    return Sample(**{k: d[k] for k in SAMPLE_FIELDS if k in d})

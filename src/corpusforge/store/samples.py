@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Container, Iterable, Iterator
+from collections.abc import Collection, Container, Iterable, Iterator
 from typing import Any
 
 from corpusforge.records import Candidate, Sample
 from corpusforge.store.base import ConflictError, StoreBase
-from corpusforge.store.codec import JSON_COLS, dump, sample_row, to_sample
+from corpusforge.store.codec import JSON_COLS, SAMPLE_FIELDS, dump, sample_of, sample_row, to_sample
 
 
 class SamplesMixin(StoreBase):
@@ -33,46 +33,90 @@ class SamplesMixin(StoreBase):
         r = self.conn.execute("SELECT * FROM samples WHERE sample_id=?", (sample_id,)).fetchone()
         return to_sample(r) if r else None
 
+    def get_samples(self, sample_ids: Iterable[str]) -> dict[str, Sample]:
+        """Load the samples with these ids (those present), in a few queries."""
+        ids = list(dict.fromkeys(sample_ids))
+        out: dict[str, Sample] = {}
+        json_at = [i for i, n in enumerate(SAMPLE_FIELDS) if n in JSON_COLS]
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        for i in range(0, len(ids), 500):
+            part = ids[i : i + 500]
+            q = f"SELECT {', '.join(SAMPLE_FIELDS)} FROM samples WHERE sample_id IN ({', '.join('?' * len(part))})"
+            for t in cur.execute(q, part):
+                out[t[0]] = sample_of(SAMPLE_FIELDS, t, json_at)
+        return out
+
     def iter_samples(
         self,
         *,
-        task: str | None = None,
+        task: str | Iterable[str] | None = None,
         status: str | Iterable[str] | None = None,
         doc_id: str | None = None,
         source: str | None = None,
         include_stale: bool = False,
         order: str = "source, doc_id, task, created_at, sample_id",
         only: Container[str] | None = None,
+        skip: Collection[str] = (),
+        min_grounding: float | None = None,
+        sources: Container[str] | None = None,
+        exclude: Container[str] = (),
     ) -> Iterator[Sample]:
         """Stream samples matching the filters (all optional).
 
         Args:
+            task, status: one value or several.
             only: sample ids: the other rows are skipped before their JSON columns are decoded.
+            skip: fields not read (``metadata``, ``scores``): the samples get their defaults there.
+            min_grounding: only samples with a grounding score at least this.
+            sources: source names: the other rows are skipped before decoding (like ``only``).
+            exclude: sample ids skipped before decoding.
         """
-        where, args = [], []
-        if task:
-            where.append("task=?")
-            args.append(task)
-        if status is not None:
-            sts = [status] if isinstance(status, str) else list(status)
-            where.append(f"status IN ({', '.join('?' * len(sts))})")
-            args.extend(sts)
+        where: list[str] = []
+        args: list[Any] = []
+        for col, value in (("task", task), ("status", status)):
+            if value is not None:
+                vals = [value] if isinstance(value, str) else list(value)
+                where.append(f"{col} IN ({', '.join('?' * len(vals))})")
+                args.extend(vals)
         if doc_id:
             where.append("doc_id=?")
             args.append(doc_id)
         if source:
             where.append("source=?")
             args.append(source)
+        if min_grounding is not None:
+            where.append("grounding >= ?")
+            args.append(min_grounding)
         if not include_stale:
             where.append("stale=0")
+        names = [f for f in SAMPLE_FIELDS if f not in skip]
         q = (
-            "SELECT * FROM samples"
+            f"SELECT {', '.join(names)} FROM samples"
             + (" WHERE " + " AND ".join(where) if where else "")
             + f" ORDER BY {order}"
         )
-        for r in self.conn.execute(q, args):
-            if only is None or r["sample_id"] in only:
-                yield to_sample(r)
+        cur = self.conn.cursor()
+        cur.row_factory = None  # plain tuples: decoded here, JSON columns only
+        json_at = [i for i, n in enumerate(names) if n in JSON_COLS]
+        at_id, at_src = names.index("sample_id"), names.index("source")
+        for t in cur.execute(q, args):
+            if (
+                (only is not None and t[at_id] not in only)
+                or (sources is not None and t[at_src] not in sources)
+                or t[at_id] in exclude
+            ):
+                continue
+            yield sample_of(names, t, json_at)
+
+    def sample_groups(self, min_grounding: float | None = None) -> Iterator[tuple[str, str, str, int, int]]:
+        """(source, task, status, samples, of them with grounding >= ``min_grounding``) of the current
+        samples, one row per group (what an export selects and splits by, without reading a sample)."""
+        ok = "COUNT(*)" if min_grounding is None else "SUM(CASE WHEN grounding >= ? THEN 1 ELSE 0 END)"
+        q = f"SELECT source, task, status, COUNT(*), {ok} FROM samples WHERE stale=0 GROUP BY source, task, status"
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        yield from cur.execute(q, () if min_grounding is None else (min_grounding,))
 
     def status_counts(self, exclude: Iterable[str] = ()) -> dict[str, int]:
         """Current samples per status, leaving out the statuses in ``exclude``."""
@@ -88,16 +132,18 @@ class SamplesMixin(StoreBase):
 
     def iter_sample_briefs(
         self, status: Iterable[str], order: str = "source, doc_id, task, sample_id"
-    ) -> Iterator[tuple[str, str, str, str, float | None, list[str]]]:
-        """(sample_id, source, task, status, grounding, chunk_ids) of the current samples with one of
-        these statuses: what selecting and splitting read, without the text and the other JSON columns."""
+    ) -> Iterator[tuple[str, str, str, str, float | None, str]]:
+        """(sample_id, source, task, status, grounding, chunk_ids as JSON text) of the current samples with
+        one of these statuses: what selecting and splitting read, without the text and the other JSON
+        columns."""
         sts = list(status)
         q = (
             "SELECT sample_id, source, task, status, grounding, chunk_ids FROM samples"
             f" WHERE stale=0 AND status IN ({', '.join('?' * len(sts))}) ORDER BY {order}"
         )
-        for r in self.conn.execute(q, sts):
-            yield r[0], r[1], r[2], r[3], r[4], json.loads(r[5])
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        yield from cur.execute(q, sts)
 
     def update_sample(self, sample_id: str, expected_version: int | None = None, **fields: Any) -> int:
         """Update fields of a sample and bump its version; return the new version.

@@ -1,10 +1,12 @@
-"""Any OpenAI-compatible server (vLLM, Ollama, llama.cpp server, SGLang, DeepSeek, DashScope) via ``openai``.
+"""Any OpenAI-compatible server (vLLM, Ollama, llama.cpp server, SGLang, DeepSeek, DashScope) over HTTP.
 
 Requests are spread over the servers of ``llm.openai.base_url`` by :class:`EndpointPool` (least loaded
 first, per-server weight and concurrency cap; a retry goes to a server not tried yet; a server that keeps
 failing is taken out and probed with ``GET /models`` later).
 The API key is read from the environment variable named by ``llm.openai.api_key_env`` when the client is built and
-kept only inside the SDK client: it never reaches the cache, the logs or an error message.
+kept only inside the HTTP client's headers: it never reaches the cache, the logs or an error message.
+Requests go out as plain JSON POSTs to ``<base_url>/chat/completions`` (:mod:`.httpjson`), the body the
+``openai`` SDK would send.
 
 A JSON schema is sent as ``response_format``. In ``auto`` mode a server that refuses ``json_schema``
 (HTTP 400/422, or an error naming response_format) is asked again with ``json_object`` + schema (llama-cpp-python's server), then with no
@@ -17,7 +19,6 @@ import asyncio
 import json
 import logging
 import os
-import re
 import weakref
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -27,6 +28,7 @@ from pydantic_core import PydanticCustomError
 from corpusforge.configbase import Section
 from corpusforge.llm.backends.base import Backend, BackendError, ChatRequest, RawReply
 from corpusforge.llm.backends.endpoints import Endpoint, EndpointPool, EndpointState
+from corpusforge.llm.backends.httpjson import make_client, request_json, short
 from corpusforge.redact import remember
 
 if TYPE_CHECKING:
@@ -85,16 +87,11 @@ class OpenAIOptions(Section):
         return [{"url": e} if isinstance(e, str) else e for e in v]
 
 
-def _short(text: Any, n: int = 160) -> str:
-    s = " ".join(str(text).split())
-    return s if len(s) <= n else s[: n - 1] + "…"
-
-
 class OpenAIBackend(Backend):
-    """Chat completions over HTTP through the official ``openai`` SDK (``AsyncOpenAI``)."""
+    """Chat completions over HTTP (httpx), as the official ``openai`` SDK sends them."""
 
     name = "openai"
-    client_timeout = False  # the SDK enforces llm.timeout per request
+    client_timeout = False  # the HTTP client enforces llm.timeout per request
 
     def __init__(self, cfg: LLMConfig):
         super().__init__(cfg)
@@ -104,7 +101,7 @@ class OpenAIBackend(Backend):
         self.pool = EndpointPool.build(self.opts.base_url, self.opts.eject_after, self.opts.probe_after)
         self.urls = [e.url for e in self.pool.endpoints]
         self._probes: set[asyncio.Task[None]] = set()
-        # event loop -> {url: AsyncOpenAI}; an HTTP client belongs to the loop it was made in
+        # event loop -> {url: httpx AsyncClient}; an HTTP client belongs to the loop it was made in
         self._clients: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, Any]] = (
             weakref.WeakKeyDictionary()
         )
@@ -118,11 +115,9 @@ class OpenAIBackend(Backend):
     def _client(self, url: str) -> Any:
         clients = self._clients.setdefault(asyncio.get_running_loop(), {})
         if url not in clients:
-            from openai import AsyncOpenAI
-
             api_key = os.environ.get(self.opts.api_key_env) or "no-key"
             remember(api_key)
-            clients[url] = AsyncOpenAI(base_url=url, api_key=api_key, timeout=self.cfg.timeout, max_retries=0)
+            clients[url] = make_client(self.cfg.timeout, api_key, self.cfg.concurrency)
         return clients[url]
 
     def _response_format(self, schema: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -170,67 +165,58 @@ class OpenAIBackend(Backend):
 
     async def _probe(self, ep: EndpointState) -> None:
         """``GET /models`` at ``ep``: any answer below 500 puts it back in rotation."""
-        import openai
-
         try:
-            await self._client(ep.url).models.list(timeout=min(self.cfg.timeout, 10.0))
-        except openai.APIStatusError as e:
-            if e.status_code >= 500:
-                self.pool.failed(ep, f"probe: HTTP {e.status_code}")
-            else:
+            await request_json(
+                self._client(ep.url), "GET", ep.url + "/models", "probe", min(self.cfg.timeout, 10.0)
+            )
+        except BackendError as e:
+            if e.status is not None and e.status < 500:
                 self.pool.succeeded(ep)  # it answers; /models may just not exist there
-        except (openai.OpenAIError, OSError, ValueError) as e:
-            self.pool.failed(ep, f"probe: {_short(e, 80)}")
+            else:
+                self.pool.failed(ep, f"probe: HTTP {e.status}" if e.status else f"probe: {short(e, 80)}")
+        except (OSError, ValueError) as e:
+            self.pool.failed(ep, f"probe: {short(e, 80)}")
         else:
             self.pool.succeeded(ep)
         finally:
             ep.probing = False
 
-    async def _send(self, url: str, req: ChatRequest) -> RawReply:
-        import openai
-
-        kwargs: dict[str, Any] = {
-            "model": self.model,
+    def _body(self, req: ChatRequest) -> bytes:
+        """The JSON body of a chat completions request (the keys the SDK sent)."""
+        body: dict[str, Any] = {
             "messages": req.messages,
-            "temperature": req.temperature,
+            "model": self.model,
             "max_tokens": req.max_tokens,
         }
-        if req.seed is not None:
-            kwargs["seed"] = req.seed
         rf = self._response_format(req.schema)
         if rf is not None:
-            kwargs["response_format"] = rf
+            body["response_format"] = rf
+        if req.seed is not None:
+            body["seed"] = req.seed
+        body["temperature"] = req.temperature
+        return json.dumps(body, ensure_ascii=False).encode("utf-8")
+
+    async def _send(self, url: str, req: ChatRequest) -> RawReply:
         where = f"openai {url}"
-        try:
-            out = await self._client(url).chat.completions.create(**kwargs)
-        except openai.APITimeoutError:
-            raise BackendError(f"{where}: timed out after {self.cfg.timeout:g}s", retryable=True) from None
-        except openai.APIConnectionError as e:
-            raise BackendError(
-                f"{where}: cannot connect ({_short(e.__cause__ or e)})", retryable=True
-            ) from None
-        except openai.APIStatusError as e:
-            code = e.status_code
-            msg = re.sub(r"^Error code: \d+ - ", "", str(e.message))
-            retry = code in (408, 409, 429) or code >= 500
-            raise BackendError(f"{where}: HTTP {code}: {_short(msg)}", retryable=retry, status=code) from None
-        except (openai.APIResponseValidationError, json.JSONDecodeError, ValueError) as e:
-            raise BackendError(f"{where}: invalid response body ({_short(e)})", retryable=True) from None
-        except openai.OpenAIError as e:
-            raise BackendError(f"{where}: {_short(e)}", retryable=False) from None
+        out = await request_json(
+            self._client(url), "POST", url + "/chat/completions", where, self.cfg.timeout, self._body(req)
+        )
         return self._reply(where, out)
 
     @staticmethod
     def _reply(where: str, out: Any) -> RawReply:
-        choices = getattr(out, "choices", None)
-        if not choices or getattr(choices[0], "message", None) is None:
+        choices = out.get("choices") if isinstance(out, dict) else None
+        first = choices[0] if isinstance(choices, list) and choices else None
+        message = first.get("message") if isinstance(first, dict) else None
+        if not isinstance(message, dict):
             raise BackendError(f"{where}: invalid response body (no choices)", retryable=True)
-        usage = getattr(out, "usage", None)
+        usage = out.get("usage")
+        usage = usage if isinstance(usage, dict) else {}
         return RawReply(
-            text=choices[0].message.content or "",
-            finish_reason=choices[0].finish_reason or "stop",
-            tokens_in=int(getattr(usage, "prompt_tokens", 0) or 0),
-            tokens_out=int(getattr(usage, "completion_tokens", 0) or 0),
+            text=message.get("content") or "",
+            finish_reason=first.get("finish_reason") or "stop",  # type: ignore[union-attr]
+            tokens_in=int(usage.get("prompt_tokens") or 0),
+            tokens_out=int(usage.get("completion_tokens") or 0),
         )
 
     async def aclose(self) -> None:
@@ -239,4 +225,4 @@ class OpenAIBackend(Backend):
         for task in [t for t in self._probes if t.get_loop() is loop]:
             task.cancel()
         for client in self._clients.pop(asyncio.get_running_loop(), {}).values():
-            await client.close()
+            await client.aclose()
