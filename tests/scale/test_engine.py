@@ -23,6 +23,12 @@ def test_engine_and_ray_sections():
         parse_config({"engine": "spark"})
     with pytest.raises(ConfigError, match="ray.adress: unknown key"):
         parse_config({"ray": {"adress": "auto"}})
+    assert (parse_config({}).ray.lsh, parse_config({"ray": {"lsh": "shuffle"}}).ray.lsh) == (
+        "driver",
+        "shuffle",
+    )
+    with pytest.raises(ConfigError, match="lsh"):
+        parse_config({"ray": {"lsh": "spark"}})
 
 
 def test_ray_missing_is_one_line(monkeypatch, tmp_path):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -116,6 +117,22 @@ def test_ray_lsh_dedup_matches_local(ray_cluster, docs, local, tmp_path):
     assert rows == local["lsh"]
     kinds = {r[4] for r in rows["corpus_duplicates"]}
     assert {"near", "exact"} <= kinds, kinds
+
+
+def test_ray_lsh_shuffle_matches_local(ray_cluster, docs, local, tmp_path):
+    """``ray.lsh: shuffle``: the band keys grouped by a Ray Data shuffle, the same rows as the local engine
+    (near copies across documents, so pairs are found and documents are cleaned again on the driver)."""
+    config = "corpus:\n  near_dup:\n    enabled: false\nray:\n  batch_chars: 20000\n  lsh: shuffle\n"
+    init_workspace(tmp_path / "ws", config_text=config).close()
+    root = tmp_path / "ws"
+    _run(ray_cluster, root, "ingest", str(docs))
+    log = _run(ray_cluster, root, "-v", "corpus", "--no-progress")
+    found = re.search(r"lsh shuffle: \d+/\d+ signatures, (\d+)/(\d+) with pairs", log)
+    assert found and int(found[1]) + int(found[2]) > 0, log[-3000:]
+    rows = store_rows(root / STORE)
+    assert rows == local["lsh"]
+    near = [r for r in rows["corpus_duplicates"] if r[4] == "near"]
+    assert near, rows["corpus_duplicates"]
 
 
 def test_killed_worker_loses_nothing(ray_cluster, docs, local, tmp_path):

@@ -148,6 +148,10 @@ class DedupIndex:
         """Store an item; return its id."""
         return self._s.add(keys, sig, ref)
 
+    def ref(self, item: int) -> str:
+        """The ref of a stored item."""
+        return self._s.ref(item)
+
     def close(self) -> None:
         """Release the storage (the SQLite file is deleted)."""
         self._s.close()

@@ -39,6 +39,13 @@ class RayConfig(Section):
         description="Send this corpusforge package to the workers (runtime_env py_modules) instead of "
         "using the one installed on them.",
     )
+    lsh: Literal["driver", "shuffle"] = Field(
+        "driver",
+        description="corpus, near de-duplication: driver (the LSH band table of every page and paragraph "
+        "on the driver, documents streamed through) or shuffle (all documents cleaned first, their band "
+        "keys grouped by a Ray Data shuffle into verified pairs; the driver keeps pairs and inserted refs, "
+        "no band table). The kept set is the same.",
+    )
     max_retries: int = Field(
         3, ge=0, description="Times a task is retried when its worker or node dies (Ray's max_retries)."
     )

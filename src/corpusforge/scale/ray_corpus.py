@@ -21,6 +21,7 @@ from corpusforge.corpus.pipeline import Cleaned, clean_one, make_chunks
 from corpusforge.records import Chunk, Document, Page
 from corpusforge.scale.cluster import connect, in_order, window
 from corpusforge.scale.config import RayConfig
+from corpusforge.scale.ray_shuffle import shuffled
 from corpusforge.scale.replay import Op, RecordingIndex, commit, conflicts
 from corpusforge.workspace import Workspace
 
@@ -61,6 +62,24 @@ def _clean(cleaner: DocumentCleaner, doc: Document, pages: list[Page]) -> Cleani
     return Cleaning(cleaned, chunks, idx.pages.ops, idx.paragraphs.ops)
 
 
+def clean_sigs_task(setup: list[Any], batch: list[tuple[Document, list[Page]]]) -> tuple[Any, Any]:
+    """:func:`clean_task`, plus the signatures its page and paragraph queries asked about."""
+    import numpy as np
+
+    got = clean_task(setup, batch)
+    n = _num_perm(setup)
+    sigs = [[op[1] for c in got if c is not None for op in ops(c) if op[0] == "query"] for ops in _OPS]
+    return got, [np.stack(s) if s else np.zeros((0, n), dtype=np.uint32) for s in sigs]
+
+
+_OPS = (lambda c: c.page_ops, lambda c: c.para_ops)
+
+
+def _num_perm(setup: list[Any]) -> int:
+    """Signature length of the run of ``setup``."""
+    return int(_SETUP[setup[0].hex()].cfg.dedup.num_perm)
+
+
 def _fresh(cfg: Any) -> Indexes:
     d = cfg.dedup
     return Indexes(
@@ -86,7 +105,14 @@ def ray_docs(cfg: RayConfig) -> Any:
             work = [(doc, pages) for _, doc, pages in group if pages is not None]
             return task.remote(setup, work) if work else None
 
-        for group, ref in in_order(_groups(ws, docs, skip, cfg.batch_chars), submit, window(cfg)):
+        groups = _groups(ws, docs, skip, cfg.batch_chars)
+        if cfg.lsh == "shuffle":
+            refs = shuffled(ray, cfg, setup, groups, cleaner, clean_sigs_task)
+            groups = _groups(ws, docs, skip, cfg.batch_chars)  # read again: pages are not kept meanwhile
+            pairs: Any = zip(groups, refs, strict=True)
+        else:
+            pairs = in_order(groups, submit, window(cfg))
+        for group, ref in pairs:
             results = functools.lru_cache(maxsize=1)(lambda ref=ref: ray.get(ref))
             k = 0
             for i, doc, pages in group:
