@@ -16,11 +16,17 @@ def test_normalize_question():
 def test_index_exact_and_near():
     idx = QuestionIndex(0.7)
     idx.add("a", "青溪市自来水公司是什么时候成立的？", 0.9)
+    assert "a" in idx and idx.grounding("a") == 0.9 and len(idx) == 1
     assert idx.find("青溪市自来水公司是什么时候成立的?")[0] == "a"
     assert idx.find("青溪市自来水公司是在什么时候成立的？")[0] == "a"
     assert idx.find("青溪市自来水公司的服务热线是多少？") is None
     idx.remove("a")
-    assert idx.find("青溪市自来水公司是什么时候成立的？") is None
+    assert idx.find("青溪市自来水公司是什么时候成立的？") is None and "a" not in idx
+    # a key added again replaces what was kept under it
+    idx.add("b", "服务热线是多少？", 0.5)
+    idx.add("b", "青溪市自来水公司是什么时候成立的？", 0.6)
+    assert idx.find("服务热线是多少？") is None and idx.find("青溪市自来水公司是什么时候成立的")[0] == "b"
+    assert len(idx) == 1 and idx.grounding("b") == 0.6
 
 
 def test_index_scopes_are_separate():

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import math
 import re
-from collections import defaultdict
-from dataclasses import dataclass
+from array import array
+from collections.abc import Iterable
 
 from corpusforge.quality.text import normalize, numbers
 
@@ -42,19 +42,12 @@ def _nums(grams: frozenset[str]) -> frozenset[str]:
     return frozenset(g for g in grams if g[0] == "#")
 
 
-@dataclass(slots=True)
-class Entry:
-    """One kept question."""
-
-    key: str
-    scope: str
-    grounding: float
-    grams: frozenset[str]
-    nums: frozenset[str]  # the ``#number`` grams: only questions with the same ones can be duplicates
-
-
 class QuestionIndex:
     """Kept questions, with lookup of exact and near duplicates.
+
+    Compact in memory (under 1 KB a kept question): n-grams, scopes and number sets are interned as
+    integer ids, each kept question's n-grams are one ``array('i')`` and the posting lists are
+    ``array('i')`` of entry ids, so no per-question Python sets or strings are held.
 
     Args:
         similarity: Jaccard similarity of character 3-grams at which two questions are duplicates.
@@ -62,12 +55,28 @@ class QuestionIndex:
 
     def __init__(self, similarity: float = 0.7):
         self.similarity = similarity
-        self.entries: dict[str, Entry] = {}
-        self._postings: dict[tuple[str, str], set[str]] = defaultdict(set)
-        self._by_nums: dict[tuple[str, frozenset[str]], set[str]] = defaultdict(set)
+        self._gram_ids: dict[str, int] = {}
+        self._scope_ids: dict[str, int] = {}
+        self._nums_ids: dict[frozenset[str], int] = {}
+        self._ids: dict[str, int] = {}  # key -> entry id
+        self._keys: list[str | None] = []  # entry id -> key (None once removed)
+        self._grams: list[array[int] | None] = []  # entry id -> its n-gram ids
+        self._scope = array("i")  # entry id -> scope id
+        self._nums = array("i")  # entry id -> id of its ``#number`` set
+        self._grounding = array("d")
+        # (scope id << 32 | gram id) and (scope id << 32 | nums id) -> entry ids
+        self._postings: dict[int, array[int]] = {}
+        self._by_nums: dict[int, array[int]] = {}
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return len(self._ids)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._ids
+
+    def grounding(self, key: str) -> float:
+        """The grounding a kept question was added with."""
+        return self._grounding[self._ids[key]]
 
     def find(self, question: str, scope: str = "") -> tuple[str, float] | None:
         """The most similar kept question in the same scope at or above the threshold: (key, similarity).
@@ -79,48 +88,83 @@ class QuestionIndex:
         grams = shingles(question)
         if not grams:
             return None
-        nums = _nums(grams)
-        pool = self._by_nums.get((scope, nums))
+        sid = self._scope_ids.get(scope)
+        nid = self._nums_ids.get(_nums(grams))
+        if sid is None or nid is None:
+            return None
+        high = sid << 32
+        pool = self._by_nums.get(high | nid)
         if not pool:
             return None  # no kept question has the same numbers
-        need = max(1, math.ceil(self.similarity * len(grams) - 1e-9))
-        rare = sorted(grams, key=lambda g: len(self._postings.get((scope, g), ())))[: len(grams) - need + 1]
-        lists = [self._postings.get((scope, g), ()) for g in rare]
-        cands: set[str]
+        n = len(grams)
+        gids = [self._gram_ids.get(g, -1) for g in grams]
+        query = {g for g in gids if g >= 0}  # n-grams no kept question has are in no posting list
+        need = max(1, math.ceil(self.similarity * n - 1e-9))
+        empty: array[int] = array("i")
+        lists = sorted((self._postings.get(high | g, empty) if g >= 0 else empty for g in gids), key=len)
+        lists = lists[: n - need + 1]
+        cands: Iterable[int]
         if len(pool) <= sum(map(len, lists)):
             cands = pool  # a superset of the prefix candidates with these numbers: the others score < t
         else:
-            cands = set()
+            cset: set[int] = set()
             for lst in lists:
-                cands.update(lst)
+                cset.update(lst)
+            cands = cset
         best: tuple[str, float] | None = None
-        for key in cands:
-            e = self.entries[key]
-            if e.nums != nums:
+        keys, all_grams, all_nums, t = self._keys, self._grams, self._nums, self.similarity
+        for eid in cands:
+            if all_nums[eid] != nid:
                 continue  # different numbers: different questions
-            other = e.grams
-            inter = len(grams & other)
-            sim = inter / (len(grams) + len(other) - inter)
-            if sim >= self.similarity and (
-                best is None or sim > best[1] or (sim == best[1] and key < best[0])
-            ):
-                best = (key, sim)
+            other = all_grams[eid]
+            assert other is not None
+            inter = len(query.intersection(other))
+            sim = inter / (n + len(other) - inter)
+            if sim >= t:
+                key = keys[eid]
+                assert key is not None
+                if best is None or sim > best[1] or (sim == best[1] and key < best[0]):
+                    best = (key, sim)
         return best
 
     def add(self, key: str, question: str, grounding: float, scope: str = "") -> None:
-        """Keep a question under ``key``."""
+        """Keep a question under ``key`` (replacing what was kept under it)."""
+        if key in self._ids:
+            self.remove(key)
         grams = shingles(question)
-        nums = _nums(grams)
-        self.entries[key] = Entry(key, scope, grounding, grams, nums)
-        for g in grams:
-            self._postings[(scope, g)].add(key)
-        self._by_nums[(scope, nums)].add(key)
+        sid = self._scope_ids.setdefault(scope, len(self._scope_ids))
+        nid = self._nums_ids.setdefault(_nums(grams), len(self._nums_ids))
+        eid = len(self._keys)
+        gids = array("i", sorted(self._gram_ids.setdefault(g, len(self._gram_ids)) for g in grams))
+        self._ids[key] = eid
+        self._keys.append(key)
+        self._grams.append(gids)
+        self._scope.append(sid)
+        self._nums.append(nid)
+        self._grounding.append(grounding)
+        high = sid << 32
+        for g in gids:
+            lst = self._postings.get(high | g)
+            if lst is None:
+                self._postings[high | g] = array("i", (eid,))
+            else:
+                lst.append(eid)
+        lst = self._by_nums.get(high | nid)
+        if lst is None:
+            self._by_nums[high | nid] = array("i", (eid,))
+        else:
+            lst.append(eid)
 
     def remove(self, key: str) -> None:
         """Forget a kept question (when a better-grounded duplicate replaces it)."""
-        e = self.entries.pop(key, None)
-        if e is None:
+        eid = self._ids.pop(key, None)
+        if eid is None:
             return
-        for g in e.grams:
-            self._postings[(e.scope, g)].discard(key)
-        self._by_nums[(e.scope, e.nums)].discard(key)
+        gids = self._grams[eid]
+        assert gids is not None
+        high = self._scope[eid] << 32
+        for g in gids:
+            self._postings[high | g].remove(eid)
+        self._by_nums[high | self._nums[eid]].remove(eid)
+        self._keys[eid] = None
+        self._grams[eid] = None

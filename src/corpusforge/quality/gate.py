@@ -236,7 +236,7 @@ class QualityGate:
             return v
         scope = scope if self.cfg.dedup == "document" else ""
         hit = self.index.find(question, scope)
-        if hit and (v.verdict == "dropped" or self.index.entries[hit[0]].grounding >= v.grounding):
+        if hit and (v.verdict == "dropped" or self.index.grounding(hit[0]) >= v.grounding):
             self.add_reasons(v, f"duplicate_question:{hit[0]}")
             v.scores["duplicate_similarity"] = round(hit[1], 3)
         elif key is not None and v.verdict != "dropped":
@@ -273,7 +273,7 @@ class QualityGate:
         """
         n = 0
         for s in store.iter_samples(status=("passed", "flagged", "accepted")):
-            if s.input or not s.instruction.strip() or s.sample_id in self.index.entries:
+            if s.input or not s.instruction.strip() or s.sample_id in self.index:
                 continue
             grounding = 2.0 if s.status == "accepted" else (s.grounding or 0.0)
             self.index.add(
