@@ -46,10 +46,36 @@ _UNCOMMON = re.compile("[^\x00-\x7f" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi
 
 MIN_CHARS = 20  # shorter texts say too little to judge
 
+# One lookup table of character classes for the code points of the BMP (index 0x10000: any code point above
+# it), read by ``soup_reason`` and ``quality.check_text`` instead of regular expressions over the text.
+BAD, CJK, RARE, HAN, HAN_KANA_HANGUL, ODD, PUNCT, STRAY, ASTRAL, ASCII_LETTER, SURROGATE = (
+    1 << i for i in range(11)
+)
 
-def _block(cp: int) -> int:
-    """A coarse script key: the 128-code-point row, except CJK/Hangul/PUA, folded into one key each."""
-    return cp >> 7
+
+def _flag_table() -> Any:
+    chars = [chr(c) for c in range(0x10000)]
+    flags = np.zeros(0x10001, dtype=np.uint16)
+    classes = (
+        (BAD, "[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f]"),
+        (CJK, "[\u3400-\u9fff\uf900-\ufaff]"),
+        (RARE, "[\u3400-\u4dbf\uf900-\ufaff]"),
+        (HAN, "[\u4e00-\u9fff]"),
+        (HAN_KANA_HANGUL, "[\u4e00-\u9fff\u3400-\u4dbf\u3040-\u30ff\uac00-\ud7af]"),
+        (ODD, _ODD.pattern),
+        (ASCII_LETTER, "[A-Za-z]"),
+        (SURROGATE, "[\ud800-\udfff]"),
+    )
+    for bit, pattern in classes:
+        regex = re.compile(pattern)
+        flags[[c for c, ch in enumerate(chars) if regex.match(ch)]] |= bit
+    flags[[c for c in range(128) if c not in _NOT_ASCII_PUNCT]] |= PUNCT
+    flags[[c for c, ch in enumerate(chars) if _UNCOMMON.match(ch) and ch.isalpha()]] |= STRAY
+    flags[0x10000] = ASTRAL
+    return flags
+
+
+FLAGS = _flag_table()
 
 
 def soup_reason(text: str, points: tuple[Any, Any] | None = None) -> str:
@@ -57,27 +83,30 @@ def soup_reason(text: str, points: tuple[Any, Any] | None = None) -> str:
     its :func:`code_points`, when already computed).
 
     Three signs: ASCII punctuation outnumbering letters, Latin-1 symbols or control characters making
-    up a tenth of the text, or letters spread over many scripts that no real page mixes. Every count is a
-    regular expression or a numpy pass over the whole text (no per-character Python loop: this runs on
-    every page).
+    up a tenth of the text, or letters spread over many scripts that no real page mixes. The counts are
+    over the visible characters less their runs (:func:`visible_without_runs`), all read from one lookup
+    of their code points in ``FLAGS`` (no regular expression, no string rebuilt: this runs on every page).
     """
-    chars = visible_without_runs(text, points)
-    n = len(chars)
+    cps, kind = points if points is not None else code_points(text)
+    vis = cps[_kept(cps, kind)]
+    n = int(vis.size)
     if n < MIN_CHARS:
         return ""
-    punct = len(chars.encode("ascii", "ignore").translate(None, _NOT_ASCII_PUNCT))
+    flags = FLAGS[np.minimum(vis, 0x10000)]
+    punct = int(np.count_nonzero(flags & PUNCT))
     if punct / n > 0.4:
         return f"ASCII punctuation soup ({punct} of {n} characters), font without ToUnicode map?"
-    odd = len(_ODD.findall(chars))
+    odd = int(np.count_nonzero(flags & ODD))
     if odd / n > 0.08 and odd >= 5:
         return f"Latin-1 symbols/control characters ({odd} of {n}), font without ToUnicode map?"
-    stray: dict[int, int] = {}
-    for c in _UNCOMMON.findall(chars):
-        if c.isalpha():
-            stray[_block(ord(c))] = stray.get(_block(ord(c)), 0) + 1
-    total = sum(stray.values())
-    if len(stray) >= 4 and total / n > 0.05:
-        return f"letters from {len(stray)} unrelated scripts ({total} of {n}), font without ToUnicode map?"
+    stray = vis[(flags & STRAY) != 0]
+    if (flags & ASTRAL).any():  # beyond the BMP: every letter there is uncommon
+        astral = [int(c) for c in vis[vis > 0xFFFF] if chr(c).isalpha()]
+        stray = np.concatenate((stray, np.array(astral, dtype=stray.dtype)))
+    total = int(stray.size)
+    blocks = int(np.unique(stray >> 7).size) if total else 0  # a coarse script key: the 128-code-point row
+    if blocks >= 4 and total / n > 0.05:
+        return f"letters from {blocks} unrelated scripts ({total} of {n}), font without ToUnicode map?"
     return ""
 
 
@@ -92,18 +121,22 @@ def visible_without_runs(text: str, points: tuple[Any, Any] | None = None) -> st
     """The non-whitespace characters of ``text`` less its runs (see ``_SPACE_KIND``); ``points``: its
     :func:`code_points`, when already computed."""
     cps, kind = points if points is not None else code_points(text)
+    return cps[_kept(cps, kind)].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _kept(cps: Any, kind: Any) -> Any:
+    """Indices into ``cps`` of the visible characters that are in no run (see ``_SPACE_KIND``)."""
     at = np.flatnonzero(kind == 0)  # visible characters
     if at.size < 3:
-        return "".join(text.split())
+        return at
     breaks = np.cumsum(kind == 2)  # newlines and other whitespace so far
     vis = cps[at]
     linked = (vis[1:] == vis[:-1]) & (breaks[at[1:]] == breaks[at[:-1]])  # same char, only spaces between
     if not (linked[1:] & linked[:-1]).any():
-        return vis.tobytes().decode("utf-32-le", "surrogatepass")
+        return at
     starts = np.flatnonzero(np.concatenate(([True], ~linked)))  # chains of linked characters
     lengths = np.diff(np.append(starts, vis.size))
-    keep = np.repeat(lengths < 3, lengths)
-    return vis[keep].tobytes().decode("utf-32-le", "surrogatepass")
+    return at[np.repeat(lengths < 3, lengths)]
 
 
 SCRIPTS = ("han", "kana", "hangul", "latin", "other")
