@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 import re
 
+from corpusforge.ingest import garble
 from corpusforge.ingest.garble import _COMMON, _ODD, MIN_CHARS, visible_without_runs
 from corpusforge.ingest.lang import unplaced_reason
 from corpusforge.ingest.quality import Verdict, check_text, letter_runs
@@ -64,7 +65,7 @@ POOLS = [
     "组合收益率的变化与投资者情绪密切相关佛佛", "あいうえおカタカナ", "한국어텍스트", "\u3400\u4dbf\uf900\ufa00",
     "\U00020000\U0002a700\U0003134f\U0001f600\U0001d400", "\x00\x01\x08\x0b\x0e\x1f\x7f\x85\x9f",
     "\xa0\xa9\xb5\xbf\xd7\xf7þ»", "\ufffd\ue000\uf8ff", "ЖжЦцΑβγ\u0780\u0781\u1900\u0a90\u1100\u11ff",
-    "\n\n\t  \u3000\u2028\r", "...---___", "éèàçœ", "\ud800\udfff",
+    "\n\n\t  \u3000\u2028\r", "...---___", "éèàçœ", "\ud800\udfff", "xQ3kZ pL0vNw Qzxj ",
 ]  # fmt: skip
 
 
@@ -75,6 +76,10 @@ def _texts(count: int) -> list[str]:
         pools = rng.sample(POOLS, rng.randint(1, 5))
         size = rng.choice((5, 30, 200, 1500))
         text = "".join(rng.choice(rng.choice(pools)) for _ in range(size))
+        if rng.random() < 0.15:  # word-shaped glyph codes, maybe with some function words: no language fits?
+            words = ["".join(rng.choices("bcdkxzQZX3", k=rng.randint(2, 7))) for _ in range(300)]
+            share = rng.choice((0.0, 0.01, 0.03, 0.2))
+            text = " ".join(rng.choice(("the", "de")) if rng.random() < share else w for w in words)
         if rng.random() < 0.3:  # lines of one Han character doubled, runs, dot leaders
             text += "\n".join(rng.choice(("佛佛", " 釉釉 ", "谢谢你", "。。。", "a a a", "...."))
                               for _ in range(rng.randint(1, 9)))  # fmt: skip
@@ -108,3 +113,19 @@ def test_check_text_same_verdicts_on_fixture_pages(fixtures_dir):
             for text in (page.text, page.text[: len(page.text) // 3]):
                 new, old = check_text(text), _old_check(text)
                 assert (new.quality, new.reason) == (old.quality, old.reason), path.name
+
+
+def test_flag_table_is_the_regular_expressions():
+    classes = {
+        garble.BAD: _BAD, garble.CJK: _CJK_RE, garble.RARE: _RARE_CJK, garble.HAN: re.compile("[\u4e00-\u9fff]"),
+        garble.HAN_KANA_HANGUL: re.compile(r"[\u4e00-\u9fff\u3400-\u4dbf\u3040-\u30ff\uac00-\ud7af]"),
+        garble.ODD: _ODD, garble.PUNCT: _PUNCT, garble.ASCII_LETTER: re.compile("[A-Za-z]"),
+        garble.SURROGATE: re.compile("[\ud800-\udfff]"),
+    }  # fmt: skip
+    for c in range(0x10000):
+        ch, flags = chr(c), int(garble.FLAGS[c])
+        for bit, regex in classes.items():
+            assert bool(flags & bit) == bool(regex.match(ch)), (hex(c), bit)
+        assert bool(flags & garble.STRAY) == bool(_UNCOMMON.match(ch) and ch.isalpha()), hex(c)
+        assert not flags & garble.ASTRAL
+    assert garble.FLAGS[0x10000] == garble.ASTRAL

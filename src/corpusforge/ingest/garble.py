@@ -53,24 +53,28 @@ BAD, CJK, RARE, HAN, HAN_KANA_HANGUL, ODD, PUNCT, STRAY, ASTRAL, ASCII_LETTER, S
 )
 
 
+_FLAG_RANGES = (  # inclusive code point ranges of each class (tests check them against regular expressions)
+    (BAD, ((0xFFFD, 0xFFFD), (0xE000, 0xF8FF), (0x00, 0x08), (0x0B, 0x0B), (0x0E, 0x1F))),
+    (CJK, ((0x3400, 0x9FFF), (0xF900, 0xFAFF))),
+    (RARE, ((0x3400, 0x4DBF), (0xF900, 0xFAFF))),
+    (HAN, ((0x4E00, 0x9FFF),)),
+    (HAN_KANA_HANGUL, ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x3040, 0x30FF), (0xAC00, 0xD7AF))),
+    (ODD, ((0x80, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7), (0x00, 0x08), (0x0B, 0x0B), (0x0E, 0x1F), (0x7F, 0x9F))),
+    (ASCII_LETTER, ((0x41, 0x5A), (0x61, 0x7A))),
+    (SURROGATE, ((0xD800, 0xDFFF),)),
+)
+
+
 def _flag_table() -> Any:
-    chars = [chr(c) for c in range(0x10000)]
     flags = np.zeros(0x10001, dtype=np.uint16)
-    classes = (
-        (BAD, "[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f]"),
-        (CJK, "[\u3400-\u9fff\uf900-\ufaff]"),
-        (RARE, "[\u3400-\u4dbf\uf900-\ufaff]"),
-        (HAN, "[\u4e00-\u9fff]"),
-        (HAN_KANA_HANGUL, "[\u4e00-\u9fff\u3400-\u4dbf\u3040-\u30ff\uac00-\ud7af]"),
-        (ODD, _ODD.pattern),
-        (ASCII_LETTER, "[A-Za-z]"),
-        (SURROGATE, "[\ud800-\udfff]"),
-    )
-    for bit, pattern in classes:
-        regex = re.compile(pattern)
-        flags[[c for c, ch in enumerate(chars) if regex.match(ch)]] |= bit
+    for bit, ranges in _FLAG_RANGES:
+        for lo, hi in ranges:
+            flags[lo : hi + 1] |= bit
     flags[[c for c in range(128) if c not in _NOT_ASCII_PUNCT]] |= PUNCT
-    flags[[c for c, ch in enumerate(chars) if _UNCOMMON.match(ch) and ch.isalpha()]] |= STRAY
+    uncommon = np.ones(0x10000, dtype=bool)  # what _UNCOMMON matches: outside ASCII and _COMMON
+    for lo, hi in ((0, 0x7F), *_COMMON):
+        uncommon[lo : hi + 1] = False
+    flags[[c for c in np.flatnonzero(uncommon).tolist() if chr(c).isalpha()]] |= STRAY
     flags[0x10000] = ASTRAL
     return flags
 
@@ -78,9 +82,9 @@ def _flag_table() -> Any:
 FLAGS = _flag_table()
 
 
-def soup_reason(text: str, points: tuple[Any, Any] | None = None) -> str:
+def soup_reason(text: str, points: tuple[Any, Any] | None = None, flags: Any = None) -> str:
     """Why ``text`` looks like unmapped glyph codes, or ``""`` when it looks like language (``points``:
-    its :func:`code_points`, when already computed).
+    its :func:`code_points`, ``flags``: its code points looked up in ``FLAGS``, when already computed).
 
     Three signs: ASCII punctuation outnumbering letters, Latin-1 symbols or control characters making
     up a tenth of the text, or letters spread over many scripts that no real page mixes. The counts are
@@ -88,11 +92,12 @@ def soup_reason(text: str, points: tuple[Any, Any] | None = None) -> str:
     of their code points in ``FLAGS`` (no regular expression, no string rebuilt: this runs on every page).
     """
     cps, kind = points if points is not None else code_points(text)
-    vis = cps[_kept(cps, kind)]
-    n = int(vis.size)
+    kept = _kept(cps, kind)
+    n = int(kept.size)
     if n < MIN_CHARS:
         return ""
-    flags = FLAGS[np.minimum(vis, 0x10000)]
+    vis = cps[kept]
+    flags = FLAGS[np.minimum(vis, 0x10000)] if flags is None else flags[kept]
     punct = int(np.count_nonzero(flags & PUNCT))
     if punct / n > 0.4:
         return f"ASCII punctuation soup ({punct} of {n} characters), font without ToUnicode map?"

@@ -72,7 +72,7 @@ def check_text(text: str, has_images: bool = False) -> Verdict:
         )
     head = flags[:20000]
     latin = int(np.count_nonzero(head & ASCII_LETTER))
-    soup = soup_reason(text, points) or unplaced_reason(
+    soup = soup_reason(text, points, flags) or unplaced_reason(
         text, (latin, int(np.count_nonzero(head & HAN_KANA_HANGUL)))
     )
     if soup:
