@@ -46,38 +46,72 @@ _UNCOMMON = re.compile("[^\x00-\x7f" + "".join(f"{chr(lo)}-{chr(hi)}" for lo, hi
 
 MIN_CHARS = 20  # shorter texts say too little to judge
 
+# One lookup table of character classes for the code points of the BMP (index 0x10000: any code point above
+# it), read by ``soup_reason`` and ``quality.check_text`` instead of regular expressions over the text.
+BAD, CJK, RARE, HAN, HAN_KANA_HANGUL, ODD, PUNCT, STRAY, ASTRAL, ASCII_LETTER, SURROGATE = (
+    1 << i for i in range(11)
+)
 
-def _block(cp: int) -> int:
-    """A coarse script key: the 128-code-point row, except CJK/Hangul/PUA, folded into one key each."""
-    return cp >> 7
+
+_FLAG_RANGES = (  # inclusive code point ranges of each class (tests check them against regular expressions)
+    (BAD, ((0xFFFD, 0xFFFD), (0xE000, 0xF8FF), (0x00, 0x08), (0x0B, 0x0B), (0x0E, 0x1F))),
+    (CJK, ((0x3400, 0x9FFF), (0xF900, 0xFAFF))),
+    (RARE, ((0x3400, 0x4DBF), (0xF900, 0xFAFF))),
+    (HAN, ((0x4E00, 0x9FFF),)),
+    (HAN_KANA_HANGUL, ((0x4E00, 0x9FFF), (0x3400, 0x4DBF), (0x3040, 0x30FF), (0xAC00, 0xD7AF))),
+    (ODD, ((0x80, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7), (0x00, 0x08), (0x0B, 0x0B), (0x0E, 0x1F), (0x7F, 0x9F))),
+    (ASCII_LETTER, ((0x41, 0x5A), (0x61, 0x7A))),
+    (SURROGATE, ((0xD800, 0xDFFF),)),
+)
 
 
-def soup_reason(text: str, points: tuple[Any, Any] | None = None) -> str:
+def _flag_table() -> Any:
+    flags = np.zeros(0x10001, dtype=np.uint16)
+    for bit, ranges in _FLAG_RANGES:
+        for lo, hi in ranges:
+            flags[lo : hi + 1] |= bit
+    flags[[c for c in range(128) if c not in _NOT_ASCII_PUNCT]] |= PUNCT
+    uncommon = np.ones(0x10000, dtype=bool)  # what _UNCOMMON matches: outside ASCII and _COMMON
+    for lo, hi in ((0, 0x7F), *_COMMON):
+        uncommon[lo : hi + 1] = False
+    flags[[c for c in np.flatnonzero(uncommon).tolist() if chr(c).isalpha()]] |= STRAY
+    flags[0x10000] = ASTRAL
+    return flags
+
+
+FLAGS = _flag_table()
+
+
+def soup_reason(text: str, points: tuple[Any, Any] | None = None, flags: Any = None) -> str:
     """Why ``text`` looks like unmapped glyph codes, or ``""`` when it looks like language (``points``:
-    its :func:`code_points`, when already computed).
+    its :func:`code_points`, ``flags``: its code points looked up in ``FLAGS``, when already computed).
 
     Three signs: ASCII punctuation outnumbering letters, Latin-1 symbols or control characters making
-    up a tenth of the text, or letters spread over many scripts that no real page mixes. Every count is a
-    regular expression or a numpy pass over the whole text (no per-character Python loop: this runs on
-    every page).
+    up a tenth of the text, or letters spread over many scripts that no real page mixes. The counts are
+    over the visible characters less their runs (:func:`visible_without_runs`), all read from one lookup
+    of their code points in ``FLAGS`` (no regular expression, no string rebuilt: this runs on every page).
     """
-    chars = visible_without_runs(text, points)
-    n = len(chars)
+    cps, kind = points if points is not None else code_points(text)
+    kept = _kept(cps, kind)
+    n = int(kept.size)
     if n < MIN_CHARS:
         return ""
-    punct = len(chars.encode("ascii", "ignore").translate(None, _NOT_ASCII_PUNCT))
+    vis = cps[kept]
+    flags = FLAGS[np.minimum(vis, 0x10000)] if flags is None else flags[kept]
+    punct = int(np.count_nonzero(flags & PUNCT))
     if punct / n > 0.4:
         return f"ASCII punctuation soup ({punct} of {n} characters), font without ToUnicode map?"
-    odd = len(_ODD.findall(chars))
+    odd = int(np.count_nonzero(flags & ODD))
     if odd / n > 0.08 and odd >= 5:
         return f"Latin-1 symbols/control characters ({odd} of {n}), font without ToUnicode map?"
-    stray: dict[int, int] = {}
-    for c in _UNCOMMON.findall(chars):
-        if c.isalpha():
-            stray[_block(ord(c))] = stray.get(_block(ord(c)), 0) + 1
-    total = sum(stray.values())
-    if len(stray) >= 4 and total / n > 0.05:
-        return f"letters from {len(stray)} unrelated scripts ({total} of {n}), font without ToUnicode map?"
+    stray = vis[(flags & STRAY) != 0]
+    if (flags & ASTRAL).any():  # beyond the BMP: every letter there is uncommon
+        astral = [int(c) for c in vis[vis > 0xFFFF] if chr(c).isalpha()]
+        stray = np.concatenate((stray, np.array(astral, dtype=stray.dtype)))
+    total = int(stray.size)
+    blocks = int(np.unique(stray >> 7).size) if total else 0  # a coarse script key: the 128-code-point row
+    if blocks >= 4 and total / n > 0.05:
+        return f"letters from {blocks} unrelated scripts ({total} of {n}), font without ToUnicode map?"
     return ""
 
 
@@ -92,18 +126,22 @@ def visible_without_runs(text: str, points: tuple[Any, Any] | None = None) -> st
     """The non-whitespace characters of ``text`` less its runs (see ``_SPACE_KIND``); ``points``: its
     :func:`code_points`, when already computed."""
     cps, kind = points if points is not None else code_points(text)
+    return cps[_kept(cps, kind)].tobytes().decode("utf-32-le", "surrogatepass")
+
+
+def _kept(cps: Any, kind: Any) -> Any:
+    """Indices into ``cps`` of the visible characters that are in no run (see ``_SPACE_KIND``)."""
     at = np.flatnonzero(kind == 0)  # visible characters
     if at.size < 3:
-        return "".join(text.split())
+        return at
     breaks = np.cumsum(kind == 2)  # newlines and other whitespace so far
     vis = cps[at]
     linked = (vis[1:] == vis[:-1]) & (breaks[at[1:]] == breaks[at[:-1]])  # same char, only spaces between
     if not (linked[1:] & linked[:-1]).any():
-        return vis.tobytes().decode("utf-32-le", "surrogatepass")
+        return at
     starts = np.flatnonzero(np.concatenate(([True], ~linked)))  # chains of linked characters
     lengths = np.diff(np.append(starts, vis.size))
-    keep = np.repeat(lengths < 3, lengths)
-    return vis[keep].tobytes().decode("utf-32-le", "surrogatepass")
+    return at[np.repeat(lengths < 3, lengths)]
 
 
 SCRIPTS = ("han", "kana", "hangul", "latin", "other")

@@ -73,16 +73,21 @@ def latin_words(text: str) -> tuple[int, int, int, float]:
     return len(tokens), words, function, vowels
 
 
-def unplaced_reason(text: str) -> str:
+def unplaced_reason(text: str, counts: tuple[int, int] | None = None) -> str:
     """Why no language fits a long Latin-script ``text``, or ``""`` when one does (or it is not Latin).
 
     A page of prose in any Latin-script language has function words (``the``, ``de``, ``und``, ...) and
     word-shaped tokens; glyph codes read as letters have neither (``xQ3kZ pL0vNw``). Text in CJK or another
-    script, and short text, is not judged here.
+    script, and short text, is not judged here. ``counts``: the ASCII letters and the Han, kana and Hangul
+    characters of ``text[:20000]``, when already counted (``quality.check_text`` reads them off its code
+    points).
     """
     sample = text[:20000]
-    latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))  # as _LATIN counts
-    if latin < 4 * MIN_TOKENS or len(_HAN_KANA_HANGUL.findall(sample)) * 8 > latin:
+    if counts is None:
+        latin = len(sample.encode("ascii", "ignore").translate(None, _NOT_ASCII_LETTER))  # as _LATIN counts
+        counts = latin, len(_HAN_KANA_HANGUL.findall(sample)) if latin >= 4 * MIN_TOKENS else 0
+    latin, cjk = counts
+    if latin < 4 * MIN_TOKENS or cjk * 8 > latin:
         return ""
     data = sample.lower().encode().translate(None, _PUNCT_BYTES)
     # Prose settles it on its first third (1-4 KB): a text of n bytes has at most (n + 1) / 2 tokens, so

@@ -14,15 +14,24 @@ from typing import Any
 
 import numpy as np
 
-from corpusforge.ingest.garble import code_points, soup_reason
+from corpusforge.ingest.garble import (
+    ASCII_LETTER,
+    BAD,
+    CJK,
+    FLAGS,
+    HAN,
+    HAN_KANA_HANGUL,
+    RARE,
+    code_points,
+    soup_reason,
+)
 from corpusforge.ingest.lang import unplaced_reason
 
 # A letter (not digit, punctuation or space) repeated 3+ times, or a whole line that is one CJK char doubled.
 _LETTER = re.compile(r"[^\W\d_]")
 _DOUBLE_LINE = re.compile(r"^\s*([\u4e00-\u9fff])\1\s*$", re.M)
-_RARE_CJK = re.compile(r"[\u3400-\u4dbf\U00020000-\U0003134f\uf900-\ufaff]")
-_CJK = ((0x3400, 0x9FFF), (0x20000, 0x3134F), (0xF900, 0xFAFF))  # inclusive code point ranges
-_BAD = re.compile(r"[\ufffd\ue000-\uf8ff\x00-\x08\x0b\x0e-\x1f]")
+# Replacement/private-use/control characters (BAD), CJK (U+3400-9FFF, F900-FAFF, 20000-3134F) and its rare
+# extension blocks (RARE: U+3400-4DBF, F900-FAFF, 20000-3134F) are classes of garble.FLAGS.
 
 MIN_CHARS = 8  # on a page with images, fewer non-space characters than this counts as no text layer
 
@@ -47,29 +56,36 @@ def check_text(text: str, has_images: bool = False) -> Verdict:
     letters = int(np.count_nonzero(kind == 0))  # non-whitespace characters
     if letters == 0 or (has_images and letters < MIN_CHARS):
         return Verdict("empty", f"no text layer ({letters} characters)")
-    bad = len(_BAD.findall(text))
+    flags = FLAGS[np.minimum(cps, 0x10000)]
+    bad = int(np.count_nonzero(flags & BAD))
     if bad / letters > 0.1:
         return Verdict("garbage", f"{bad} replacement/private-use/control characters of {letters}")
-    junk = letter_runs(text, cps) + 2 * len(_DOUBLE_LINE.findall(text))
+    junk = letter_runs(text, cps) + 2 * _double_lines(text, cps, flags)
     if junk >= 6 and junk / letters > 0.05:
         return Verdict("garbage", f"repeated junk characters ({junk} of {letters}), broken font mapping?")
-    cjk = int(np.count_nonzero(_in_ranges(cps, _CJK)))
-    rare = len(_RARE_CJK.findall(text)) if cjk else 0
+    astral = int(np.count_nonzero((cps >= 0x20000) & (cps <= 0x3134F))) if cps.max() > 0xFFFF else 0
+    cjk = int(np.count_nonzero(flags & CJK)) + astral  # the code points of _CJK
+    rare = int(np.count_nonzero(flags & RARE)) + astral if cjk else 0
     if rare >= 2 and rare / cjk > 0.2:
         return Verdict(
             "garbage", f"{rare} of {cjk} CJK characters from rare extension blocks, broken font mapping?"
         )
-    soup = soup_reason(text, points) or unplaced_reason(text)
+    head = flags[:20000]
+    latin = int(np.count_nonzero(head & ASCII_LETTER))
+    soup = soup_reason(text, points, flags) or unplaced_reason(
+        text, (latin, int(np.count_nonzero(head & HAN_KANA_HANGUL)))
+    )
     if soup:
         return Verdict("garbage", soup)
     return Verdict("ok")
 
 
-def _in_ranges(cps: Any, ranges: tuple[tuple[int, int], ...]) -> Any:
-    mask = np.zeros(cps.shape, dtype=bool)
-    for lo, hi in ranges:
-        mask |= (cps >= lo) & (cps <= hi)
-    return mask
+def _double_lines(text: str, cps: Any, flags: Any) -> int:
+    """Lines that are one Han character doubled (``_DOUBLE_LINE``): the regular expression runs only on a
+    text with two same Han characters in a row, which every such line has."""
+    if cps.size < 2 or not ((cps[1:] == cps[:-1]) & ((flags[1:] & HAN) != 0)).any():
+        return 0
+    return len(_DOUBLE_LINE.findall(text))
 
 
 def letter_runs(text: str, cps: Any = None) -> int:
