@@ -7,6 +7,7 @@ import copy
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -137,3 +138,13 @@ def test_counts_were_tried():
         TRIED
     )
     print("config fuzz examples:", TRIED)
+
+
+def test_unknown_key_with_a_newline_is_named_on_one_line(tmp_path: Path) -> None:
+    """Found by the fuzz test above: a complex YAML key holding a newline gave a two-line error."""
+    path = tmp_path / "corpusforge.yaml"
+    path.write_text("? ---\n\n  &a \n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    msg = str(err.value)
+    assert "\n" not in msg and msg.endswith("unknown key"), msg
