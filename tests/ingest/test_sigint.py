@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 
+import fitz
 import pytest
 
 from corpusforge.ingest.ocr import tesseract_available
@@ -29,7 +30,12 @@ def test_sigint_during_ocr(tmp_path, quickstart_dir, fixtures_dir):
     src = tmp_path / "in"
     shutil.copytree(quickstart_dir, src / "a_quickstart")
     (src / "b_scans").mkdir()
-    shutil.copy(fixtures_dir / "pdf" / "zh_mineru_scanned-book_scanned_2p.pdf", src / "b_scans" / "scan.pdf")
+    # the scan's 2 pages five times over: OCR got fast enough (about 1 s a page) to end before the signal
+    scan = fitz.open(fixtures_dir / "pdf" / "zh_mineru_scanned-book_scanned_2p.pdf")
+    book = fitz.open()
+    for _ in range(5):
+        book.insert_pdf(scan)
+    book.save(src / "b_scans" / "scan.pdf")
     ws = tmp_path / "ws"
     run = [sys.executable, "-m", "corpusforge", "--workspace", str(ws)]
     subprocess.run([*run, "init", str(ws)], check=True, capture_output=True)
