@@ -47,6 +47,9 @@ def test_sigint_during_ocr(tmp_path, quickstart_dir, fixtures_dir):
         stderr=subprocess.STDOUT,
         text=True,
         start_new_session=True,
+        # a terminal's Ctrl-C default, whatever an earlier test left this process's SIGINT as (ignored
+        # SIGINT is inherited, and Python then installs no KeyboardInterrupt handler)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     try:
         deadline = time.monotonic() + 240
