@@ -135,6 +135,12 @@ class GenerateConfig(Section):
         description="Units of work (a document's Q&A, a chunk's task) in flight at once "
         "(0 = 2 x llm.concurrency). Memory stays flat whatever the corpus size.",
     )
+    gate_workers: Annotated[int, Field(ge=0)] | Literal["auto"] = Field(
+        "auto",
+        description="Processes that score samples for the quality gate while replies keep coming "
+        "(0 = in the run's own process; auto = 1 on a machine with 2 CPUs or more, for runs of at least "
+        "200 units and no LLM judge). The samples are the same either way.",
+    )
     min_chunk_chars: int = Field(40, ge=0, description="Chunks shorter than this (characters) are skipped.")
     summary_scope: Literal["chunk", "document"] = Field(
         "chunk",

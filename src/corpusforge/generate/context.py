@@ -49,6 +49,7 @@ class GenerateSummary:
         errors: one line per failed request or unusable reply (the run went on without it).
         candidates: candidate answers stored; cost: estimated cost (None without prices).
         reused: samples whose stored verdict was kept (same reply and gate settings: not gated again).
+        gated_by_workers: samples scored by gate worker processes (``generate.gate_workers``).
     """
 
     documents: int = 0
@@ -68,6 +69,7 @@ class GenerateSummary:
     n_errors: int = 0
     candidates: int = 0
     reused: int = 0
+    gated_by_workers: int = 0
     entities_chunks: int = 0
     cost: float | None = None
     seconds: float = 0.0
@@ -89,6 +91,27 @@ class GenerateSummary:
         return {**asdict(self), "kept": self.kept, "dropped": self.dropped}
 
 
+#: a job's samples made early, each with the (verdict, evidence) of a gate worker or None
+Presampled = list[tuple[Sample, Any]]
+
+
+def _gate_view(s: Sample) -> Sample:
+    """The fields of a sample the gate's verdict reads (what is sent to a gate worker)."""
+    return Sample(
+        sample_id=s.sample_id,
+        task=s.task,
+        instruction=s.instruction,
+        input=s.input,
+        output=s.output,
+        source="",
+        doc_id="",
+        pages=s.pages,
+        chunk_ids=s.chunk_ids,
+        created_at=0.0,
+        metadata=s.metadata,
+    )
+
+
 @dataclass
 class RunContext:
     """Everything a job needs."""
@@ -106,6 +129,8 @@ class RunContext:
     _in_store: set[str] = field(default_factory=set)  # ids of this commit found stored: not written again
     _prompts: dict[tuple[str, str], Prompt] = field(default_factory=dict)
     _superseded_seen: int = 0
+    n_workers: int = 0  # gate worker processes the run starts (generate.gate_workers)
+    workers: Any = None  # GateWorkers scoring fresh samples in other processes (None: all in this one)
 
     def __post_init__(self) -> None:
         if self.store is None:
@@ -169,18 +194,53 @@ class RunContext:
         s.messages = s.default_messages()
         return s
 
-    def gate_sample(self, task: Task, s: Sample, context: str, batch: dict[str, Sample]) -> None:
+    async def presample(
+        self, task: Task, made: list[tuple[Unit, Item]], round_: int = 0
+    ) -> Presampled | None:
+        """The samples of a job's items, made as soon as its replies are in, and the verdicts the gate
+        workers give the fresh ones (:mod:`corpusforge.quality.workers`); None: made and gated at commit.
+
+        Only for tasks whose ``on_commit`` is the default (it may change an item at commit), and not when
+        every reply came from the cache (their samples are mostly stored, with reusable verdicts).
+        """
+        from corpusforge.generate.tasks.base import Task as BaseTask
+
+        w = self.workers
+        if (
+            w is None
+            or not w.ready
+            or not made
+            or type(task).on_commit is not BaseTask.on_commit
+            or all(it.completion.cached for _, it in made)
+        ):
+            return None
+        samples = [self.make_sample(task, u, self.task_prompt(task, u.lang), it, round_) for u, it in made]
+        fresh = [i for i, (_, it) in enumerate(made) if not it.completion.cached]
+        sent = [(_gate_view(samples[i]), made[i][0].text, task.gate_answer(samples[i])) for i in fresh]
+        got = await w.verdicts(sent, {task.name: self.gate.traits(task.name)})
+        results: list[Any] = [None] * len(made)
+        for i, r in zip(fresh, got, strict=True):
+            results[i] = r
+        return list(zip(samples, results, strict=True))
+
+    def gate_sample(
+        self, task: Task, s: Sample, context: str, batch: dict[str, Sample], pre: Any = None
+    ) -> None:
         """Give a sample its verdict; a duplicate it supersedes (in the batch or the store) is dropped.
 
         A sample stored by an earlier run with the same reply and gate settings keeps its verdict; only
-        de-duplication is replayed (:mod:`corpusforge.quality.reuse`).
+        de-duplication is replayed (:mod:`corpusforge.quality.reuse`). So it is with ``pre``, the
+        (verdict, evidence) a gate worker gave it.
         """
         v = stored_verdict(self.gate, s, self._stored_copy(s.sample_id))
-        if v is None:
-            self.gate.apply(s, context, answer=task.gate_answer(s))
-        else:
+        if v is not None:
             self.gate.replay(s, v)
             self.summary.reused += 1
+        elif pre is not None:
+            s.evidence = pre[1]
+            self.gate.replay(s, pre[0])
+        else:
+            self.gate.apply(s, context, answer=task.gate_answer(s))
         sup = self.gate.superseded[self._superseded_seen :]
         self._superseded_seen = len(self.gate.superseded)
         for old, new in sup:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from corpusforge.generate.asking import Asked, Item, ask, ask_text
-from corpusforge.generate.context import KEPT, RunContext
+from corpusforge.generate.context import KEPT, Presampled, RunContext
 from corpusforge.generate.units import Unit, plan_pairs, prompt_lang
 from corpusforge.records import Candidate, Chunk, Document, Sample
 
@@ -109,8 +109,8 @@ class QAJob:
     def __init__(self, task: Task, state: DocState, round_: int, need: int):
         self.task, self.state, self.round, self.need = task, state, round_, need
 
-    async def run(self, ctx: RunContext) -> list[tuple[Unit, Asked]]:
-        """Ask each planned chunk for its share of pairs."""
+    async def run(self, ctx: RunContext) -> tuple[list[tuple[Unit, Asked]], Presampled | None]:
+        """Ask each planned chunk for its share of pairs (and have their samples scored early)."""
         st, task = self.state, self.task
         units = [
             (unit_for(ctx, st.doc, [st.chunks[p]]), k)
@@ -133,26 +133,38 @@ class QAJob:
                 for u, k in units
             )
         )
-        return [(u, a) for (u, _), a in zip(units, got, strict=True)]
+        asked = [(u, a) for (u, _), a in zip(units, got, strict=True)]
+        items = [(u, it) for u, a in asked for it in a.items]
+        return asked, await ctx.presample(task, items, self.round)
 
-    def commit(self, ctx: RunContext, result: list[tuple[Unit, Asked]]) -> list[Any]:
+    def commit(
+        self, ctx: RunContext, result: tuple[list[tuple[Unit, Asked]], Presampled | None]
+    ) -> list[Any]:
         """Gate and store the pairs; ask again while the document is below ``qa_min``."""
         st, task, cfg = self.state, self.task, ctx.cfg
         batch: dict[str, Sample] = {}
         made: list[tuple[Sample, Unit]] = []
-        todo: list[tuple[Unit, Item, Sample]] = []
-        for unit, asked in result:
+        todo: list[tuple[Unit, Item, Sample, Any]] = []
+        asked_all, pre = result
+        early = iter(pre or ())
+        for unit, asked in asked_all:
             for line in asked.errors:
                 ctx.error(line)
             for item in asked.items:
                 task.on_commit(ctx, unit, item)
-                s = ctx.make_sample(task, unit, ctx.task_prompt(task, unit.lang), item, self.round)
-                todo.append((unit, item, s))
-        ctx.prefetch([s.sample_id for _, _, s in todo])
-        for unit, item, s in todo:
+                if pre is None:
+                    s, v = (
+                        ctx.make_sample(task, unit, ctx.task_prompt(task, unit.lang), item, self.round),
+                        None,
+                    )
+                else:
+                    s, v = next(early)
+                todo.append((unit, item, s, v))
+        ctx.prefetch([s.sample_id for _, _, s, _ in todo])
+        for unit, item, s, v in todo:
             if s.sample_id in batch:
                 continue
-            ctx.gate_sample(task, s, unit.text, batch)
+            ctx.gate_sample(task, s, unit.text, batch, v)
             batch[s.sample_id] = s
             made.append((s, unit))
             st.questions.append(task.question(item.data))
@@ -183,9 +195,9 @@ class UnitJob:
     def __init__(self, task: Task, unit: Unit):
         self.task, self.unit = task, unit
 
-    async def run(self, ctx: RunContext) -> Asked:
-        """Ask for the item."""
-        return await ask(
+    async def run(self, ctx: RunContext) -> tuple[Asked, Presampled | None]:
+        """Ask for the item (and have its sample scored early)."""
+        asked = await ask(
             ctx.client,
             self.task,
             self.unit,
@@ -194,22 +206,27 @@ class UnitJob:
             1,
             ctx.cfg.seed,
         )
+        return asked, await ctx.presample(self.task, [(self.unit, it) for it in asked.items])
 
-    def commit(self, ctx: RunContext, asked: Asked) -> list[Any]:
+    def commit(self, ctx: RunContext, result: tuple[Asked, Presampled | None]) -> list[Any]:
         """Gate and store the sample (after the task's ``on_commit``: entities also go onto the chunk)."""
+        asked, pre = result
         for line in asked.errors:
             ctx.error(line)
         batch: dict[str, Sample] = {}
         made: list[tuple[Sample, Unit]] = []
-        samples = []
+        samples: list[tuple[Sample, Any]] = []
+        early = iter(pre or ())
         for item in asked.items:
             self.task.on_commit(ctx, self.unit, item)
-            samples.append(
-                ctx.make_sample(self.task, self.unit, ctx.task_prompt(self.task, self.unit.lang), item)
-            )
-        ctx.prefetch([s.sample_id for s in samples])
-        for s in samples:
-            ctx.gate_sample(self.task, s, self.unit.text, batch)
+            if pre is None:
+                prompt = ctx.task_prompt(self.task, self.unit.lang)
+                samples.append((ctx.make_sample(self.task, self.unit, prompt, item), None))
+            else:
+                samples.append(next(early))
+        ctx.prefetch([s.sample_id for s, _ in samples])
+        for s, v in samples:
+            ctx.gate_sample(self.task, s, self.unit.text, batch, v)
             batch[s.sample_id] = s
             made.append((s, self.unit))
         ctx.write(batch)

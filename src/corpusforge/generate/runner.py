@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import time
 from collections import deque
 from collections.abc import Iterator
@@ -63,6 +64,19 @@ def _make_gate(ws: Workspace) -> Any:
     return QualityGate(ws.config.quality, backend=judge, tasks=TASKS)
 
 
+WORKERS_FROM = 200  # units of work from which ``gate_workers: auto`` starts a worker
+
+
+def gate_workers(setting: int | str, units: int, judge: bool) -> int:
+    """How many gate worker processes a run starts (``generate.gate_workers``); none with the LLM judge,
+    which needs this process's client."""
+    if judge:
+        return 0
+    if setting == "auto":
+        return 1 if (os.cpu_count() or 1) >= 2 and units >= WORKERS_FROM else 0
+    return int(setting)
+
+
 def _rates(ctx: RunContext, t0: float) -> str:
     """The progress note of a run: requests/s, tokens/s, cache hits, samples kept and dropped."""
     st = ctx.client.stats
@@ -105,6 +119,11 @@ async def _drive(
                 return
             start(job)
 
+    if ctx.n_workers:
+        from corpusforge.quality.workers import GateWorkers
+
+        ctx.workers = GateWorkers(ctx.gate.cfg.model_dump(mode="json"), ctx.n_workers)
+        await ctx.workers.start()
     top_up()
     t0 = time.monotonic()
     ticker = asyncio.ensure_future(_tick(ctx, progress, t0)) if progress is not None else None
@@ -138,6 +157,9 @@ async def _drive(
         try:
             await _flush(ctx)  # an interrupted run keeps what it gated
         finally:
+            if ctx.workers is not None:
+                ctx.summary.gated_by_workers = ctx.workers.items
+                await ctx.workers.aclose()
             await ctx.client.aclose()
 
 
@@ -186,6 +208,7 @@ def generate(
     ctx = RunContext(
         ws=ws, cfg=cfg, client=client, gate=gate, candidates=max(0, candidates), store=commit_store
     )
+    ctx.n_workers = gate_workers(cfg.gate_workers, total, ws.config.quality.judge.enabled)
     for name in names:  # a broken prompt file fails now, in one line
         for lang in LANGS:
             ctx.task_prompt(TASKS[name], lang)

@@ -143,6 +143,10 @@ class QualityGate:
             self._traits[task] = resolve(task, self.cfg, self.tasks)
         return self._traits[task]
 
+    def learn_traits(self, traits: dict[str, Traits]) -> None:
+        """Take tasks' traits as resolved elsewhere (a gate worker is told them by its run)."""
+        self._traits.update(traits)
+
     def _judge_client(self) -> Any:
         if self._judge is None and self._backend is not None:
             from corpusforge.quality.judge import make_client
@@ -321,11 +325,17 @@ class QualityGate:
         Args:
             answer: the text to judge when it is not the sample's output (``Task.gate_answer``).
         """
+        return self.replay(sample, self.verdict(sample, context, answer=answer))
+
+    def verdict(self, sample: Sample, context: Any, *, answer: str | None = None) -> Verdict:
+        """The verdict of a sample before de-duplication (:meth:`score`, then :meth:`annotate`, which
+        may set ``sample.evidence``). It reads the sample and the settings only, never what was gated
+        before, so it may run anywhere (the gate workers of :mod:`corpusforge.quality.workers`)."""
         meta = sample.metadata or {}
         ans = sample.output if answer is None else answer
         v = self.score(sample.instruction, ans, context, task=sample.task, lang=meta.get("lang") or None)
         self.annotate(sample, v, context, answer=answer)  # before dedup: a dropped question is not kept
-        return self.replay(sample, v)
+        return v
 
     def replay(self, sample: Sample, v: Verdict) -> Sample:
         """The end of :meth:`apply` (:meth:`dedup`, then :meth:`settle`) for a sample's verdict before

@@ -39,7 +39,7 @@ def short(text: Any, n: int = 160) -> str:
 def make_client(timeout: float, api_key: str, concurrency: int) -> Any:
     """An ``AsyncClient`` sending ``Authorization: Bearer <api_key>``, ``timeout`` seconds per phase."""
     httpx = httpx_module()
-    keep = max(100, concurrency)
+    keep = max(16, concurrency)
     return httpx.AsyncClient(
         timeout=httpx.Timeout(timeout),
         limits=httpx.Limits(max_connections=None, max_keepalive_connections=keep),
