@@ -18,10 +18,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import pickle
 import signal
 import struct
 import sys
+import threading
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 if TYPE_CHECKING:
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 _LEN = struct.Struct("<I")
+START_WAIT = 30.0  # seconds samples wait for the first worker to be ready
 #: (sample, context, answer): what :meth:`QualityGate.verdict` reads
 Item = tuple["Sample", str, "str | None"]
 #: (verdict, evidence) of one item, or None when it failed there (it is then gated in the run's process)
@@ -61,15 +64,29 @@ class GateWorkers:
         self._queue: list[tuple[list[Item], dict[str, Traits], asyncio.Future[list[Result]]]] = []
         self._next = 0
         self._closed = False
+        self._starting = 0  # workers started, not ready yet
+        self._up = asyncio.Event()  # set when one is ready, or none is left starting
+        self._gave_up = False
         self.items = 0  # items the workers gave a verdict (for the summary)
 
     @property
     def ready(self) -> bool:
-        """Whether a worker is up (else :meth:`verdicts` is not worth calling)."""
-        return bool(self._ready)
+        """Whether a worker is up or still starting (else :meth:`verdicts` is not worth calling)."""
+        return bool(self._ready) or (self._starting > 0 and not self._gave_up)
+
+    async def _when_up(self, items: list[Item], traits: dict[str, Traits]) -> list[Result]:
+        """:meth:`verdicts` once a worker is up (None for each item if none comes up in time)."""
+        try:
+            await asyncio.wait_for(self._up.wait(), START_WAIT)
+        except asyncio.TimeoutError:
+            if not self._gave_up:
+                log.warning("no gate worker started within %gs; samples are gated in this process", START_WAIT)
+            self._gave_up = True
+        return await self.verdicts(items, traits)
 
     async def start(self) -> None:
-        """Start the workers (returns at once; each is used from its ``ready`` on)."""
+        """Start the workers (returns at once; samples wait for the first to be ready, a fraction of a
+        second, and are gated in this process if none is within :data:`START_WAIT` seconds)."""
         for _ in range(self.n):
             proc = await asyncio.create_subprocess_exec(
                 sys.executable,
@@ -81,6 +98,7 @@ class GateWorkers:
             assert proc.stdin is not None
             proc.stdin.write(_frame(self.settings))
             self._procs.append(proc)
+            self._starting += 1
             self._load[proc.pid] = 0
             self._readers.append(asyncio.ensure_future(self._read(proc)))
 
@@ -92,7 +110,9 @@ class GateWorkers:
                 head = await proc.stdout.readexactly(_LEN.size)
                 msg = pickle.loads(await proc.stdout.readexactly(_LEN.unpack(head)[0]))
                 if msg == "ready":
+                    self._starting -= 1
                     self._ready.append(proc)
+                    self._up.set()
                     continue
                 bid, results = msg
                 fut, n, _ = self._waiting.pop(bid)
@@ -106,6 +126,10 @@ class GateWorkers:
         finally:
             if proc in self._ready:
                 self._ready.remove(proc)
+            else:
+                self._starting -= 1
+            if not self._starting and not self._ready:
+                self._up.set()  # none will come up: whoever waits gates in this process
             for bid, (fut, n, p) in list(self._waiting.items()):
                 if p is proc:
                     del self._waiting[bid]
@@ -115,6 +139,8 @@ class GateWorkers:
     def verdicts(self, items: list[Item], traits: dict[str, Traits]) -> asyncio.Future[list[Result]]:
         """The verdicts of ``items`` (in their order); every item sent in one turn of the loop goes in
         one batch. An item comes back None when a worker could not gate it (gate it in process)."""
+        if not self._ready and self._starting and not self._gave_up and items:
+            return asyncio.ensure_future(self._when_up(items, traits))
         fut: asyncio.Future[list[Result]] = asyncio.get_running_loop().create_future()
         if not self._ready or not items:
             fut.set_result([None] * len(items))
@@ -182,6 +208,17 @@ def _read_frame(inp: BinaryIO) -> Any:
     return pickle.loads(data)
 
 
+def _load_jieba() -> None:
+    try:
+        import jieba
+        import jieba.posseg  # noqa: F401 - its tag table loads on import
+
+        jieba.setLogLevel(60)
+        jieba.initialize()
+    except ImportError:  # pragma: no cover - jieba is a core dependency
+        pass
+
+
 def serve(inp: BinaryIO, out: BinaryIO) -> None:
     """The worker's loop: settings, ``ready``, then a result list per batch, until ``inp`` ends."""
     from corpusforge.quality.config import QualityConfig
@@ -191,13 +228,8 @@ def serve(inp: BinaryIO, out: BinaryIO) -> None:
     if settings is None:
         return
     gate = QualityGate(QualityConfig.model_validate(settings))
-    try:  # jieba's dictionary loads in seconds: before ``ready``, not on the first Chinese sample
-        import jieba
-
-        jieba.setLogLevel(60)
-        jieba.initialize()
-    except ImportError:  # pragma: no cover - jieba is a core dependency
-        pass
+    # jieba's dictionary takes half a second to load: in the background (the first Chinese name waits)
+    threading.Thread(target=_load_jieba, daemon=True).start()
     out.write(_frame("ready"))
     out.flush()
     while (msg := _read_frame(inp)) is not None:
@@ -223,6 +255,7 @@ def main() -> None:
         serve(inp, out)
     except (BrokenPipeError, KeyboardInterrupt):  # the run is gone
         pass
+    os._exit(0)  # nothing to clean up: skip the interpreter's shutdown (the run waits for this exit)
 
 
 if __name__ == "__main__":
