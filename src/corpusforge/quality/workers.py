@@ -80,7 +80,9 @@ class GateWorkers:
             await asyncio.wait_for(self._up.wait(), START_WAIT)
         except asyncio.TimeoutError:
             if not self._gave_up:
-                log.warning("no gate worker started within %gs; samples are gated in this process", START_WAIT)
+                log.warning(
+                    "no gate worker started within %gs; samples are gated in this process", START_WAIT
+                )
             self._gave_up = True
         return await self.verdicts(items, traits)
 
