@@ -24,6 +24,8 @@ words absent from the passage, and other values of ``NEAR``/``PREV``/``IDF_POWER
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from corpusforge.quality.locate import Passage, anchors, best_sentence, core, grams, passage
 from corpusforge.quality.qtypes import question_type, type_score
 from corpusforge.quality.text import units
@@ -102,22 +104,34 @@ def alignment(question: str, answer: str, context: str, evidence: str | None = N
         context: the chunk text.
         evidence: the quote the model gave for its answer, if any.
     """
-    want = _wanted(question)
-    if not want:
+    asked = _asked(question, context)
+    if asked is None:
         return 1.0
-    p = passage(context)
+    p, wt, hits, top = asked
     spans = (anchors(core(evidence), p.text) if evidence else []) or anchors(core(answer), p.text)
     if not spans:
         where = best_sentence(core(evidence or answer), p)
         if where is None:
             return 0.0
         spans = [where]
-    wt = _weights(p, want)
-    hits = [want & g for g in p.grams]
-    top = max(sum(wt[g] for g in h) + _around(p, wt, hits, i, h) for i, h in enumerate(hits))
     if top <= 0:
         return 1.0
     return min(1.0, max(_place_score(p, wt, hits, a, b) for a, b in spans) / top)
+
+
+@lru_cache(maxsize=64)
+def _asked(question: str, context: str) -> tuple[Passage, dict[str, float], list[set[str]], float] | None:
+    """What the question alone makes of the passage: the weights of its words, their matches in each
+    sentence and the best sentence's score; None when it has no content words. Cached: the gate scores
+    a sample's relevance twice (before and after its quote is looked up)."""
+    want = _wanted(question)
+    if not want:
+        return None
+    p = passage(context)
+    wt = _weights(p, want)
+    hits = [want & g for g in p.grams]
+    top = max(sum(wt[g] for g in h) + _around(p, wt, hits, i, h) for i, h in enumerate(hits))
+    return p, wt, hits, top
 
 
 def relevance(
