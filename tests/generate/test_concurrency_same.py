@@ -53,3 +53,33 @@ def test_concurrency_1_and_128_give_identical_samples(tmp_path: Path):
     first = {r[0] for r in rows if r[0] in got["first"]}
     assert first and all(r[1] == "dropped" and "duplicate_question:" in r[4] for r in rows if r[0] in first)
     assert got[128] == got[1]
+
+
+def test_the_question_index_moved_to_disk_gives_identical_samples(tmp_path: Path, monkeypatch):
+    """Past ``SPILL_AT`` kept questions the gate's index lives on disk: the same samples either way."""
+    import corpusforge.quality.gate as gate_module
+    from corpusforge.quality.dedup import DiskQuestionIndex
+
+    got = {}
+    spilled = []
+    spill = DiskQuestionIndex.from_memory
+
+    def from_memory(index):  # noqa: ANN001, ANN202
+        spilled.append(len(index))
+        return spill(index)
+
+    monkeypatch.setattr(DiskQuestionIndex, "from_memory", staticmethod(from_memory))
+    with FixedLatencyServer(0.01, shape=shared_questions) as server:
+        for at in (10**9, 3):
+            monkeypatch.setattr(gate_module, "SPILL_AT", at)
+            ws = synthetic_workspace(
+                tmp_path / f"s{at}", N_DOCS, endpoint_config([server.url], concurrency=16)
+            )
+            try:
+                s = generate(ws)
+                got[at] = (sample_rows(ws), s.by_task, s.dropped_by_reason, s.flagged_by_reason)
+            finally:
+                ws.close()
+    assert spilled == [3]
+    assert sum(r[1] == "dropped" for r in got[3][0]) > 0  # duplicates found on disk too
+    assert got[3] == got[10**9]

@@ -1,7 +1,9 @@
 """Question de-duplication: exact and near matches, scopes, and the best-grounded copy kept."""
 
+import pytest
+
 from corpusforge.quality.config import QualityConfig
-from corpusforge.quality.dedup import QuestionIndex, normalize_question
+from corpusforge.quality.dedup import DiskQuestionIndex, QuestionIndex, normalize_question
 from corpusforge.quality.gate import QualityGate
 
 CTX = "青溪市自来水公司成立于1987年3月12日，负责中心城区的供水。服务热线为966123。"
@@ -13,8 +15,12 @@ def test_normalize_question():
     assert normalize_question("公司是什么时候成立的？") == "公司什么时候成立"
 
 
-def test_index_exact_and_near():
-    idx = QuestionIndex(0.7)
+INDEXES = pytest.mark.parametrize("make", [QuestionIndex, DiskQuestionIndex], ids=["memory", "disk"])
+
+
+@INDEXES
+def test_index_exact_and_near(make):
+    idx = make(0.7)
     idx.add("a", "青溪市自来水公司是什么时候成立的？", 0.9)
     assert "a" in idx and idx.grounding("a") == 0.9 and len(idx) == 1
     assert idx.find("青溪市自来水公司是什么时候成立的?")[0] == "a"
@@ -29,8 +35,9 @@ def test_index_exact_and_near():
     assert len(idx) == 1 and idx.grounding("b") == 0.6
 
 
-def test_index_scopes_are_separate():
-    idx = QuestionIndex(0.7)
+@INDEXES
+def test_index_scopes_are_separate(make):
+    idx = make(0.7)
     idx.add("a", "服务热线是多少？", 1.0, scope="doc1")
     assert idx.find("服务热线是多少？", scope="doc2") is None
     assert idx.find("服务热线是多少？", scope="doc1")[0] == "a"
@@ -75,8 +82,10 @@ def test_dedup_scope_document_and_off():
     assert off.check("服务热线是多少？", "服务热线为966123。", CTX, key="b").verdict == "passed"
 
 
-def test_index_find_matches_a_pairwise_scan():
-    """The number-keyed pool and the prefix filter give exactly the pairwise scan's best match."""
+@pytest.mark.parametrize("kind", ["memory", "disk", "spilled"])
+def test_index_find_matches_a_pairwise_scan(kind):
+    """The number-keyed pool and the prefix filter give exactly the pairwise scan's best match, in memory,
+    on disk and moved from one to the other halfway."""
     import random
 
     from corpusforge.quality.dedup import shingles
@@ -88,9 +97,12 @@ def test_index_find_matches_a_pairwise_scan():
         n = rnd.choice(["", f" {rnd.randint(1, 6)}", f" {rnd.randint(1, 3)} and {rnd.randint(1, 3)}"])
         return "What does the passage say about " + " ".join(rnd.sample(words, 3)) + n + "?"
 
-    idx = QuestionIndex(0.7)
+    idx: QuestionIndex | DiskQuestionIndex = DiskQuestionIndex(0.7) if kind == "disk" else QuestionIndex(0.7)
     kept: dict[str, frozenset[str]] = {}
     for i in range(400):
+        if kind == "spilled" and i == 200:
+            idx = DiskQuestionIndex.from_memory(idx)
+            assert len(idx) == len(kept) and all(k in idx for k in kept)
         q = question()
         grams = shingles(q)
         nums = {g for g in grams if g[0] == "#"}

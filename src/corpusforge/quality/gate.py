@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from corpusforge.quality.config import DEFAULT_ACTIONS, QualityConfig
-from corpusforge.quality.dedup import QuestionIndex
+from corpusforge.quality.dedup import SPILL_AT, DiskQuestionIndex, QuestionIndex
 from corpusforge.quality.evidence import EvidenceFinder
 from corpusforge.quality.filters import question_reasons, run_filters
 from corpusforge.quality.grounding import grounding_details
@@ -109,7 +109,7 @@ class QualityGate:
         self.cfg = cfg or QualityConfig()
         self.store = store
         self.tasks = tasks
-        self.index = QuestionIndex(self.cfg.dedup_similarity)
+        self.index: QuestionIndex | DiskQuestionIndex = QuestionIndex(self.cfg.dedup_similarity)
         self.superseded: list[tuple[str, str]] = []
         self._traits: dict[str, Traits] = {}
         self._backend = backend
@@ -247,7 +247,13 @@ class QualityGate:
             if hit:
                 self._supersede(hit[0], key)
             self.index.add(key, question, v.grounding, scope)
+            self._maybe_spill()
         return v
+
+    def _maybe_spill(self) -> None:
+        """Move the question index to disk once it is large (memory stays flat at any corpus size)."""
+        if isinstance(self.index, QuestionIndex) and len(self.index) >= SPILL_AT:
+            self.index = DiskQuestionIndex.from_memory(self.index)
 
     def check(
         self,
@@ -283,6 +289,7 @@ class QualityGate:
             self.index.add(
                 s.sample_id, dedup_question(s), grounding, s.doc_id if self.cfg.dedup == "document" else ""
             )
+            self._maybe_spill()
             n += 1
         return n
 
