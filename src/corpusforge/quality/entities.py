@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from corpusforge.quality.text import JoinedGrams, detect_lang, ngram_set, ngrams, squashed, units
+from corpusforge.quality.text import JoinedGrams, detect_lang, ngram_set, ngrams, squashed, unit_tuple
 
 #: a source: its text, or (context, question) standing for ``context + "\n" + question``
 Source = str | tuple[str, str]
@@ -45,7 +45,7 @@ def _zh_names(text: str) -> list[str]:
 def _unsupported_clauses(answer: str, source: Source) -> str:
     """The clauses of an answer holding a character pair the source lacks (only they can hold new names)."""
     have = ngram_set(source, 2) if isinstance(source, str) else JoinedGrams(*source, 2)
-    keep = [c for c in _CLAUSE_RE.split(answer) if any(g not in have for g in ngrams(units(c), 2))]
+    keep = [c for c in _CLAUSE_RE.split(answer) if any(g not in have for g in ngrams(unit_tuple(c), 2))]
     return "，".join(keep)
 
 

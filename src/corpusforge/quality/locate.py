@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from corpusforge.quality.patterns import strip_lead_in
-from corpusforge.quality.text import normalize, units
+from corpusforge.quality.text import normalize, unit_tuple
 
 _SENT_END = re.compile(r"[。！？!?；;]+|\n\s*\n|\.(?=\s|$)")  # a single line break is no end (wrapped lines)
 _HEADING = re.compile(r"^[ \t]*#+[ \t][^\n]*", re.M)
@@ -29,7 +29,7 @@ IDF_POWER = 3  # sharper than plain IDF: rare question words decide where it poi
 
 def grams(text: str) -> set[str]:
     """Units and unit bigrams of a text (characters for Chinese, words for English)."""
-    u = units(text)
+    u = unit_tuple(text)
     return set(u) | {u[i] + u[i + 1] for i in range(len(u) - 1)}
 
 
@@ -89,7 +89,7 @@ def passage(context: str) -> Passage:
 def best_sentence(answer: str, p: Passage) -> tuple[int, int] | None:
     """Span of the sentence holding most of a (paraphrased) answer's grams, when it holds at least half
     (None for an answer of fewer than 3 units: 「1张」 is placed by nothing but a character)."""
-    if len(units(answer)) < 3:
+    if len(unit_tuple(answer)) < 3:
         return None
     want = grams(answer)
     share = [len(want & g) / len(want) for g in p.grams]
