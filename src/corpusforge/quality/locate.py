@@ -13,8 +13,10 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from corpusforge.quality.patterns import strip_lead_in
 from corpusforge.quality.text import normalize, unit_tuple
@@ -30,7 +32,9 @@ IDF_POWER = 3  # sharper than plain IDF: rare question words decide where it poi
 def grams(text: str) -> set[str]:
     """Units and unit bigrams of a text (characters for Chinese, words for English)."""
     u = unit_tuple(text)
-    return set(u) | {u[i] + u[i + 1] for i in range(len(u) - 1)}
+    out = set(u)
+    out.update(map(str.__add__, u, u[1:]))
+    return out
 
 
 @dataclass(slots=True, frozen=True)
@@ -77,12 +81,10 @@ def passage(context: str) -> Passage:
         if a in heading_at:
             head = i
     sents = [frozenset(grams(text[a:b])) for a, b in zip(starts, ends, strict=True)]
-    df: dict[str, int] = {}
-    for g in sents:
-        for x in g:
-            df[x] = df.get(x, 0) + 1
+    df = Counter(chain.from_iterable(sents))
     n = len(sents)
-    idf = {x: math.log(1 + n / c) ** IDF_POWER for x, c in df.items()}
+    of_count = {c: math.log(1 + n / c) ** IDF_POWER for c in set(df.values())}  # few distinct counts
+    idf = {x: of_count[c] for x, c in df.items()}
     return Passage(text, starts, ends, sents, heads, idf, math.log(1 + n) ** IDF_POWER)
 
 
