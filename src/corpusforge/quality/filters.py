@@ -69,8 +69,8 @@ def _copies_re(copies: int) -> re.Pattern[str]:
 def tandem_repeat(seq: Sequence[str], copies: int = 3, min_units: int = 8) -> tuple[str, ...] | None:
     """A phrase repeated back to back at least ``copies`` times (spanning ``min_units`` or more), or None."""
     n = len(seq)
-    ids: dict[str, str] = {}
-    coded = "".join(ids.setdefault(u, chr(len(ids))) for u in seq)  # one character per distinct unit
+    ids = {u: chr(i) for i, u in enumerate(dict.fromkeys(seq))}
+    coded = "".join(map(ids.__getitem__, seq))  # one character per distinct unit
     if not _copies_re(copies).search(coded):  # no repeat at all (most texts): the slow scan cannot find one
         return None
     for p in range(1, min(n // copies, 40) + 1):

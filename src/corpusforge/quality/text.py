@@ -19,6 +19,8 @@ _HANGUL = r"\uac00-\ud7af\u1100-\u11ff"
 UNIT_RE = re.compile(
     rf"[{_CJK}]|[{_KANA}]|[{_HANGUL}]+|[0-9]+(?:\.[0-9]+)?|[^\W\d_{_CJK}{_KANA}]+(?:'[a-z]+)?"
 )
+# UNIT_RE on lower-case ASCII text: only numbers and Latin words can match there
+_ASCII_UNIT_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?|[a-z]+(?:'[a-z]+)?")
 NUMBER_RE = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9])")
 _THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 _CJK_RE = re.compile(f"[{_CJK}]")
@@ -58,9 +60,9 @@ def unit_tuple(text: str) -> tuple[str, ...]:
     """:func:`units` as a tuple, cached: every check of a sample reads the units of the same answer,
     question and context (``units(a + "\n" + b)`` is ``units(a) + units(b)``: no unit spans a line break)."""
     t = normalize(text)
-    if not t.isascii():  # Chinese numerals are not ASCII
-        t = arabize(t)
-    return tuple(map(_STEMS.__getitem__, UNIT_RE.findall(t)))
+    if t.isascii():  # no Chinese numerals, no CJK, no capitals
+        return tuple(map(_STEMS.__getitem__, _ASCII_UNIT_RE.findall(t)))
+    return tuple(map(_STEMS.__getitem__, UNIT_RE.findall(arabize(t))))
 
 
 def units(text: str) -> list[str]:
