@@ -54,8 +54,12 @@ def _clause_names(clause: str) -> tuple[str, ...]:
 
 def _unsupported_clause_list(answer: str, source: Source) -> list[str]:
     """The clauses of an answer holding a character pair the source lacks (only they can hold new names)."""
-    have = ngram_set(source, 2) if isinstance(source, str) else JoinedGrams(*source, 2)
-    return [c for c in _CLAUSE_RE.split(answer) if any(g not in have for g in ngrams(unit_tuple(c), 2))]
+    clauses = _CLAUSE_RE.split(answer)
+    if isinstance(source, str):
+        have = ngram_set(source, 2)
+        return [c for c in clauses if not have.issuperset(ngrams(unit_tuple(c), 2))]
+    joined = JoinedGrams(*source, 2)
+    return [c for c in clauses if joined.lacks_any(ngrams(unit_tuple(c), 2))]
 
 
 def _unsupported_clauses(answer: str, source: Source) -> str:

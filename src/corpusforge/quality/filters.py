@@ -98,12 +98,15 @@ def repetition(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
         return f"repetition:{_show(loop)}"
     if len(seq) < 12:
         return None
-    counts = Counter(ngrams(seq, 4))
-    top, top_n = counts.most_common(1)[0]
-    if top_n >= 5 and top_n * 4 / len(seq) >= 0.25:
-        return f"repetition:{_show(top)}"
+    fours = ngrams(seq, 4)
+    if len(set(fours)) <= len(fours) - 4:  # else no 4-gram occurs five times
+        top, top_n = Counter(fours).most_common(1)[0]
+        if top_n >= 5 and top_n * 4 / len(seq) >= 0.25:
+            return f"repetition:{_show(top)}"
+    if len(seq) < 30:
+        return None
     n = 8 if detect_lang(a) in ("zh", "ja") else 5
-    if len(seq) >= 30 and repeated_share(seq, n) > cfg.repetition_ratio:
+    if repeated_share(seq, n) > cfg.repetition_ratio:
         grams = Counter(ngrams(seq, n)).most_common(1)[0][0]
         return f"repetition:{_show(grams)}"
     return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from corpusforge.quality.cnnum import arabize
@@ -99,6 +99,10 @@ class JoinedGrams:
 
     def __contains__(self, gram: object) -> bool:
         return any(gram in s for s in self.sets)
+
+    def lacks_any(self, grams: Iterable[tuple[str, ...]]) -> bool:
+        """Whether one of ``grams`` is not in here (``any(g not in self for g in grams)``)."""
+        return bool(set(grams).difference(*self.sets))
 
 
 @lru_cache(maxsize=1024)
