@@ -24,6 +24,7 @@ from corpusforge.quality.config import QualityConfig
 from corpusforge.quality.gate import QualityGate
 
 CACHED = (
+    text.normalize,
     text.unit_tuple,
     text.ngram_set,
     text.squashed,

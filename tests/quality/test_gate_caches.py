@@ -23,6 +23,7 @@ CASES = [
 
 def _clear() -> None:
     for f in (
+        text.normalize,
         text.unit_tuple,
         text.ngram_set,
         text.squashed,

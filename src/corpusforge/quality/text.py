@@ -29,8 +29,10 @@ _SPACE_RE = re.compile(r"\s+")
 _ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """NFKC (full-width digits and letters to ASCII), lower case, thousands separators removed."""
+    """NFKC (full-width digits and letters to ASCII), lower case, thousands separators removed (cached:
+    the filters, the lead-in, unit and number helpers all normalise the same answer)."""
     text = text or ""
     # ASCII text is NFKC-normal already; no comma, no thousands separator
     text = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).lower()
