@@ -19,17 +19,20 @@ from contextlib import contextmanager
 from typing import Any
 
 from corpusforge.generate.tasks import TASKS
-from corpusforge.quality import filters, gate, grounding, numbers, patterns, text
+from corpusforge.quality import entities, filters, gate, grounding, numbers, patterns, qtypes, text
 from corpusforge.quality.config import QualityConfig
 from corpusforge.quality.gate import QualityGate
 
 CACHED = (
+    text.normalize,
     text.unit_tuple,
     text.ngram_set,
     text.squashed,
     text.detect_lang,
     numbers.source_numbers,
     patterns.strip_lead_in,
+    entities._clause_names,
+    qtypes.question_type,
 )
 # (module, attribute, row of the table): the checks as the gate's modules call them
 TIMED = [

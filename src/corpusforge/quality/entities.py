@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
-from corpusforge.quality.text import JoinedGrams, detect_lang, ngram_set, ngrams, squashed, units
+from corpusforge.quality.text import JoinedGrams, detect_lang, ngram_set, ngrams, squashed, unit_tuple
 
 #: a source: its text, or (context, question) standing for ``context + "\n" + question``
 Source = str | tuple[str, str]
@@ -42,11 +43,28 @@ def _zh_names(text: str) -> list[str]:
     ]
 
 
-def _unsupported_clauses(answer: str, source: Source) -> str:
+@lru_cache(maxsize=4096)
+def _clause_names(clause: str) -> tuple[str, ...]:
+    """:func:`_zh_names` of one clause (cached: the same answer is checked against several sources).
+
+    jieba tags each run of CJK characters, letters and digits on its own, and ``，`` ends such a run, so
+    the names of clauses joined by ``，`` are those of each clause in turn."""
+    return tuple(_zh_names(clause))
+
+
+def _unsupported_clause_list(answer: str, source: Source) -> list[str]:
     """The clauses of an answer holding a character pair the source lacks (only they can hold new names)."""
-    have = ngram_set(source, 2) if isinstance(source, str) else JoinedGrams(*source, 2)
-    keep = [c for c in _CLAUSE_RE.split(answer) if any(g not in have for g in ngrams(units(c), 2))]
-    return "，".join(keep)
+    clauses = _CLAUSE_RE.split(answer)
+    if isinstance(source, str):
+        have = ngram_set(source, 2)
+        return [c for c in clauses if not have.issuperset(ngrams(unit_tuple(c), 2))]
+    joined = JoinedGrams(*source, 2)
+    return [c for c in clauses if joined.lacks_any(ngrams(unit_tuple(c), 2))]
+
+
+def _unsupported_clauses(answer: str, source: Source) -> str:
+    """:func:`_unsupported_clause_list` joined by ``，``."""
+    return "，".join(_unsupported_clause_list(answer, source))
 
 
 def answer_entities(answer: str, *, zh_names: bool = True, source: Source | None = None) -> list[str]:
@@ -75,9 +93,11 @@ def answer_entities(answer: str, *, zh_names: bool = True, source: Source | None
             continue
         ents.append(w)
     if zh_names and lang == "zh":
-        text = answer if source is None else _unsupported_clauses(answer, source)
-        if text:
-            ents.extend(_zh_names(text))
+        if source is None:
+            ents.extend(_zh_names(answer))
+        else:  # the names of the clauses joined by "，" (see _clause_names)
+            for clause in _unsupported_clause_list(answer, source):
+                ents.extend(_clause_names(clause))
     return list(dict.fromkeys(ents))
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 
 from corpusforge.quality.config import QualityConfig
 from corpusforge.quality.patterns import find_leak, find_refusal, strip_lead_in
-from corpusforge.quality.text import detect_lang, ngrams, units
+from corpusforge.quality.text import detect_lang, ngrams, unit_tuple
 
 Filter = Callable[[str, str, str, QualityConfig], "str | None"]
 
@@ -40,7 +40,7 @@ def length(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
 
 def repeats_question(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     """The answer says (almost) nothing the question did not already say."""
-    au, qu = units(strip_lead_in(a)), set(units(q))
+    au, qu = unit_tuple(strip_lead_in(a)), set(unit_tuple(q))
     if not au or not qu:
         return None
     novelty = sum(u not in qu for u in au) / len(au)
@@ -49,7 +49,7 @@ def repeats_question(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None
     return "repeats_question" if novelty < cfg.repeat_question_novelty and restated >= 0.5 else None
 
 
-def repeated_share(seq: list[str], n: int) -> float:
+def repeated_share(seq: Sequence[str], n: int) -> float:
     """Share of units inside repeats: occurrences of an n-gram after its first (overlaps counted once)."""
     seen: set[tuple[str, ...]] = set()
     covered = [False] * len(seq)
@@ -66,11 +66,11 @@ def _copies_re(copies: int) -> re.Pattern[str]:
     return re.compile(r"(.{1,40})" + r"\1" * (copies - 1), re.DOTALL)
 
 
-def tandem_repeat(seq: list[str], copies: int = 3, min_units: int = 8) -> tuple[str, ...] | None:
+def tandem_repeat(seq: Sequence[str], copies: int = 3, min_units: int = 8) -> tuple[str, ...] | None:
     """A phrase repeated back to back at least ``copies`` times (spanning ``min_units`` or more), or None."""
     n = len(seq)
-    ids: dict[str, str] = {}
-    coded = "".join(ids.setdefault(u, chr(len(ids))) for u in seq)  # one character per distinct unit
+    ids = {u: chr(i) for i, u in enumerate(dict.fromkeys(seq))}
+    coded = "".join(map(ids.__getitem__, seq))  # one character per distinct unit
     if not _copies_re(copies).search(coded):  # no repeat at all (most texts): the slow scan cannot find one
         return None
     for p in range(1, min(n // copies, 40) + 1):
@@ -92,18 +92,21 @@ def repetition(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     the answer, or one short phrase (4 units) occurs five times or more. Names recurring a few times,
     as in normal prose, stay below both.
     """
-    seq = units(a)
+    seq = unit_tuple(a)
     loop = tandem_repeat(seq)
     if loop:
         return f"repetition:{_show(loop)}"
     if len(seq) < 12:
         return None
-    counts = Counter(ngrams(seq, 4))
-    top, top_n = counts.most_common(1)[0]
-    if top_n >= 5 and top_n * 4 / len(seq) >= 0.25:
-        return f"repetition:{_show(top)}"
+    fours = ngrams(seq, 4)
+    if len(set(fours)) <= len(fours) - 4:  # else no 4-gram occurs five times
+        top, top_n = Counter(fours).most_common(1)[0]
+        if top_n >= 5 and top_n * 4 / len(seq) >= 0.25:
+            return f"repetition:{_show(top)}"
+    if len(seq) < 30:
+        return None
     n = 8 if detect_lang(a) in ("zh", "ja") else 5
-    if len(seq) >= 30 and repeated_share(seq, n) > cfg.repetition_ratio:
+    if repeated_share(seq, n) > cfg.repetition_ratio:
         grams = Counter(ngrams(seq, n)).most_common(1)[0][0]
         return f"repetition:{_show(grams)}"
     return None
@@ -139,7 +142,7 @@ def language(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     for text in (a, q):
         lang = detect_lang(text)
         # answers made only of numbers or a short Latin name carry no language
-        words = [u for u in units(text) if not u[0].isdigit()]
+        words = [u for u in unit_tuple(text) if not u[0].isdigit()]
         if lang and lang != src and len(words) >= 3:
             return f"language_mismatch:{src}/{lang}"
     return None
@@ -170,7 +173,7 @@ def unfinished(q: str, a: str, ctx: str, cfg: QualityConfig) -> str | None:
     last = text[-1]
     if last in _DANGLING:
         return "unfinished"
-    n = len(units(text))
+    n = len(unit_tuple(text))
     # short extractive answers ("4分钟", "Nexon") need no full stop; sentences do
     sentences = len(re.findall(r"[。！？!?]|\.(\s|$)", text))
     clauses = bool(re.search(r"[，,；;]", text))

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from corpusforge.quality.entities import invented_entities
 from corpusforge.quality.numbers import invented_numbers, misplaced_numbers
 from corpusforge.quality.patterns import strip_lead_in
-from corpusforge.quality.text import ngram_set, ngrams, units
+from corpusforge.quality.text import ngram_set, ngrams, unit_tuple
 
 NGRAM_WEIGHTS = {1: 0.4, 2: 0.4, 3: 0.2}
 MISPLACED_PENALTY = 0.5
@@ -47,7 +47,7 @@ def _join(context: str | Sequence[str]) -> str:
 
 def lexical_support(answer: str, context: str, question: str = "") -> float:
     """Weighted share of the answer's unit 1-, 2- and 3-grams found in the context (or the question)."""
-    seq = units(strip_lead_in(answer))
+    seq = unit_tuple(strip_lead_in(answer))
     if not seq:
         return 0.0
     total, weight = 0.0, 0.0
@@ -56,12 +56,17 @@ def lexical_support(answer: str, context: str, question: str = "") -> float:
         if not grams:
             continue
         have = ngram_set(context, n)
-        asked = ngram_set(question, n) if question else frozenset()
         # n-grams only from the question are neutral: neither support nor invention
-        counted = [g for g in grams if g in have or g not in asked]
+        missing = [g for g in grams if g not in have]
+        found = len(grams) - len(missing)
+        if question and missing:
+            asked = ngram_set(question, n)
+            counted = found + sum(g not in asked for g in missing)
+        else:
+            counted = len(grams)
         if not counted:
             continue
-        total += w * sum(g in have for g in counted) / len(counted)
+        total += w * found / counted
         weight += w
     return total / weight if weight else 0.0
 

@@ -13,11 +13,13 @@ from __future__ import annotations
 import math
 import re
 from bisect import bisect_right
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 
 from corpusforge.quality.patterns import strip_lead_in
-from corpusforge.quality.text import normalize, units
+from corpusforge.quality.text import normalize, unit_tuple
 
 _SENT_END = re.compile(r"[。！？!?；;]+|\n\s*\n|\.(?=\s|$)")  # a single line break is no end (wrapped lines)
 _HEADING = re.compile(r"^[ \t]*#+[ \t][^\n]*", re.M)
@@ -29,8 +31,10 @@ IDF_POWER = 3  # sharper than plain IDF: rare question words decide where it poi
 
 def grams(text: str) -> set[str]:
     """Units and unit bigrams of a text (characters for Chinese, words for English)."""
-    u = units(text)
-    return set(u) | {u[i] + u[i + 1] for i in range(len(u) - 1)}
+    u = unit_tuple(text)
+    out = set(u)
+    out.update(map(str.__add__, u, u[1:]))
+    return out
 
 
 @dataclass(slots=True, frozen=True)
@@ -77,19 +81,17 @@ def passage(context: str) -> Passage:
         if a in heading_at:
             head = i
     sents = [frozenset(grams(text[a:b])) for a, b in zip(starts, ends, strict=True)]
-    df: dict[str, int] = {}
-    for g in sents:
-        for x in g:
-            df[x] = df.get(x, 0) + 1
+    df = Counter(chain.from_iterable(sents))
     n = len(sents)
-    idf = {x: math.log(1 + n / c) ** IDF_POWER for x, c in df.items()}
+    of_count = {c: math.log(1 + n / c) ** IDF_POWER for c in set(df.values())}  # few distinct counts
+    idf = {x: of_count[c] for x, c in df.items()}
     return Passage(text, starts, ends, sents, heads, idf, math.log(1 + n) ** IDF_POWER)
 
 
 def best_sentence(answer: str, p: Passage) -> tuple[int, int] | None:
     """Span of the sentence holding most of a (paraphrased) answer's grams, when it holds at least half
     (None for an answer of fewer than 3 units: 「1张」 is placed by nothing but a character)."""
-    if len(units(answer)) < 3:
+    if len(unit_tuple(answer)) < 3:
         return None
     want = grams(answer)
     share = [len(want & g) / len(want) for g in p.grams]

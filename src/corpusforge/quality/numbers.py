@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from corpusforge.quality.cnnum import _BIG, cn_numerals
 from corpusforge.quality.patterns import strip_lead_in
-from corpusforge.quality.text import canonical_number, ngram_set, numbers, units
+from corpusforge.quality.text import canonical_number, ngram_set, numbers, unit_tuple
 
 _ENUM_RE = re.compile(r"(?m)(^\s*|(?<=\s))[(（]?[0-9]{1,2}(?:[.:](?![0-9])|[)、）])\s*")
 
@@ -87,7 +87,7 @@ def misplaced_numbers(answer: str, source: str) -> list[str]:
     neighbour or two) occurs in the source: ``2017年9月`` is misplaced in a source that says
     ``2017年4月`` and ``9月`` elsewhere.
     """
-    seq = units(_ENUM_RE.sub(" ", strip_lead_in(answer)))
+    seq = unit_tuple(_ENUM_RE.sub(" ", strip_lead_in(answer)))
     if len(seq) < 2:
         return []
     have3, have2 = ngram_set(source, 3), ngram_set(source, 2)

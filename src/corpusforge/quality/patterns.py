@@ -26,10 +26,22 @@ def _patterns() -> dict[str, list[re.Pattern[str]]]:
     }
 
 
+@lru_cache(maxsize=1)
+def _any() -> dict[str, re.Pattern[str]]:
+    """Per kind, one pattern matching where any of the kind's patterns does: a text it finds nothing in
+    needs no look at each pattern (most texts)."""
+    return {
+        kind: re.compile("|".join(f"(?:{p.pattern})" for p in pats), pats[0].flags if pats else 0)
+        for kind, pats in _patterns().items()
+    }
+
+
 @lru_cache(maxsize=4096)
 def strip_lead_in(text: str) -> str:
     """Remove framing such as 「根据材料，」 or "According to the text," from the start (repeatedly)."""
     t = normalize(text).strip()
+    if not _any()["lead_ins"].search(t):
+        return t
     for _ in range(3):
         before = t
         for p in _patterns()["lead_ins"]:

@@ -10,6 +10,7 @@ only before a measure word (「两个」, not 「两广」), and 朝代 question
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _Q_YEAR = re.compile(r"哪一年|哪年|何年|年份|\bwhat year\b|\bwhich year\b|\bin what year\b")
 _Q_DATE = re.compile(
@@ -48,8 +49,9 @@ KINDS = (
 )
 
 
+@lru_cache(maxsize=1024)
 def question_type(question: str) -> str:
-    """``date``, ``number``, ``who``, ``where`` or ``other``."""
+    """``date``, ``number``, ``who``, ``where`` or ``other`` (cached: a sample's relevance is scored twice)."""
     q = (question or "").lower()
     return next((kind for kind, pat in KINDS if pat.search(q)), "other")
 

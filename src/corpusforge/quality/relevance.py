@@ -28,7 +28,7 @@ from functools import lru_cache
 
 from corpusforge.quality.locate import Passage, anchors, best_sentence, core, grams, passage
 from corpusforge.quality.qtypes import question_type, type_score
-from corpusforge.quality.text import units
+from corpusforge.quality.text import unit_tuple
 
 __all__ = ["alignment", "question_type", "relevance", "type_score"]
 
@@ -45,7 +45,7 @@ _STOP |= {"are", "was", "were", "do", "does", "did", "in", "on", "to", "for", "b
 
 def _wanted(question: str) -> set[str]:
     """The question's content units and the bigrams of two content units."""
-    u = units(question)
+    u = unit_tuple(question)
     keep = {x for x in u if x not in _STOP}
     keep |= {u[i] + u[i + 1] for i in range(len(u) - 1) if u[i] not in _STOP and u[i + 1] not in _STOP}
     return keep

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 from corpusforge.quality.cnnum import arabize
@@ -19,28 +19,52 @@ _HANGUL = r"\uac00-\ud7af\u1100-\u11ff"
 UNIT_RE = re.compile(
     rf"[{_CJK}]|[{_KANA}]|[{_HANGUL}]+|[0-9]+(?:\.[0-9]+)?|[^\W\d_{_CJK}{_KANA}]+(?:'[a-z]+)?"
 )
+# UNIT_RE on lower-case ASCII text: only numbers and Latin words can match there
+_ASCII_UNIT_RE = re.compile(r"[0-9]+(?:\.[0-9]+)?|[a-z]+(?:'[a-z]+)?")
 NUMBER_RE = re.compile(r"(?<![0-9.])[0-9]+(?:\.[0-9]+)?(?![0-9])")
 _THOUSANDS_RE = re.compile(r"(?<=[0-9]),(?=[0-9]{3}(?![0-9]))")
 _CJK_RE = re.compile(f"[{_CJK}]")
 _LATIN_RE = re.compile(r"[A-Za-z\u00c0-\u024f]")
 _SPACE_RE = re.compile(r"\s+")
+_ASCII_LETTER_RE = re.compile(r"[A-Za-z]")
 
 
+@lru_cache(maxsize=4096)
 def normalize(text: str) -> str:
-    """NFKC (full-width digits and letters to ASCII), lower case, thousands separators removed."""
-    text = unicodedata.normalize("NFKC", text or "").lower()
-    return _THOUSANDS_RE.sub("", text)
+    """NFKC (full-width digits and letters to ASCII), lower case, thousands separators removed (cached:
+    the filters, the lead-in, unit and number helpers all normalise the same answer)."""
+    text = text or ""
+    # ASCII text is NFKC-normal already; no comma, no thousands separator
+    text = text.lower() if text.isascii() else unicodedata.normalize("NFKC", text).lower()
+    return _THOUSANDS_RE.sub("", text) if "," in text else text
 
 
 _SUFFIX_RE = re.compile(r"(?<=[a-z]{3})(?:ing|ed|es|s)$")
+
+
+class _Stems(dict[str, str]):
+    """Each unit as :func:`unit_tuple` gives it (a Latin word crudely stemmed), memoised per unit."""
+
+    MAX = 200_000  # past this many distinct units, new ones are computed without being kept
+
+    def __missing__(self, u: str) -> str:
+        s = _SUFFIX_RE.sub("", u) if len(u) > 4 and u[-1] in "dgs" and u.isascii() else u
+        if len(self) < self.MAX:
+            self[u] = s
+        return s
+
+
+_STEMS = _Stems()
 
 
 @lru_cache(maxsize=4096)
 def unit_tuple(text: str) -> tuple[str, ...]:
     """:func:`units` as a tuple, cached: every check of a sample reads the units of the same answer,
     question and context (``units(a + "\n" + b)`` is ``units(a) + units(b)``: no unit spans a line break)."""
-    found = UNIT_RE.findall(arabize(normalize(text)))
-    return tuple(_SUFFIX_RE.sub("", u) if len(u) > 4 and u[-1] in "dgs" and u.isascii() else u for u in found)
+    t = normalize(text)
+    if t.isascii():  # no Chinese numerals, no CJK, no capitals
+        return tuple(map(_STEMS.__getitem__, _ASCII_UNIT_RE.findall(t)))
+    return tuple(map(_STEMS.__getitem__, UNIT_RE.findall(arabize(t))))
 
 
 def units(text: str) -> list[str]:
@@ -51,6 +75,10 @@ def units(text: str) -> list[str]:
 
 def ngrams(seq: Sequence[str], n: int) -> list[tuple[str, ...]]:
     """The n-grams of a sequence (empty when it is shorter than ``n``)."""
+    if n == 1:
+        return [(u,) for u in seq]
+    if n > 1:
+        return list(zip(*[seq[i:] for i in range(n)]))
     return [tuple(seq[i : i + n]) for i in range(len(seq) - n + 1)]
 
 
@@ -74,6 +102,10 @@ class JoinedGrams:
     def __contains__(self, gram: object) -> bool:
         return any(gram in s for s in self.sets)
 
+    def lacks_any(self, grams: Iterable[tuple[str, ...]]) -> bool:
+        """Whether one of ``grams`` is not in here (``any(g not in self for g in grams)``)."""
+        return bool(set(grams).difference(*self.sets))
+
 
 @lru_cache(maxsize=1024)
 def squashed(text: str) -> str:
@@ -88,7 +120,10 @@ def detect_lang(text: str) -> str:
     Chinese wins as soon as CJK characters make up a fifth of the letters: Chinese text often carries
     Latin names and units.
     """
-    t = unicodedata.normalize("NFKC", text or "")
+    t = text or ""
+    if t.isascii():  # NFKC-normal; letters only Latin: English when it has any
+        return "en" if _ASCII_LETTER_RE.search(t) else ""
+    t = unicodedata.normalize("NFKC", t)
     kana = len(re.findall(f"[{_KANA}]", t))
     hangul = len(re.findall(f"[{_HANGUL}]", t))
     cjk = len(_CJK_RE.findall(t))
