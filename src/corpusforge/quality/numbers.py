@@ -23,6 +23,8 @@ def source_numbers(text: str) -> frozenset[str]:
     """Canonical numbers a source states: Arabic ones, Chinese numerals, and 3.5万 style scaled forms
     (cached: a context is the source of many answers)."""
     out = {canonical_number(n) for n in numbers(text)}
+    if text.isascii():  # no Chinese numerals, no 万 or 亿
+        return frozenset(out)
     out |= {str(v) for _, _, v in cn_numerals(text)}
     for m in _SCALED_RE.finditer(text):
         v = float(m.group(1)) * _BIG[m.group(2)]
@@ -72,7 +74,8 @@ def invented_numbers(
     """
     found = numbers(_ENUM_RE.sub(" ", answer))
     # Chinese numerals of two characters or more (三十, 一九八七) are checked too
-    found += [str(v) for a, b, v in cn_numerals(answer) if b - a >= 2]
+    if not answer.isascii():
+        found += [str(v) for a, b, v in cn_numerals(answer) if b - a >= 2]
     have = stated_numbers(source)
     bad = [n for n in dict.fromkeys(found) if canonical_number(n) not in have]
     if allow_derived:

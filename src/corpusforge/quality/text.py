@@ -76,8 +76,12 @@ def units(text: str) -> list[str]:
 def ngrams(seq: Sequence[str], n: int) -> list[tuple[str, ...]]:
     """The n-grams of a sequence (empty when it is shorter than ``n``)."""
     if n == 1:
-        return [(u,) for u in seq]
-    if n > 1:
+        return list(zip(seq))
+    if n == 2:
+        return list(zip(seq, seq[1:]))
+    if n == 3:
+        return list(zip(seq, seq[1:], seq[2:]))
+    if n > 3:
         return list(zip(*[seq[i:] for i in range(n)]))
     return [tuple(seq[i : i + n]) for i in range(len(seq) - n + 1)]
 
