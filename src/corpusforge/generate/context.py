@@ -203,14 +203,12 @@ class RunContext:
         Only for tasks whose ``on_commit`` is the default (it may change an item at commit), and not when
         every reply came from the cache (their samples are mostly stored, with reusable verdicts).
         """
-        from corpusforge.generate.tasks.base import Task as BaseTask
-
         w = self.workers
         if (
             w is None
             or not w.ready
             or not made
-            or type(task).on_commit is not BaseTask.on_commit
+            or not task.commits_as_asked
             or all(it.completion.cached for _, it in made)
         ):
             return None

@@ -170,6 +170,7 @@ class QuestionIndex:
         self._grams[eid] = None
 
 
+_SEP = "\x1f"  # joins numbers and n-grams in the disk index (normalised questions hold no control characters)
 _SKETCH = 1 << 18  # counters of each DiskQuestionIndex sketch (1 MB each)
 SPILL_AT = 8192  # kept questions from which the gate moves its index to disk (QualityGate.dedup)
 
@@ -181,7 +182,8 @@ class DiskQuestionIndex:
     with the same numbers, ties to the smallest key): candidates are the kept questions sharing one of
     ``|A| - ceil(t * |A|) + 1`` of the question's n-grams (any such set holds one n-gram of every match),
     chosen rarest first by a fixed-size counter sketch. A second sketch counts kept questions per
-    (scope, numbers): a question whose counter is 0 has no candidate and costs no query.
+    (scope, numbers): a question whose counter is 0 has no candidate and costs no query; when it is
+    below the probes' postings, the candidates are read by their numbers instead.
     Its pages beyond a 4 MB cache live on disk; the file goes when the index does. A lookup costs about
     150 µs against 40 µs in memory (20,000 questions), so the gate starts in memory and moves here at
     :data:`SPILL_AT` kept questions.
@@ -191,18 +193,10 @@ class DiskQuestionIndex:
     """
 
     def __init__(self, similarity: float = 0.7):
-        import sqlite3
+        from corpusforge.store.question_index import QuestionIndexFile
 
         self.similarity = similarity
-        self._con = sqlite3.connect("", isolation_level=None, check_same_thread=False)
-        self._con.executescript(
-            "PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-4000;"
-            "CREATE TABLE entries (eid INTEGER PRIMARY KEY, key TEXT UNIQUE NOT NULL, scope TEXT NOT NULL,"
-            " nums TEXT NOT NULL, grams TEXT NOT NULL, grounding REAL NOT NULL);"
-            "CREATE INDEX entries_nums ON entries (scope, nums);"
-            "CREATE TABLE postings (scope TEXT, gram TEXT, eid INTEGER, PRIMARY KEY (scope, gram, eid))"
-            " WITHOUT ROWID;"
-        )
+        self._db = QuestionIndexFile()
         self._grams = array("I", bytes(4 * _SKETCH))  # postings per (scope, gram), over-counted on collisions
         self._buckets = array("I", bytes(4 * _SKETCH))  # kept questions per (scope, numbers), likewise
         self._n = 0
@@ -228,20 +222,20 @@ class DiskQuestionIndex:
 
     def close(self) -> None:
         """Drop the database (its file goes with it)."""
-        self._con.close()
+        self._db.close()
 
     def __len__(self) -> int:
         return self._n
 
     def __contains__(self, key: object) -> bool:
-        return self._con.execute("SELECT 1 FROM entries WHERE key = ?", (key,)).fetchone() is not None
+        return isinstance(key, str) and self._db.has(key)
 
     def grounding(self, key: str) -> float:
         """The grounding a kept question was added with."""
-        row = self._con.execute("SELECT grounding FROM entries WHERE key = ?", (key,)).fetchone()
-        if row is None:
+        g = self._db.grounding(key)
+        if g is None:
             raise KeyError(key)
-        return float(row[0])
+        return g
 
     @staticmethod
     def _slot(scope: str, text: str) -> int:
@@ -252,7 +246,7 @@ class DiskQuestionIndex:
         grams = shingles(question)
         if not grams:
             return None
-        nums = "\x1f".join(sorted(_nums(grams)))
+        nums = _SEP.join(sorted(_nums(grams)))
         pool = self._buckets[self._slot(scope, "\x00" + nums)]
         if not pool:
             return None  # no kept question in this scope has these numbers
@@ -267,20 +261,13 @@ class DiskQuestionIndex:
         if pool <= sum(
             counts[self._slot(scope, g)] for g in probe
         ):  # fewer with these numbers: take them all
-            rows = self._con.execute(
-                "SELECT key, grams FROM entries WHERE scope = ? AND nums = ?", (scope, nums)
-            )
+            rows = self._db.with_nums(scope, nums)
         else:
-            marks = ",".join("?" * len(probe))
-            rows = self._con.execute(
-                "SELECT e.key, e.grams FROM entries e WHERE e.eid IN (SELECT eid FROM postings WHERE scope = ?"
-                f" AND gram IN ({marks})) AND e.nums = ? AND e.scope = ?",
-                (scope, *probe, nums, scope),
-            )
+            rows = self._db.with_grams(scope, probe, nums)
         best: tuple[str, float] | None = None
         t = self.similarity
         for key, joined in rows:
-            other = joined.split("\x1f")
+            other = joined.split(_SEP)
             inter = len(grams.intersection(other))
             sim = inter / (n + len(other) - inter)
             if sim >= t and (best is None or sim > best[1] or (sim == best[1] and key < best[0])):
@@ -297,15 +284,8 @@ class DiskQuestionIndex:
     ) -> None:
         if key in self:
             self.remove(key)
-        joined_nums = "\x1f".join(sorted(nums))
-        cur = self._con.execute(
-            "INSERT INTO entries (key, scope, nums, grams, grounding) VALUES (?, ?, ?, ?, ?)",
-            (key, scope, joined_nums, "\x1f".join(sorted(grams)), grounding),
-        )
-        eid = cur.lastrowid
-        self._con.executemany(
-            "INSERT INTO postings (scope, gram, eid) VALUES (?, ?, ?)", [(scope, g, eid) for g in grams]
-        )
+        joined_nums = _SEP.join(sorted(nums))
+        self._db.put(key, scope, joined_nums, grams, grounding)
         for g in grams:
             self._grams[self._slot(scope, g)] += 1
         self._buckets[self._slot(scope, "\x00" + joined_nums)] += 1
@@ -313,17 +293,10 @@ class DiskQuestionIndex:
 
     def remove(self, key: str) -> None:
         """As :meth:`QuestionIndex.remove`."""
-        row = self._con.execute(
-            "SELECT eid, scope, nums, grams FROM entries WHERE key = ?", (key,)
-        ).fetchone()
-        if row is None:
+        gone = self._db.pop(key)
+        if gone is None:
             return
-        eid, scope, nums, joined = row
-        grams = joined.split("\x1f")
-        self._con.executemany(
-            "DELETE FROM postings WHERE scope = ? AND gram = ? AND eid = ?", [(scope, g, eid) for g in grams]
-        )
-        self._con.execute("DELETE FROM entries WHERE eid = ?", (eid,))
+        scope, nums, grams = gone
         for g in grams:
             self._grams[self._slot(scope, g)] -= 1
         self._buckets[self._slot(scope, "\x00" + nums)] -= 1

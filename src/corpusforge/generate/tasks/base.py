@@ -113,6 +113,12 @@ class Task:
     def on_commit(self, ctx: RunContext, unit: Unit, item: Item) -> None:
         """Called for each usable item before it becomes a sample (may clean ``item.data`` or store more)."""
 
+    @property
+    def commits_as_asked(self) -> bool:
+        """Whether an item becomes its sample unchanged at commit (``on_commit`` not overridden): its
+        sample can then be made, and scored by a gate worker, as soon as the reply is in."""
+        return type(self).on_commit is Task.on_commit
+
     def gate_answer(self, sample: Sample) -> str:
         """The text the quality gate judges against the source (default: the sample's output)."""
         return sample.output
