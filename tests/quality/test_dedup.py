@@ -123,3 +123,54 @@ def test_index_find_matches_a_pairwise_scan(kind):
             gone = sorted(kept)[0]
             idx.remove(gone)
             del kept[gone]
+
+
+@pytest.mark.parametrize("make", [QuestionIndex, DiskQuestionIndex], ids=["memory", "disk"])
+def test_index_find_through_postings_matches_a_pairwise_scan(make, monkeypatch):
+    """Questions without numbers share one large pool: candidates then come from the posting lists."""
+    import random
+
+    from corpusforge.quality.dedup import shingles
+    from corpusforge.store.question_index import QuestionIndexFile
+
+    by_grams = []
+    with_grams = QuestionIndexFile.with_grams
+
+    def counted(self, *a):  # noqa: ANN001, ANN002, ANN202
+        by_grams.append(1)
+        return with_grams(self, *a)
+
+    monkeypatch.setattr(QuestionIndexFile, "with_grams", counted)
+    rnd = random.Random(11)
+    zh = "水厂泵站管网阀门水库城区北郊南岸热线服务公司成立改造供水检修年度计划报告"
+    idx = make(0.7)
+    kept: dict[str, frozenset[str]] = {}
+    asked: list[str] = []
+    found = 0
+    for i in range(600):
+        if asked and rnd.random() < 0.5:  # a near copy of an earlier question: one character changed
+            q = list(rnd.choice(asked))
+            q[rnd.randrange(len(q) - 3)] = rnd.choice(zh)
+            q = "".join(q)
+        else:
+            q = "".join(rnd.choice(zh) for _ in range(rnd.randint(8, 14))) + "是什么？"
+        asked.append(q)
+        grams = shingles(q)
+        best = None
+        for key, other in kept.items():
+            inter = len(grams & other)
+            sim = inter / (len(grams) + len(other) - inter)
+            if sim >= 0.7 and (best is None or sim > best[1] or (sim == best[1] and key < best[0])):
+                best = (key, sim)
+        assert idx.find(q) == best, q
+        found += best is not None
+        key = f"k{i:04d}"
+        if best is None or i % 3 == 0:
+            idx.add(key, q, 1.0)
+            kept[key] = grams
+        if i % 13 == 0 and kept:
+            gone = sorted(kept)[len(kept) // 2]
+            idx.remove(gone)
+            del kept[gone]
+    assert len(idx) == len(kept) and found > 50
+    assert make is QuestionIndex or len(by_grams) > 100  # the disk index really went through its postings

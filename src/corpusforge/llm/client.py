@@ -211,6 +211,8 @@ class CachedClient:
                 duration = time.monotonic() - t0
                 self.stats.seconds += duration
             if error is None:
+                if state.sem.locked():  # requests wait for this slot: let the next one go out first
+                    await asyncio.sleep(0)
                 break
             self.stats.errors += 1
             if not error.retryable or attempt >= self.cfg.retries:

@@ -171,6 +171,7 @@ class QuestionIndex:
 
 
 _SEP = "\x1f"  # joins numbers and n-grams in the disk index (normalised questions hold no control characters)
+_MASK = (1 << 63) - 1
 _SKETCH = 1 << 18  # counters of each DiskQuestionIndex sketch (1 MB each)
 SPILL_AT = 8192  # kept questions from which the gate moves its index to disk (QualityGate.dedup)
 
@@ -217,6 +218,7 @@ class DiskQuestionIndex:
                 numsets[index._nums[eid]],
                 index._grounding[eid],
                 scopes[index._scope[eid]],
+                new=True,
             )
         return disk
 
@@ -241,6 +243,11 @@ class DiskQuestionIndex:
     def _slot(scope: str, text: str) -> int:
         return hash((scope, text)) % _SKETCH
 
+    @staticmethod
+    def _hashes(scope: str, grams: Iterable[str]) -> dict[str, int]:
+        """63-bit hashes of (scope, n-gram): posting keys, and (mod the size) sketch slots."""
+        return {g: hash((scope, g)) & _MASK for g in grams}
+
     def find(self, question: str, scope: str = "") -> tuple[str, float] | None:
         """As :meth:`QuestionIndex.find`."""
         grams = shingles(question)
@@ -253,17 +260,17 @@ class DiskQuestionIndex:
         n = len(grams)
         need = max(1, math.ceil(self.similarity * n - 1e-9))
         counts = self._grams
-        probe = sorted(grams, key=lambda g: (counts[self._slot(scope, g)], g))[: n - need + 1]
-        probe = [g for g in probe if counts[self._slot(scope, g)]]  # in no kept question: no candidate
+        hashes = self._hashes(scope, grams)
+        est = {g: counts[h % _SKETCH] for g, h in hashes.items()}
+        probe = sorted(grams, key=lambda g: (est[g], g))[: n - need + 1]
+        probe = [g for g in probe if est[g]]  # in no kept question: no candidate
         if not probe:
             return None
         rows: Iterable[tuple[str, str]]
-        if pool <= sum(
-            counts[self._slot(scope, g)] for g in probe
-        ):  # fewer with these numbers: take them all
+        if pool <= sum(est[g] for g in probe):  # fewer with these numbers: take them all
             rows = self._db.with_nums(scope, nums)
         else:
-            rows = self._db.with_grams(scope, probe, nums)
+            rows = self._db.with_grams(scope, [hashes[g] for g in probe], nums)
         best: tuple[str, float] | None = None
         t = self.similarity
         for key, joined in rows:
@@ -280,14 +287,22 @@ class DiskQuestionIndex:
         self._put(key, grams, _nums(grams), grounding, scope)
 
     def _put(
-        self, key: str, grams: frozenset[str], nums: frozenset[str], grounding: float, scope: str
+        self,
+        key: str,
+        grams: frozenset[str],
+        nums: frozenset[str],
+        grounding: float,
+        scope: str,
+        new: bool = False,
     ) -> None:
-        if key in self:
+        if not new and key in self:
             self.remove(key)
         joined_nums = _SEP.join(sorted(nums))
-        self._db.put(key, scope, joined_nums, grams, grounding)
-        for g in grams:
-            self._grams[self._slot(scope, g)] += 1
+        hashes = self._hashes(scope, grams).values()
+        self._db.put(key, scope, joined_nums, grams, hashes, grounding)
+        counts = self._grams
+        for h in hashes:
+            counts[h % _SKETCH] += 1
         self._buckets[self._slot(scope, "\x00" + joined_nums)] += 1
         self._n += 1
 
@@ -296,8 +311,11 @@ class DiskQuestionIndex:
         gone = self._db.pop(key)
         if gone is None:
             return
-        scope, nums, grams = gone
-        for g in grams:
-            self._grams[self._slot(scope, g)] -= 1
+        eid, scope, nums, grams = gone
+        hashes = self._hashes(scope, grams).values()
+        self._db.drop_postings(eid, hashes)
+        counts = self._grams
+        for h in hashes:
+            counts[h % _SKETCH] -= 1
         self._buckets[self._slot(scope, "\x00" + nums)] -= 1
         self._n -= 1
