@@ -11,6 +11,7 @@ again rebuilds exactly the same samples, answering from the cache whatever was a
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import time
@@ -75,6 +76,16 @@ def gate_workers(setting: int | str, units: int, judge: bool) -> int:
     if setting == "auto":
         return 1 if (os.cpu_count() or 1) >= 2 and units >= WORKERS_FROM else 0
     return int(setting)
+
+
+def _quiet_gc() -> tuple[int, int, int]:
+    """Fewer, shorter garbage collections during a run: what exists before it is frozen (the oldest
+    generation's collections no longer walk it: 25-80 ms each at 1,000 documents) and the youngest is
+    collected every 10,000 allocations, not 700. Returns the thresholds to restore."""
+    was = gc.get_threshold()
+    gc.freeze()
+    gc.set_threshold(max(was[0], 10_000), was[1], was[2])
+    return was
 
 
 def _rates(ctx: RunContext, t0: float) -> str:
@@ -220,6 +231,7 @@ def generate(
     if progress is not None:
         progress.start("generate", total=total)
     status = "failed"
+    gc_was = _quiet_gc()
     try:
         asyncio.run(_drive(ctx, _jobs(ctx, names, limit_docs), window, progress, total))
         status = "finished"
@@ -227,6 +239,8 @@ def generate(
         status = "interrupted"
         raise
     finally:
+        gc.set_threshold(*gc_was)
+        gc.unfreeze()
         if progress is not None:
             progress.stop()
         s = ctx.summary
