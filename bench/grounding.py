@@ -279,7 +279,7 @@ def main() -> None:
             every += cases
         print_costs("both halves", every, cfg)
     print(buf.getvalue(), end="")
-    if str(args.out):
+    if str(args.out) not in ("", "."):  # --out "" becomes Path("."): no copy
         doc = (__doc__ or "").split("Usage:")[0].strip()
         text = f"# bench/grounding.py\n\n{doc}\n\n```\n{buf.getvalue().strip()}\n```\n"
         args.out.write_text(text, encoding="utf-8")
