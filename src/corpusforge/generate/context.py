@@ -206,7 +206,7 @@ class RunContext:
         w = self.workers
         if (
             w is None
-            or not w.ready
+            or not w.usable
             or not made
             or not task.commits_as_asked
             or all(it.completion.cached for _, it in made)
@@ -220,6 +220,22 @@ class RunContext:
         for i, r in zip(fresh, got, strict=True):
             results[i] = r
         return list(zip(samples, results, strict=True))
+
+    def committed_samples(
+        self, task: Task, made: list[tuple[Unit, Item]], pre: Presampled | None, round_: int = 0
+    ) -> list[tuple[Unit, Item, Sample, Any]]:
+        """A job's items at commit, after the task's ``on_commit``: (unit, item, sample, what a gate
+        worker gave it or None), the samples made then or taken from :meth:`presample`."""
+        early = iter(pre or ())
+        out = []
+        for unit, item in made:
+            task.on_commit(self, unit, item)
+            if pre is None:
+                s, v = self.make_sample(task, unit, self.task_prompt(task, unit.lang), item, round_), None
+            else:
+                s, v = next(early)
+            out.append((unit, item, s, v))
+        return out
 
     def gate_sample(
         self, task: Task, s: Sample, context: str, batch: dict[str, Sample], pre: Any = None

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from corpusforge.generate.asking import Asked, Item, ask, ask_text
+from corpusforge.generate.asking import Asked, ask, ask_text
 from corpusforge.generate.context import KEPT, Presampled, RunContext
 from corpusforge.generate.units import Unit, plan_pairs, prompt_lang
 from corpusforge.records import Candidate, Chunk, Document, Sample
@@ -144,22 +144,12 @@ class QAJob:
         st, task, cfg = self.state, self.task, ctx.cfg
         batch: dict[str, Sample] = {}
         made: list[tuple[Sample, Unit]] = []
-        todo: list[tuple[Unit, Item, Sample, Any]] = []
         asked_all, pre = result
-        early = iter(pre or ())
-        for unit, asked in asked_all:
+        for _, asked in asked_all:
             for line in asked.errors:
                 ctx.error(line)
-            for item in asked.items:
-                task.on_commit(ctx, unit, item)
-                if pre is None:
-                    s, v = (
-                        ctx.make_sample(task, unit, ctx.task_prompt(task, unit.lang), item, self.round),
-                        None,
-                    )
-                else:
-                    s, v = next(early)
-                todo.append((unit, item, s, v))
+        items = [(unit, item) for unit, asked in asked_all for item in asked.items]
+        todo = ctx.committed_samples(task, items, pre, self.round)
         ctx.prefetch([s.sample_id for _, _, s, _ in todo])
         for unit, item, s, v in todo:
             if s.sample_id in batch:
@@ -215,15 +205,8 @@ class UnitJob:
             ctx.error(line)
         batch: dict[str, Sample] = {}
         made: list[tuple[Sample, Unit]] = []
-        samples: list[tuple[Sample, Any]] = []
-        early = iter(pre or ())
-        for item in asked.items:
-            self.task.on_commit(ctx, self.unit, item)
-            if pre is None:
-                prompt = ctx.task_prompt(self.task, self.unit.lang)
-                samples.append((ctx.make_sample(self.task, self.unit, prompt, item), None))
-            else:
-                samples.append(next(early))
+        made_now = ctx.committed_samples(self.task, [(self.unit, it) for it in asked.items], pre)
+        samples = [(s, v) for _, _, s, v in made_now]
         ctx.prefetch([s.sample_id for s, _ in samples])
         for s, v in samples:
             ctx.gate_sample(self.task, s, self.unit.text, batch, v)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from corpusforge.quality.text import normalize, numbers
 
@@ -155,6 +155,22 @@ class QuestionIndex:
         else:
             lst.append(eid)
 
+    def entries(self) -> Iterator[tuple[str, frozenset[str], frozenset[str], float, str]]:
+        """Every kept question as (key, n-grams, numbers, grounding, scope)."""
+        grams = {i: g for g, i in self._gram_ids.items()}
+        scopes = {i: s for s, i in self._scope_ids.items()}
+        numsets = {i: ns for ns, i in self._nums_ids.items()}
+        for key, eid in self._ids.items():
+            gids = self._grams[eid]
+            assert gids is not None
+            yield (
+                key,
+                frozenset(grams[g] for g in gids),
+                numsets[self._nums[eid]],
+                self._grounding[eid],
+                scopes[self._scope[eid]],
+            )
+
     def remove(self, key: str) -> None:
         """Forget a kept question (when a better-grounded duplicate replaces it)."""
         eid = self._ids.pop(key, None)
@@ -206,20 +222,8 @@ class DiskQuestionIndex:
     def from_memory(cls, index: QuestionIndex) -> DiskQuestionIndex:
         """The same kept questions, moved to disk (``index`` is left as it was)."""
         disk = cls(index.similarity)
-        grams = {i: g for g, i in index._gram_ids.items()}
-        scopes = {i: s for s, i in index._scope_ids.items()}
-        numsets = {i: ns for ns, i in index._nums_ids.items()}
-        for key, eid in index._ids.items():
-            gids = index._grams[eid]
-            assert gids is not None
-            disk._put(
-                key,
-                frozenset(grams[g] for g in gids),
-                numsets[index._nums[eid]],
-                index._grounding[eid],
-                scopes[index._scope[eid]],
-                new=True,
-            )
+        for key, grams, nums, grounding, scope in index.entries():
+            disk._put(key, grams, nums, grounding, scope, new=True)
         return disk
 
     def close(self) -> None:

@@ -62,11 +62,6 @@ def _unsupported_clause_list(answer: str, source: Source) -> list[str]:
     return [c for c in clauses if joined.lacks_any(ngrams(unit_tuple(c), 2))]
 
 
-def _unsupported_clauses(answer: str, source: Source) -> str:
-    """:func:`_unsupported_clause_list` joined by ``，``."""
-    return "，".join(_unsupported_clause_list(answer, source))
-
-
 def answer_entities(answer: str, *, zh_names: bool = True, source: Source | None = None) -> list[str]:
     """Entities in an answer worth checking against the source, in order of appearance, de-duplicated.
 

@@ -70,7 +70,7 @@ class GateWorkers:
         self.items = 0  # items the workers gave a verdict (for the summary)
 
     @property
-    def ready(self) -> bool:
+    def usable(self) -> bool:
         """Whether a worker is up or still starting (else :meth:`verdicts` is not worth calling)."""
         return bool(self._ready) or (self._starting > 0 and not self._gave_up)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import cache
 from typing import Any
 
 from corpusforge.llm.backends.base import BackendError
@@ -36,15 +37,11 @@ def short(text: Any, n: int = 160) -> str:
     return s if len(s) <= n else s[: n - 1] + "…"
 
 
-_SSL: list[Any] = []
-
-
+@cache
 def ssl_context() -> Any:
     """httpx's default TLS context (certifi, or ``SSL_CERT_FILE``), made once: it takes about 15 ms to
     build, which every new client would pay again."""
-    if not _SSL:
-        _SSL.append(httpx_module().create_ssl_context())
-    return _SSL[0]
+    return httpx_module().create_ssl_context()
 
 
 def make_client(timeout: float, api_key: str, concurrency: int) -> Any:
