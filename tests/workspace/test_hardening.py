@@ -309,3 +309,14 @@ def test_a_run_killed_with_sigkill_is_marked_interrupted_at_the_next_start(tmp_p
     s.finish_run(run_id, {"ok": 1})
     assert s.recent_runs()[0]["status"] == "finished"
     s.close()
+
+
+@pytest.mark.parametrize("value", ["-1", "many", "true", "1.5"])
+def test_a_bad_gate_workers_value_is_one_line_naming_both_choices(tmp_path, value):
+    p = tmp_path / "corpusforge.yaml"
+    p.write_text(f"generate:\n  gate_workers: {value}\n")
+    with pytest.raises(ConfigError) as e:
+        load_config(p)
+    assert str(e.value) == f"{p}: generate.gate_workers: a whole number of 0 or more, or auto; not " + repr(
+        {"-1": -1, "many": "many", "true": True, "1.5": 1.5}[value]
+    )

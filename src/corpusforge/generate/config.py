@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from corpusforge.configbase import Section
 
@@ -141,6 +142,17 @@ class GenerateConfig(Section):
         "(0 = in the run's own process; auto = 1 on a machine with 2 CPUs or more, for runs of at least "
         "200 units and no LLM judge). The samples are the same either way.",
     )
+
+    @field_validator("gate_workers", mode="before")
+    @classmethod
+    def _gate_workers(cls, v: Any) -> Any:
+        """One line for a bad value (the union would report each of its members apart)."""
+        if v == "auto" or (isinstance(v, int) and not isinstance(v, bool) and v >= 0):
+            return v
+        raise PydanticCustomError(
+            "gate_workers", "a whole number of 0 or more, or auto; not {got}", {"got": repr(v)}
+        )
+
     min_chunk_chars: int = Field(40, ge=0, description="Chunks shorter than this (characters) are skipped.")
     summary_scope: Literal["chunk", "document"] = Field(
         "chunk",
